@@ -1,0 +1,64 @@
+"""Survey-export importers (pure Python, no Django).
+
+``parse_export`` reads what LimeSurvey, Qualtrics, SurveyMonkey, Google Forms, 问卷星 and SQMS
+itself export; ``propose_mapping`` / ``apply_mapping`` turn the parsed columns into answers to an
+instrument's questions; ``write_native_csv`` / ``write_native_xlsx`` / ``iter_native_rows`` are
+SQMS's own export format. See ``docs`` in each module.
+"""
+
+from .api import check_size, detect_tool, parse_export, parse_file
+from .mapping import (
+    CellError,
+    MappedRow,
+    Mapping,
+    MappingPlan,
+    QuestionSpec,
+    apply_mapping,
+    iter_apply_mapping,
+    propose_mapping,
+)
+from .messages import MESSAGES
+from .model import (
+    DEFAULT_MAX_BYTES,
+    TOOLS,
+    Column,
+    ImportFormatError,
+    ParsedExport,
+    ParsedRow,
+)
+from .native import (
+    NATIVE_HEADER,
+    NativeReader,
+    iter_native_rows,
+    native_targets,
+    write_native_csv,
+    write_native_xlsx,
+)
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MESSAGES",
+    "NATIVE_HEADER",
+    "TOOLS",
+    "CellError",
+    "Column",
+    "ImportFormatError",
+    "MappedRow",
+    "Mapping",
+    "MappingPlan",
+    "NativeReader",
+    "ParsedExport",
+    "ParsedRow",
+    "QuestionSpec",
+    "apply_mapping",
+    "check_size",
+    "detect_tool",
+    "iter_apply_mapping",
+    "iter_native_rows",
+    "native_targets",
+    "parse_export",
+    "parse_file",
+    "propose_mapping",
+    "write_native_csv",
+    "write_native_xlsx",
+]

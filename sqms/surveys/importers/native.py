@@ -1,0 +1,216 @@
+"""SQMS's own export format ("native"): CSV (UTF-8 with BOM) and XLSX.
+
+Layout: one header row ``response_id,submitted_at,site,service,channel,language`` followed by
+one column per question target (``SQ01.E``, ``SQ01.P``, ``OVERALL``, ``COMMENT`` …), one row per
+response. ``submitted_at`` is ISO-8601 (offset kept when the time is aware). Empty cell = no
+answer. Multiple-choice answers are a JSON array of option values. ``response_id`` holds the
+response's external id without the ``native:`` prefix (ids imported from another tool keep
+their own prefix, e.g. ``limesurvey:12``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import IO, Any
+
+from .mapping import MappedRow, QuestionSpec
+from .model import Column, ImportFormatError, ParsedExport, ParsedRow
+from .textio import Record
+
+NATIVE_HEADER = ("response_id", "submitted_at", "site", "service", "channel", "language")
+META_FIELDS = NATIVE_HEADER[2:]
+_NS = re.compile(r"^[a-z][a-z0-9-]*:")
+
+
+def native_targets(questions: Iterable[QuestionSpec]) -> list[str]:
+    return [t for q in questions for t in q.targets()]
+
+
+def _ext_id_out(ext: str | None) -> str:
+    if not ext:
+        return ""
+    if ext.startswith("native:") and not _NS.match(ext[7:]):
+        return ext[7:]
+    return ext
+
+
+def _ext_id_in(rid: str) -> str | None:
+    if not rid:
+        return None
+    return rid if _NS.match(rid) else "native:" + rid
+
+
+def _cell_out(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, list):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+def _row_out(r: MappedRow, targets: list[str]) -> list[str]:
+    a = r.answers
+    meta = r.meta
+    return [
+        _ext_id_out(r.external_id),
+        r.submitted_at.isoformat() if r.submitted_at else "",
+        *(meta.get(f, "") for f in META_FIELDS),
+        *(_cell_out(a.get(t)) for t in targets),
+    ]
+
+
+def write_native_csv(rows: Iterable[MappedRow], questions: list[QuestionSpec],
+                     stream: IO[str] | IO[bytes]) -> int:  # fmt: skip
+    """Write rows in the native CSV format (UTF-8 with BOM, CRLF); returns the row count."""
+    targets = native_targets(questions)
+    text: IO[str]
+    if isinstance(stream, io.TextIOBase) or hasattr(stream, "encoding"):
+        text = stream  # type: ignore[assignment]
+        text.write("\ufeff")
+        wrapper = None
+    else:
+        wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+        text = wrapper
+    w = csv.writer(text)
+    w.writerow([*NATIVE_HEADER, *targets])
+    n = 0
+    for r in rows:
+        w.writerow(_row_out(r, targets))
+        n += 1
+    if wrapper is not None:
+        wrapper.flush()
+        wrapper.detach()
+    return n
+
+
+def write_native_xlsx(rows: Iterable[MappedRow], questions: list[QuestionSpec],
+                      stream: IO[bytes] | str) -> int:  # fmt: skip
+    """Write rows as a native XLSX workbook (openpyxl write-only mode)."""
+    import openpyxl
+
+    targets = native_targets(questions)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("responses")
+    ws.append([*NATIVE_HEADER, *targets])
+    n = 0
+    for r in rows:
+        cells: list[Any] = _row_out(r, targets)[: len(NATIVE_HEADER)]
+        for t in targets:
+            v = r.answers.get(t)
+            cells.append(v if isinstance(v, (int, float)) else _cell_out(v))
+        ws.append(cells)
+        n += 1
+    wb.save(stream)
+    return n
+
+
+class NativeReader:
+    """Streaming reader of a native CSV: ``for row in NativeReader(stream)`` yields ParsedRow.
+
+    ``stream`` is a binary or text file object; the whole file is never held in memory.
+    """
+
+    def __init__(self, stream: IO[str] | IO[bytes]):
+        if isinstance(stream, io.TextIOBase) or hasattr(stream, "encoding"):
+            text: IO[str] = stream  # type: ignore[assignment]
+            self.encoding = getattr(stream, "encoding", None) or "utf-8"
+        else:
+            text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+            self.encoding = "utf-8-sig"
+        self._reader = csv.reader(text)
+        try:
+            header = next(self._reader)
+        except StopIteration:
+            raise ImportFormatError("empty file") from None
+        except UnicodeDecodeError:
+            raise ImportFormatError("wrong encoding: the file is not valid UTF-8") from None
+        if header and header[0].startswith("\ufeff"):
+            header[0] = header[0][1:]
+            self.encoding = "utf-8-sig"
+        self.header = header
+        check_native_header(header)
+        self.targets = header[len(NATIVE_HEADER) :]
+        self.columns = [Column(i, k, k, "") for i, k in enumerate(header)]
+
+    def __iter__(self) -> Iterator[ParsedRow]:
+        reader = self._reader
+        targets = self.targets
+        fromiso = datetime.fromisoformat
+        last = reader.line_num
+        try:
+            for row in reader:
+                start = last + 1
+                last = reader.line_num
+                if not row:
+                    continue
+                yield _native_row(start, row, targets, fromiso)
+        except UnicodeDecodeError:
+            raise ImportFormatError("wrong encoding: the file is not valid UTF-8",
+                                    line=last + 1) from None  # fmt: skip
+        except csv.Error as e:
+            raise ImportFormatError(f"malformed CSV: {e}", line=last + 1) from None
+
+
+def _native_row(line: int, row: list[str], targets: list[str], fromiso: Any) -> ParsedRow:
+    ts = row[1] if len(row) > 1 else ""
+    meta: dict[str, str] = {}
+    submitted = None
+    if ts:
+        try:
+            submitted = fromiso(ts)
+        except ValueError:
+            meta["submitted_at"] = ts  # reported as a bad date by apply_mapping
+    if len(row) >= 6:
+        if row[2]:
+            meta["site"] = row[2]
+        if row[3]:
+            meta["service"] = row[3]
+        if row[4]:
+            meta["channel"] = row[4]
+        if row[5]:
+            meta["language"] = row[5]
+    rid = row[0]
+    return ParsedRow(
+        line,
+        (rid if _NS.match(rid) else "native:" + rid) if rid else None,
+        submitted,
+        True,
+        False,
+        dict(zip(targets, row[6:], strict=False)),
+        meta,
+    )
+
+
+def check_native_header(header: list[str]) -> None:
+    if [h.strip() for h in header[: len(NATIVE_HEADER)]] != list(NATIVE_HEADER):
+        raise ImportFormatError(
+            "not an SQMS export: the header must start with " + ",".join(NATIVE_HEADER)
+        )
+
+
+def is_native_header(header: list[str | None]) -> bool:
+    h = [(x or "").strip().lstrip("\ufeff") for x in header[:2]]
+    return h == ["response_id", "submitted_at"]
+
+
+def iter_native_rows(stream: IO[str] | IO[bytes]) -> Iterator[ParsedRow]:
+    """Stream a native CSV; same as ``iter(NativeReader(stream))``."""
+    return iter(NativeReader(stream))
+
+
+def parse_native_records(records: list[Record], enc: str, sep: str | None) -> ParsedExport:
+    """Native export already split into records (the XLSX variant, or a small CSV)."""
+    header = [(h or "").strip().lstrip("\ufeff") for h in records[0][1]]
+    check_native_header(header)
+    targets = header[len(NATIVE_HEADER) :]
+    cols = [Column(i, k, k, "") for i, k in enumerate(header)]
+    fromiso = datetime.fromisoformat
+    rows = [_native_row(line, [c or "" for c in r], targets, fromiso) for line, r in records[1:]]
+    return ParsedExport("native", enc, sep, None, cols, rows, [])
