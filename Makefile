@@ -1,0 +1,45 @@
+# SQMS — common tasks. `make demo` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-dev
+PYTEST_ARGS ?=
+
+.PHONY: demo test install lint typecheck messages bench bench-small e2e clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/sqms demo
+
+messages: $(STAMP)
+	cd sqms && ../$(BIN)/django-admin compilemessages --ignore=.venv >/dev/null
+
+test: $(STAMP) messages
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict sqms/analytics --exclude 'sqms/analytics/tests/'
+
+bench: $(STAMP)
+	$(BIN)/python bench/analytics.py
+	$(BIN)/python bench/surveys.py
+
+bench-small: $(STAMP)
+	$(BIN)/python bench/analytics.py --scale small
+	$(BIN)/python bench/surveys.py --scale small
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,56 @@
+"""The ``sqms`` command: a friendly front to the project's management commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS = {
+    "demo": "load the demo organization and serve it (make demo)",
+    "serve": "start the web server on http://127.0.0.1:8000",
+    "migrate": "create or upgrade the database schema",
+    "createuser": "add a user with a role and a scope of sites or regions",
+    "check": "check the configuration (--deploy for production settings)",
+    "import-responses": "import survey responses from LimeSurvey, Qualtrics, SurveyMonkey, Google Forms, 问卷星 or SQMS files",
+    "export-responses": "export a campaign's responses as CSV or XLSX",
+}
+
+USAGE = "usage: sqms <command> [options]\n\nSQMS — Service Quality Management System.\n\ncommands:\n" + "\n".join(
+    f"  {name:<18} {text}" for name, text in COMMANDS.items()
+) + (
+    "\n\nRun 'sqms <command> --help' for a command's options. Configuration comes from environment "
+    "variables (DATABASE_URL, SQMS_SECRET_KEY, SQMS_DEBUG, …); see docs/configuration.md."
+)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return
+    name, rest = args[0], args[1:]
+    if name not in COMMANDS:
+        print(f"sqms: unknown command {name!r}\n\n{USAGE}", file=sys.stderr)
+        raise SystemExit(2)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sqms.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as exc:
+        print(f"sqms: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    from django.core.management import ManagementUtility
+
+    if name == "migrate":
+        ManagementUtility(["sqms", "migrate", *rest]).execute()
+        if "--help" not in rest and "-h" not in rest:
+            ManagementUtility(["sqms", "createcachetable"]).execute()
+        return
+    ManagementUtility(["sqms", name.replace("-", "_"), *rest]).execute()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""API endpoints for regions, sites and services: list (filters, pagination), detail, create,
+update. Every query goes through ``restrict`` and every write through ``actions``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from sqms.core import actions
+from sqms.core.choices import Channel, SiteKind
+from sqms.core.models import Region, Service, Site
+
+router = Router(tags=["organization"])
+API = Channel.API
+
+
+class RegionOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class RegionIn(Schema):
+    code: str = Field(..., min_length=1, max_length=32)
+    name: str = Field(..., min_length=1, max_length=200)
+
+
+class RegionPatch(Schema):
+    code: str | None = Field(None, min_length=1, max_length=32)
+    name: str | None = Field(None, min_length=1, max_length=200)
+
+
+class SiteOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: SiteKind
+    region_id: int
+    region_code: str = Field(..., alias="region.code")
+    city: str
+    address: str
+    time_zone: str
+    opening_hours: str
+    manager_id: int | None
+    is_active: bool
+
+
+class SiteIn(Schema):
+    region_id: int
+    code: str = Field(..., min_length=1, max_length=32)
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: SiteKind = SiteKind.STORE
+    city: str = ""
+    address: str = ""
+    time_zone: str = "Asia/Shanghai"
+    opening_hours: str = ""
+    is_active: bool = True
+
+
+class SitePatch(Schema):
+    region_id: int | None = None
+    code: str | None = Field(None, min_length=1, max_length=32)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: SiteKind | None = None
+    city: str | None = None
+    address: str | None = None
+    time_zone: str | None = None
+    opening_hours: str | None = None
+    is_active: bool | None = None
+
+
+class SiteFilter(FilterSchema):
+    q: str | None = Field(None, q=["code__icontains", "name__icontains", "city__icontains"])
+    region_id: int | None = None
+    kind: SiteKind | None = None
+    is_active: bool | None = None
+
+
+class ServiceOut(Schema):
+    id: int
+    code: str
+    name: str
+    description: str
+    site_ids: list[int]
+
+    @staticmethod
+    def resolve_site_ids(obj: Service) -> list[int]:
+        return [s.pk for s in obj.sites.all()]
+
+
+class ServiceIn(Schema):
+    code: str = Field(..., min_length=1, max_length=32)
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    site_ids: list[int] = []
+
+
+class ServicePatch(Schema):
+    code: str | None = Field(None, min_length=1, max_length=32)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    site_ids: list[int] | None = None
+
+
+def _site_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
+    data = payload.dict(exclude_unset=True)
+    if "region_id" in data:
+        data["region"] = get_object_or_404(Region.objects.restrict(request.user, "view"), pk=data.pop("region_id"))
+    return data
+
+
+def _service_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
+    data = payload.dict(exclude_unset=True)
+    if "site_ids" in data:
+        wanted = set(data.pop("site_ids"))
+        sites = list(Site.objects.restrict(request.user, "view").filter(pk__in=wanted))
+        if len(sites) != len(wanted):
+            from django.core.exceptions import ValidationError
+
+            missing = sorted(wanted - {s.pk for s in sites})
+            raise ValidationError({"site_ids": f"unknown site id(s): {missing}"})
+        data["sites"] = sites
+    return data
+
+
+@router.get("/regions", response=list[RegionOut])
+@paginate(LimitOffsetPagination)
+def list_regions(request: HttpRequest, q: str | None = None) -> Any:
+    qs = Region.objects.restrict(request.user, "view")
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    return qs
+
+
+@router.get("/regions/{region_id}", response=RegionOut)
+def get_region(request: HttpRequest, region_id: int) -> Any:
+    return get_object_or_404(Region.objects.restrict(request.user, "view"), pk=region_id)
+
+
+@router.post("/regions", response={201: RegionOut})
+def create_region(request: HttpRequest, payload: RegionIn) -> Any:
+    return 201, actions.do_create_region(payload.dict(), acting_user=request.user, channel=API)
+
+
+@router.patch("/regions/{region_id}", response=RegionOut)
+def update_region(request: HttpRequest, region_id: int, payload: RegionPatch) -> Any:
+    region = get_object_or_404(Region.objects.restrict(request.user, "change"), pk=region_id)
+    return actions.do_update_region(region, payload.dict(exclude_unset=True), acting_user=request.user, channel=API)
+
+
+@router.get("/sites", response=list[SiteOut])
+@paginate(LimitOffsetPagination)
+def list_sites(request: HttpRequest, filters: Query[SiteFilter]) -> Any:
+    return filters.filter(Site.objects.restrict(request.user, "view").select_related("region"))
+
+
+@router.get("/sites/{site_id}", response=SiteOut)
+def get_site(request: HttpRequest, site_id: int) -> Any:
+    return get_object_or_404(Site.objects.restrict(request.user, "view").select_related("region"), pk=site_id)
+
+
+@router.post("/sites", response={201: SiteOut})
+def create_site(request: HttpRequest, payload: SiteIn) -> Any:
+    return 201, actions.do_create_site(_site_data(request, payload), acting_user=request.user, channel=API)
+
+
+@router.patch("/sites/{site_id}", response=SiteOut)
+def update_site(request: HttpRequest, site_id: int, payload: SitePatch) -> Any:
+    site = get_object_or_404(Site.objects.restrict(request.user, "change"), pk=site_id)
+    return actions.do_update_site(site, _site_data(request, payload), acting_user=request.user, channel=API)
+
+
+@router.get("/services", response=list[ServiceOut])
+@paginate(LimitOffsetPagination)
+def list_services(request: HttpRequest, q: str | None = None, site_id: int | None = None) -> Any:
+    qs = Service.objects.restrict(request.user, "view").prefetch_related("sites")
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if site_id is not None:
+        qs = qs.filter(sites=site_id)
+    return qs
+
+
+@router.get("/services/{service_id}", response=ServiceOut)
+def get_service(request: HttpRequest, service_id: int) -> Any:
+    return get_object_or_404(Service.objects.restrict(request.user, "view").prefetch_related("sites"), pk=service_id)
+
+
+@router.post("/services", response={201: ServiceOut})
+def create_service(request: HttpRequest, payload: ServiceIn) -> Any:
+    return 201, actions.do_create_service(_service_data(request, payload), acting_user=request.user, channel=API)
+
+
+@router.patch("/services/{service_id}", response=ServiceOut)
+def update_service(request: HttpRequest, service_id: int, payload: ServicePatch) -> Any:
+    service = get_object_or_404(Service.objects.restrict(request.user, "change"), pk=service_id)
+    return actions.do_update_service(
+        service, _service_data(request, payload), acting_user=request.user, channel=API
+    )

@@ -1,0 +1,191 @@
+"""Load the demo: organization first, then each app's generator in ``GENERATORS`` order."""
+
+from __future__ import annotations
+
+import importlib
+import random
+import sys
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from sqms.core import actions
+from sqms.core.choices import Channel, Role
+from sqms.core.models import Organization, Region, Service, Site
+from sqms.demo import org
+
+# Each module has ``generate(ctx: DemoContext) -> str`` returning a one-line summary.
+GENERATORS: list[str] = []  # survey generator added with the surveys app
+CLI = Channel.CLI
+
+
+@dataclass
+class DemoContext:
+    locale: str
+    scale: int
+    seed: int
+    out: TextIO
+    rng: random.Random
+    sites: list[Site] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    users: dict[str, Any] = field(default_factory=dict)  # username -> user
+
+    def say(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
+
+
+def already_loaded() -> bool:
+    return Region.objects.exists()
+
+
+def reset_database(out: TextIO) -> None:
+    """Delete every record (not the schema), so the demo can be loaded afresh."""
+    from django.apps import apps
+    from django.db import connection
+
+    with transaction.atomic():
+        models = [m for m in apps.get_models() if m._meta.app_label in {"surveys", "core"}]
+        # delete children before parents: repeat until nothing is left or no progress
+        remaining = [m for m in models if m._default_manager.exists()]
+        for _round in range(10):
+            if not remaining:
+                break
+            progress = []
+            for model in remaining:
+                try:
+                    with transaction.atomic():
+                        model._default_manager.all().delete()
+                    progress.append(model)
+                except Exception:  # noqa: BLE001 — protected rows; retry after their children
+                    continue
+            remaining = [m for m in remaining if m not in progress and m._default_manager.exists()]
+        get_user_model().objects.all().delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM")
+    print("Removed the previous data.", file=out)
+
+
+def load_demo(*, locale: str = "zh-hans", scale: int = 1, seed: int = 2026, out: TextIO | None = None) -> DemoContext:
+    out = out or sys.stdout
+    ctx = DemoContext(locale=locale, scale=scale, seed=seed, out=out, rng=random.Random(seed))
+    with transaction.atomic():
+        _load_org(ctx)
+    for name in GENERATORS:
+        module = importlib.import_module(name)
+        summary = module.generate(ctx)
+        ctx.say(summary)
+    return ctx
+
+
+def _load_org(ctx: DemoContext) -> None:
+    zh = ctx.locale != "en"
+    organization = Organization.current()
+    organization.name = "悦家连锁零售" if zh else "Homestead Retail Group"
+    organization.save()
+    rng = ctx.rng
+    regions: dict[str, Region] = {}
+    for code, name_zh, name_en, _cities in org.REGIONS:
+        regions[code] = actions.do_create_region(
+            {"code": code, "name": name_zh if zh else f"{name_en} region"}, acting_user=None, channel=CLI
+        )
+    for store in org.site_plan(ctx.scale):
+        city = store["city_zh"] if zh else store["city_en"]
+        street_i = int(store["street"])  # type: ignore[call-overload]
+        branch = int(store["branch"])  # type: ignore[call-overload]
+        if zh:
+            name = f"{city}{'' if branch == 1 else f'{branch}号'}店"
+            address = f"{city}市{org.STREETS_ZH[street_i]}{rng.randint(1, 399)}号"
+        else:
+            name = f"{city}{'' if branch == 1 else f' {branch}'} store"
+            address = f"{rng.randint(1, 399)} {org.STREETS_EN[street_i]}, {city}"
+        site = actions.do_create_site(
+            {
+                "region": regions[str(store["region"])],
+                "code": store["code"],
+                "name": name,
+                "kind": "store",
+                "city": city,
+                "address": address,
+                "time_zone": "Asia/Shanghai",
+                "opening_hours": "周一至周日 09:00–21:00" if zh else "Mon–Sun 09:00–21:00",
+            },
+            acting_user=None,
+            channel=CLI,
+        )
+        ctx.sites.append(site)
+    for code, name_zh, name_en, desc_zh, desc_en in org.SERVICES:
+        ctx.services.append(
+            actions.do_create_service(
+                {
+                    "code": code,
+                    "name": name_zh if zh else name_en,
+                    "description": desc_zh if zh else desc_en,
+                    "sites": ctx.sites,
+                },
+                acting_user=None,
+                channel=CLI,
+            )
+        )
+    _load_people(ctx, regions)
+    ctx.say(
+        f"Organization: {len(regions)} regions, {len(ctx.sites)} sites, {len(ctx.services)} services, "
+        f"{len(ctx.users)} users."
+    )
+
+
+def _load_people(ctx: DemoContext, regions: dict[str, Region]) -> None:
+    rng = ctx.rng
+    north = regions["NORTH"]
+    first_site = next(s for s in ctx.sites if s.region_id == north.pk)
+    scopes: dict[str, dict[str, Any]] = {
+        Role.QUALITY_MANAGER: {},
+        Role.REGION_MANAGER: {"regions": [north]},
+        Role.SITE_MANAGER: {"sites": [first_site]},
+        Role.INSPECTOR: {"sites": [s for s in ctx.sites if s.region_id == north.pk][:4]},
+        Role.AGENT: {"sites": [first_site]},
+        Role.VIEWER: {"all_sites": True},
+    }
+    for username, role in org.ROLE_ACCOUNTS:
+        first, last = org.person_name(rng, ctx.locale)
+        user = actions.do_create_user(
+            username=username,
+            password=org.DEMO_PASSWORD,
+            role=role,
+            first_name=first,
+            last_name=last,
+            acting_user=None,
+            channel=CLI,
+            **scopes[role],
+        )
+        ctx.users[username] = user
+    # Every other store gets a manager of its own (password login disabled).
+    for site in ctx.sites:
+        if site.pk == first_site.pk:
+            manager = ctx.users["store.manager"]
+        else:
+            first, last = org.person_name(rng, ctx.locale)
+            manager = actions.do_create_user(
+                username=f"mgr.{site.code.lower()}",
+                password=None,
+                role=Role.SITE_MANAGER,
+                sites=[site],
+                first_name=first,
+                last_name=last,
+                acting_user=None,
+                channel=CLI,
+            )
+        Site.objects.filter(pk=site.pk).update(manager=manager)
+        site.manager = manager
+
+
+def login_lines() -> list[str]:
+    lines = []
+    for username, role in org.ROLE_ACCOUNTS:
+        lines.append(f"  {username:<16} {Role(role).label!s:<18} password: {org.DEMO_PASSWORD}")
+    return lines
+
+
+
