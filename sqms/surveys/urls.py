@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401
+"""Survey pages: collection (instruments, campaigns, imports, responses) and reports."""
+
+from sqms.surveys.urls_collect import urlpatterns as collect_urlpatterns
+from sqms.surveys.urls_reports import urlpatterns as report_urlpatterns
 
 app_name = "surveys"
 
-urlpatterns: list = []
+urlpatterns = [*collect_urlpatterns, *report_urlpatterns]
