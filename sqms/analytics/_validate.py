@@ -119,7 +119,9 @@ def whole(arr: FloatArray, name: str) -> None:
         raise ValueError(f"{name} must be whole numbers (counts), got {arr[i]:g} at index {i}")
 
 
-def same_length(a: Sequence[Any] | npt.NDArray[Any], b: Sequence[Any] | npt.NDArray[Any], names: str) -> None:
+def same_length(
+    a: Sequence[Any] | npt.NDArray[Any], b: Sequence[Any] | npt.NDArray[Any], names: str
+) -> None:
     """Raise ValueError if the two inputs differ in length."""
     if len(a) != len(b):
         raise ValueError(f"{names} must have the same length, got {len(a)} and {len(b)}")

@@ -38,10 +38,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
-from scipy import integrate, special
+from scipy import integrate, special  # type: ignore[import-untyped, unused-ignore]
 
 from ._validate import count
 
@@ -63,7 +63,7 @@ _X = np.linspace(-9.0, 9.0, 1801)
 _W = np.linspace(0.0, 14.0, 1401)
 
 
-@lru_cache(maxsize=None)
+@cache
 def d2(n: int) -> float:
     r"""Mean of the relative range of ``n`` normal observations, :math:`E[R]/\sigma`.
 
@@ -80,7 +80,7 @@ def d2(n: int) -> float:
     return float(integrate.simpson(integrand, x=_X))
 
 
-@lru_cache(maxsize=None)
+@cache
 def d3(n: int) -> float:
     r"""Standard deviation of the relative range of ``n`` normal observations.
 
@@ -105,7 +105,7 @@ def d3(n: int) -> float:
     return math.sqrt(max(second - d2(size) ** 2, 0.0))
 
 
-@lru_cache(maxsize=None)
+@cache
 def c4(n: int) -> float:
     r"""Bias factor of the sample standard deviation, :math:`E[s]/\sigma`.
 
@@ -163,7 +163,7 @@ class ChartConstants:
     D4: float
 
 
-@lru_cache(maxsize=None)
+@cache
 def chart_constants(n: int) -> ChartConstants:
     """All control-chart factors for subgroup size ``n`` (2 <= n <= 1000).
 

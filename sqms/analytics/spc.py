@@ -36,12 +36,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import signal as sps
-from scipy import stats
+from scipy import signal as sps  # type: ignore[import-untyped, unused-ignore]
+from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 from ._validate import (
     BoolArray,
@@ -50,7 +50,6 @@ from ._validate import (
     check_finite,
     count,
     positive,
-    same_length,
     vector,
     whole,
 )
@@ -626,10 +625,10 @@ def xbar_r(
     """
     rows = _subgroups(subgroups, "subgroups")
     size = rows[0].size
-    for i, r in enumerate(rows):
-        if r.size != size:
+    for i, row in enumerate(rows):
+        if row.size != size:
             raise ValueError(
-                f"subgroups[{i}] has {r.size} values but subgroups[0] has {size}; "
+                f"subgroups[{i}] has {row.size} values but subgroups[0] has {size}; "
                 "x-bar/R needs equal sizes, use xbar_s for unequal subgroups"
             )
     data = np.vstack(rows)
@@ -709,10 +708,7 @@ def xbar_s(
 
     def build(use: BoolArray, m: int) -> list[ChartResult]:
         nu = sizes[use]
-        if mu0 is None:
-            center = float(np.sum(nu * means[use]) / nu.sum())
-        else:
-            center = mu0
+        center = float(np.sum(nu * means[use]) / nu.sum()) if mu0 is None else mu0
         if s0 is None:
             if np.all(nu == nu[0]):
                 sbar = float(sds[use].mean())
@@ -1082,7 +1078,7 @@ def _series_and_sigma(
             return _nonzero_spread(float(mr[: m - 1].mean()), "the mean moving range") / d2(2)
 
         return x, 1, sigma_individuals
-    rows = _subgroups(values_or_subgroups, "subgroups")  # type: ignore[arg-type]
+    rows = _subgroups(values_or_subgroups, "subgroups")
     size = rows[0].size
     if any(r.size != size for r in rows):
         raise ValueError("subgroups must all have the same size for this chart")
@@ -1163,8 +1159,16 @@ def ewma(
     i = np.arange(1, x.size + 1)
     ratio = lam_f / (2.0 - lam_f)
     s_i = sig_x * np.sqrt(ratio * (1.0 - (1.0 - lam_f) ** (2 * i)))
-    base = _chart("EWMA", np.asarray(z, dtype=np.float64), center, s_i, (1,), m,
-                  np.arange(x.size) < m, width=width)
+    base = _chart(
+        "EWMA",
+        np.asarray(z, dtype=np.float64),
+        center,
+        s_i,
+        (1,),
+        m,
+        np.arange(x.size) < m,
+        width=width,
+    )
     steady = width * sig_x * math.sqrt(ratio)
     return EwmaResult(
         chart="EWMA",
