@@ -24,7 +24,11 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer sqms_…``; unknown and revoked tokens are refused with the reason."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = ApiToken.objects.select_related("user", "user__profile").filter(digest=token_digest(token)).first()
+        found = (
+            ApiToken.objects.select_related("user", "user__profile")
+            .filter(digest=token_digest(token))
+            .first()
+        )
         if found is None:
             raise TokenRefused(_("Unknown API token."))
         if found.revoked_at is not None:

@@ -15,11 +15,13 @@ COMMANDS = {
     "export-responses": "export a campaign's responses as CSV or XLSX",
 }
 
-USAGE = "usage: sqms <command> [options]\n\nSQMS — Service Quality Management System.\n\ncommands:\n" + "\n".join(
-    f"  {name:<18} {text}" for name, text in COMMANDS.items()
-) + (
-    "\n\nRun 'sqms <command> --help' for a command's options. Configuration comes from environment "
-    "variables (DATABASE_URL, SQMS_SECRET_KEY, SQMS_DEBUG, …); see docs/configuration.md."
+USAGE = (
+    "usage: sqms <command> [options]\n\nSQMS — Service Quality Management System.\n\ncommands:\n"
+    + "\n".join(f"  {name:<18} {text}" for name, text in COMMANDS.items())
+    + (
+        "\n\nRun 'sqms <command> --help' for a command's options. Configuration comes from environment "
+        "variables (DATABASE_URL, SQMS_SECRET_KEY, SQMS_DEBUG, …); see docs/configuration.md."
+    )
 )
 
 

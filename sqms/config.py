@@ -67,7 +67,9 @@ def env_secret(name: str, default: str | None) -> str | None:
         try:
             value = Path(path).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ImproperlyConfigured(f"{file_var}={path!r} cannot be read: {exc.strerror}.") from None
+            raise ImproperlyConfigured(
+                f"{file_var}={path!r} cannot be read: {exc.strerror}."
+            ) from None
         if not value:
             raise ImproperlyConfigured(f"{file_var}={path!r} points to an empty file.")
         return value

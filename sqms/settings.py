@@ -34,7 +34,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("SQMS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("SQMS_ALLOWED_HOSTS must list the host names when SQMS_DEBUG is false.")
+    raise ImproperlyConfigured(
+        "SQMS_ALLOWED_HOSTS must list the host names when SQMS_DEBUG is false."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("SQMS_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

@@ -46,14 +46,23 @@ class World:
 
 def make_user(username: str, role: str, **scope: Any) -> Any:
     return actions.do_create_user(
-        username=username, password=PASSWORD, role=role, acting_user=None, channel=Channel.CLI, **scope
+        username=username,
+        password=PASSWORD,
+        role=role,
+        acting_user=None,
+        channel=Channel.CLI,
+        **scope,
     )
 
 
 def build_world() -> World:
     cli = Channel.CLI
-    region_a = actions.do_create_region({"code": "RA", "name": f"Region A {ALPHA_MARK}"}, acting_user=None, channel=cli)
-    region_b = actions.do_create_region({"code": "RB", "name": f"Region B {BRAVO_MARK}"}, acting_user=None, channel=cli)
+    region_a = actions.do_create_region(
+        {"code": "RA", "name": f"Region A {ALPHA_MARK}"}, acting_user=None, channel=cli
+    )
+    region_b = actions.do_create_region(
+        {"code": "RB", "name": f"Region B {BRAVO_MARK}"}, acting_user=None, channel=cli
+    )
     site_a = actions.do_create_site(
         {"region": region_a, "code": "ALPHA", "name": f"Alpha store {ALPHA_MARK}", "city": "上海"},
         acting_user=None,

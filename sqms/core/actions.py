@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from sqms.core import audit
 from sqms.core.choices import AuditAction, Role
 from sqms.core.models import ApiToken, Organization, Profile, Region, Service, Site
-from sqms.core.scoping import ensure_allowed, ensure_site_in_scope, role_of
+from sqms.core.scoping import ensure_allowed, role_of
 
 User = get_user_model()
 
@@ -43,7 +43,9 @@ def _save_new(obj: models.Model, data: dict[str, Any], *, acting_user: Any, chan
     return obj
 
 
-def _save_changes(obj: models.Model, data: dict[str, Any], *, acting_user: Any, channel: str) -> Any:
+def _save_changes(
+    obj: models.Model, data: dict[str, Any], *, acting_user: Any, channel: str
+) -> Any:
     audit.ensure_open(obj)
     before = audit.snapshot(obj)
     m2m = _assign(obj, data)
@@ -59,7 +61,9 @@ def _delete(obj: models.Model, *, acting_user: Any, channel: str) -> None:
     audit.ensure_open(obj)
     before = audit.snapshot(obj)
     site = audit.site_of(obj)
-    audit.record(obj, AuditAction.DELETE, actor=acting_user, channel=channel, before=before, site=site)
+    audit.record(
+        obj, AuditAction.DELETE, actor=acting_user, channel=channel, before=before, site=site
+    )
     obj.delete()
 
 
@@ -74,7 +78,9 @@ def do_create_region(data: dict[str, Any], *, acting_user: Any, channel: str) ->
 
 
 @transaction.atomic
-def do_update_region(region: Region, data: dict[str, Any], *, acting_user: Any, channel: str) -> Region:
+def do_update_region(
+    region: Region, data: dict[str, Any], *, acting_user: Any, channel: str
+) -> Region:
     ensure_allowed(acting_user, "change", region)
     return _save_changes(region, data, acting_user=acting_user, channel=channel)
 
@@ -103,10 +109,16 @@ def do_create_site(data: dict[str, Any], *, acting_user: Any, channel: str) -> S
 @transaction.atomic
 def do_update_site(site: Site, data: dict[str, Any], *, acting_user: Any, channel: str) -> Site:
     ensure_allowed(acting_user, "change", site)
-    if "region" in data and data["region"] != site.region and role_of(acting_user) not in (
-        None,
-        Role.QUALITY_MANAGER,
-    ) and acting_user is not None:
+    if (
+        "region" in data
+        and data["region"] != site.region
+        and role_of(acting_user)
+        not in (
+            None,
+            Role.QUALITY_MANAGER,
+        )
+        and acting_user is not None
+    ):
         raise PermissionDenied(_("Only a quality manager may move a site to another region."))
     return _save_changes(site, data, acting_user=acting_user, channel=channel)
 
@@ -127,7 +139,9 @@ def do_create_service(data: dict[str, Any], *, acting_user: Any, channel: str) -
 
 
 @transaction.atomic
-def do_update_service(service: Service, data: dict[str, Any], *, acting_user: Any, channel: str) -> Service:
+def do_update_service(
+    service: Service, data: dict[str, Any], *, acting_user: Any, channel: str
+) -> Service:
     ensure_allowed(acting_user, "change", service)
     return _save_changes(service, data, acting_user=acting_user, channel=channel)
 
@@ -156,7 +170,9 @@ def _user_snapshot(user: Any) -> dict[str, Any]:
     return data
 
 
-def _check_scope_for_role(role: str, regions: list[Region], sites: list[Site], all_sites: bool) -> None:
+def _check_scope_for_role(
+    role: str, regions: list[Region], sites: list[Site], all_sites: bool
+) -> None:
     errors: dict[str, str] = {}
     if role == Role.REGION_MANAGER and not regions:
         errors["regions"] = _("A region manager needs at least one region.")
@@ -199,7 +215,9 @@ def do_create_user(
     profile = Profile.objects.create(user=user, role=role, all_sites=all_sites)
     profile.regions.set(regions)
     profile.sites.set(sites)
-    audit.record(user, AuditAction.CREATE, actor=acting_user, channel=channel, after=_user_snapshot(user))
+    audit.record(
+        user, AuditAction.CREATE, actor=acting_user, channel=channel, after=_user_snapshot(user)
+    )
     return user
 
 
@@ -225,7 +243,12 @@ def do_update_user(user: Any, data: dict[str, Any], *, acting_user: Any, channel
     profile.regions.set(regions)
     profile.sites.set(sites)
     audit.record(
-        user, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before, after=_user_snapshot(user)
+        user,
+        AuditAction.UPDATE,
+        actor=acting_user,
+        channel=channel,
+        before=before,
+        after=_user_snapshot(user),
     )
     return user
 
@@ -259,15 +282,21 @@ def token_digest(raw: str) -> str:
 
 
 @transaction.atomic
-def do_create_api_token(user: Any, name: str, *, acting_user: Any, channel: str) -> tuple[ApiToken, str]:
+def do_create_api_token(
+    user: Any, name: str, *, acting_user: Any, channel: str
+) -> tuple[ApiToken, str]:
     """Create a token and return it with its raw value, which is shown once and never stored."""
     if acting_user is not None and acting_user.pk != user.pk:
         raise PermissionDenied(_("You may only create tokens for yourself."))
     if not name.strip():
         raise ValidationError({"name": _("Give the token a name.")})
     raw = "sqms_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=raw[:10], digest=token_digest(raw))
-    audit.record(token, AuditAction.CREATE, actor=acting_user, channel=channel, after={"name": token.name})
+    token = ApiToken.objects.create(
+        user=user, name=name.strip(), prefix=raw[:10], digest=token_digest(raw)
+    )
+    audit.record(
+        token, AuditAction.CREATE, actor=acting_user, channel=channel, after={"name": token.name}
+    )
     return token, raw
 
 

@@ -1,14 +1,12 @@
 """API endpoints for regions, sites and services: list (filters, pagination), detail, create,
 update. Every query goes through ``restrict`` and every write through ``actions``."""
 
-from __future__ import annotations
+from typing import Annotated, Any
 
-from typing import Any
-
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from sqms.core import actions
@@ -75,7 +73,9 @@ class SitePatch(Schema):
 
 
 class SiteFilter(FilterSchema):
-    q: str | None = Field(None, q=["code__icontains", "name__icontains", "city__icontains"])
+    q: Annotated[
+        str | None, FilterLookup(["code__icontains", "name__icontains", "city__icontains"])
+    ] = None
     region_id: int | None = None
     kind: SiteKind | None = None
     is_active: bool | None = None
@@ -90,7 +90,7 @@ class ServiceOut(Schema):
 
     @staticmethod
     def resolve_site_ids(obj: Service) -> list[int]:
-        return [s.pk for s in obj.sites.all()]
+        return [s.pk for s in getattr(obj, "visible_sites", obj.sites.all())]
 
 
 class ServiceIn(Schema):
@@ -110,7 +110,9 @@ class ServicePatch(Schema):
 def _site_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
     data = payload.dict(exclude_unset=True)
     if "region_id" in data:
-        data["region"] = get_object_or_404(Region.objects.restrict(request.user, "view"), pk=data.pop("region_id"))
+        data["region"] = get_object_or_404(
+            Region.objects.restrict(request.user, "view"), pk=data.pop("region_id")
+        )
     return data
 
 
@@ -150,7 +152,9 @@ def create_region(request: HttpRequest, payload: RegionIn) -> Any:
 @router.patch("/regions/{region_id}", response=RegionOut)
 def update_region(request: HttpRequest, region_id: int, payload: RegionPatch) -> Any:
     region = get_object_or_404(Region.objects.restrict(request.user, "change"), pk=region_id)
-    return actions.do_update_region(region, payload.dict(exclude_unset=True), acting_user=request.user, channel=API)
+    return actions.do_update_region(
+        region, payload.dict(exclude_unset=True), acting_user=request.user, channel=API
+    )
 
 
 @router.get("/sites", response=list[SiteOut])
@@ -161,24 +165,38 @@ def list_sites(request: HttpRequest, filters: Query[SiteFilter]) -> Any:
 
 @router.get("/sites/{site_id}", response=SiteOut)
 def get_site(request: HttpRequest, site_id: int) -> Any:
-    return get_object_or_404(Site.objects.restrict(request.user, "view").select_related("region"), pk=site_id)
+    return get_object_or_404(
+        Site.objects.restrict(request.user, "view").select_related("region"), pk=site_id
+    )
 
 
 @router.post("/sites", response={201: SiteOut})
 def create_site(request: HttpRequest, payload: SiteIn) -> Any:
-    return 201, actions.do_create_site(_site_data(request, payload), acting_user=request.user, channel=API)
+    return 201, actions.do_create_site(
+        _site_data(request, payload), acting_user=request.user, channel=API
+    )
 
 
 @router.patch("/sites/{site_id}", response=SiteOut)
 def update_site(request: HttpRequest, site_id: int, payload: SitePatch) -> Any:
     site = get_object_or_404(Site.objects.restrict(request.user, "change"), pk=site_id)
-    return actions.do_update_site(site, _site_data(request, payload), acting_user=request.user, channel=API)
+    return actions.do_update_site(
+        site, _site_data(request, payload), acting_user=request.user, channel=API
+    )
+
+
+def _services(request: HttpRequest) -> Any:
+    """Services with only the sites the user may see (the catalogue itself is org-wide)."""
+    visible = Site.objects.restrict(request.user, "view")
+    return Service.objects.restrict(request.user, "view").prefetch_related(
+        Prefetch("sites", queryset=visible, to_attr="visible_sites")
+    )
 
 
 @router.get("/services", response=list[ServiceOut])
 @paginate(LimitOffsetPagination)
 def list_services(request: HttpRequest, q: str | None = None, site_id: int | None = None) -> Any:
-    qs = Service.objects.restrict(request.user, "view").prefetch_related("sites")
+    qs = _services(request)
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
     if site_id is not None:
@@ -188,17 +206,20 @@ def list_services(request: HttpRequest, q: str | None = None, site_id: int | Non
 
 @router.get("/services/{service_id}", response=ServiceOut)
 def get_service(request: HttpRequest, service_id: int) -> Any:
-    return get_object_or_404(Service.objects.restrict(request.user, "view").prefetch_related("sites"), pk=service_id)
+    return get_object_or_404(_services(request), pk=service_id)
 
 
 @router.post("/services", response={201: ServiceOut})
 def create_service(request: HttpRequest, payload: ServiceIn) -> Any:
-    return 201, actions.do_create_service(_service_data(request, payload), acting_user=request.user, channel=API)
+    return 201, actions.do_create_service(
+        _service_data(request, payload), acting_user=request.user, channel=API
+    )
 
 
 @router.patch("/services/{service_id}", response=ServiceOut)
 def update_service(request: HttpRequest, service_id: int, payload: ServicePatch) -> Any:
     service = get_object_or_404(Service.objects.restrict(request.user, "change"), pk=service_id)
-    return actions.do_update_service(
+    actions.do_update_service(
         service, _service_data(request, payload), acting_user=request.user, channel=API
     )
+    return get_object_or_404(_services(request), pk=service.pk)

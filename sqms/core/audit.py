@@ -99,12 +99,14 @@ def record(
 
 def history(obj: models.Model) -> models.QuerySet[AuditEvent]:
     """Events of one record, newest first."""
-    return AuditEvent.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk)).select_related(
-        "actor"
-    )
+    return AuditEvent.objects.filter(
+        model=obj._meta.label_lower, object_id=str(obj.pk)
+    ).select_related("actor")
 
 
 def ensure_open(obj: models.Model) -> None:
     """Refuse to change a record that is closed (``obj.is_closed`` true)."""
     if getattr(obj, "is_closed", False):
-        raise PermissionDenied(_("%(record)s is closed and can no longer be changed.") % {"record": obj})
+        raise PermissionDenied(
+            _("%(record)s is closed and can no longer be changed.") % {"record": obj}
+        )

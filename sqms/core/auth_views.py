@@ -20,7 +20,10 @@ class LoginView(auth_views.LoginView):
             return render(
                 request,
                 "core/message.html",
-                {"title": _("Too many attempts"), "message": _("Too many sign-in attempts. Wait a minute and try again.")},
+                {
+                    "title": _("Too many attempts"),
+                    "message": _("Too many sign-in attempts. Wait a minute and try again."),
+                },
                 status=429,
             )
         return super().post(request, *args, **kwargs)

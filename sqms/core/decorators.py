@@ -13,7 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from sqms.core.scoping import role_of
 
 
-def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def role_required(
+    *roles: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Allow only users whose role is one of ``roles``; others get a 403 page."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

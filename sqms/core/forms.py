@@ -37,7 +37,9 @@ class SiteForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.restrict(user, "view")
-        self.fields["manager"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
+        self.fields["manager"].queryset = (
+            get_user_model().objects.filter(is_active=True).order_by("username")
+        )
 
 
 class ServiceForm(forms.ModelForm):
@@ -58,10 +60,16 @@ class UserForm(forms.Form):
     email = forms.EmailField(label=_("email"), required=False)
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
     regions = forms.ModelMultipleChoiceField(
-        label=_("regions"), queryset=Region.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("regions"),
+        queryset=Region.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     sites = forms.ModelMultipleChoiceField(
-        label=_("sites"), queryset=Site.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 8})
+        label=_("sites"),
+        queryset=Site.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     all_sites = forms.BooleanField(label=_("all sites (viewers)"), required=False)
     is_active = forms.BooleanField(label=_("active"), required=False, initial=True)

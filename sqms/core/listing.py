@@ -49,7 +49,9 @@ class ListSpec:
     empty_text: Any = ""
 
 
-def apply_query(spec: ListSpec, request: HttpRequest, qs: QuerySet) -> tuple[QuerySet, dict[str, Any]]:
+def apply_query(
+    spec: ListSpec, request: HttpRequest, qs: QuerySet
+) -> tuple[QuerySet, dict[str, Any]]:
     """Search, filter and sort ``qs`` from the request's query string."""
     state: dict[str, Any] = {"q": request.GET.get("q", "").strip(), "filters": {}}
     if state["q"] and spec.search_fields:
@@ -143,7 +145,9 @@ def render_list(
         current = state["sort"]
         direction = "asc" if current == col.name else "desc" if current == f"-{col.name}" else ""
         next_sort = f"-{col.name}" if direction == "asc" else col.name
-        headers.append({"column": col, "sortable": bool(col.sort), "next": next_sort, "dir": direction})
+        headers.append(
+            {"column": col, "sortable": bool(col.sort), "next": next_sort, "dir": direction}
+        )
     sort_query = request.GET.copy()
     for key in ("page", "export", "sort"):
         sort_query.pop(key, None)
@@ -154,7 +158,9 @@ def render_list(
         "page": page,
         "rows": rows,
         "state": state,
-        "filters": [(f, f.choices(request), state["filters"].get(f.name, "")) for f in spec.filters],
+        "filters": [
+            (f, f.choices(request), state["filters"].get(f.name, "")) for f in spec.filters
+        ],
         "querystring": query.urlencode(),
         **(extra or {}),
     }

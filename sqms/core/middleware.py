@@ -25,15 +25,20 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-                profile = getattr(user, "profile", None)
-                if profile is not None and profile.language:
-                    translation.activate(profile.language)
-                    request.LANGUAGE_CODE = profile.language
+        if (
+            user is not None
+            and user.is_authenticated
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+        ):
+            profile = getattr(user, "profile", None)
+            if profile is not None and profile.language:
+                translation.activate(profile.language)
+                request.LANGUAGE_CODE = profile.language
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func: object, args: object, kwargs: object) -> None:
+    def process_view(
+        self, request: HttpRequest, view_func: object, args: object, kwargs: object
+    ) -> None:
         user = getattr(request, "user", None)
         if (
             user is not None

@@ -27,7 +27,9 @@ def validate_time_zone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value}) from None
+        raise ValidationError(
+            _("%(value)s is not a known time zone."), params={"value": value}
+        ) from None
 
 
 class Organization(models.Model):
@@ -50,7 +52,10 @@ class Organization(models.Model):
 
 class Region(models.Model):
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="regions", verbose_name=_("organization")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="regions",
+        verbose_name=_("organization"),
     )
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
@@ -84,14 +89,19 @@ class Site(models.Model):
     )
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=SiteKind.choices, default=SiteKind.STORE)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=SiteKind.choices, default=SiteKind.STORE
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
     )
     opening_hours = models.CharField(
-        _("opening hours"), max_length=200, blank=True, help_text=_("For example: Mon–Sun 09:00–21:00")
+        _("opening hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Mon–Sun 09:00–21:00"),
     )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -130,12 +140,20 @@ class Site(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("core:site_detail", args=[self.pk])
 
+    @property
+    def manager_name(self) -> str:
+        if self.manager is None:
+            return ""
+        return self.manager.get_full_name() or self.manager.get_username()
+
 
 class Service(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    sites = models.ManyToManyField(Site, related_name="services", blank=True, verbose_name=_("sites"))
+    sites = models.ManyToManyField(
+        Site, related_name="services", blank=True, verbose_name=_("sites")
+    )
 
     objects = RestrictedManager()
     scope_editors = ORG_EDITORS
@@ -156,9 +174,13 @@ class Service(models.Model):
 class Profile(models.Model):
     """A user's role and scope in SQMS."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
-    regions = models.ManyToManyField(Region, blank=True, related_name="+", verbose_name=_("regions"))
+    regions = models.ManyToManyField(
+        Region, blank=True, related_name="+", verbose_name=_("regions")
+    )
     sites = models.ManyToManyField(Site, blank=True, related_name="+", verbose_name=_("sites"))
     all_sites = models.BooleanField(
         _("all sites"), default=False, help_text=_("Viewers only: read access to every site.")
@@ -176,7 +198,9 @@ class Profile(models.Model):
 class ApiToken(models.Model):
     """A personal API token; only its SHA-256 digest is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12)
     digest = models.CharField(max_length=64, unique=True)
@@ -212,7 +236,12 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(_("record"), max_length=300)
     site = models.ForeignKey(
-        Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("site")
+        Site,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("site"),
     )
     changes = models.JSONField(_("changes"), default=dict)
 

@@ -53,7 +53,9 @@ def site_ids_in_scope(user: Any) -> set[int] | None:
     if role == Role.QUALITY_MANAGER:
         scope = None
     elif role == Role.REGION_MANAGER:
-        scope = set(Site.objects.filter(region__in=profile.regions.all()).values_list("id", flat=True))
+        scope = set(
+            Site.objects.filter(region__in=profile.regions.all()).values_list("id", flat=True)
+        )
     elif role == Role.VIEWER and profile.all_sites:
         scope = None
     else:

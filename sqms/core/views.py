@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from sqms.core import actions, audit
 from sqms.core.choices import Channel, Role, SiteKind
@@ -40,6 +40,7 @@ def add_errors(form: BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     sites = (
@@ -68,11 +69,17 @@ def _form_page(
         else:
             messages.success(request, _("Saved %(record)s.") % {"record": obj})
             return redirect(obj.get_absolute_url())  # type: ignore[attr-defined]
-    return render(request, "core/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
+    return render(
+        request, "core/form.html", {"form": form, "title": title, "cancel_url": cancel_url}
+    )
 
 
 def _delete_page(
-    request: HttpRequest, obj: Model, delete: Callable[[], None], done_url: str, consequences: str = ""
+    request: HttpRequest,
+    obj: Model,
+    delete: Callable[[], None],
+    done_url: str,
+    consequences: str = "",
 ) -> HttpResponse:
     if request.method == "POST":
         try:
@@ -89,9 +96,15 @@ def _detail_page(request: HttpRequest, obj: Model, template: str, **extra: Any) 
     model = type(obj)
     context = {
         "obj": obj,
-        "history": audit.history(obj)[:50],
-        "can_change": model._default_manager.restrict(request.user, "change").filter(pk=obj.pk).exists(),  # type: ignore[attr-defined]
-        "can_delete": model._default_manager.restrict(request.user, "delete").filter(pk=obj.pk).exists(),  # type: ignore[attr-defined]
+        "history": audit.history(obj).filter(
+            pk__in=AuditEvent.objects.restrict(request.user).values("pk")
+        )[:50],
+        "can_change": model._default_manager.restrict(request.user, "change")
+        .filter(pk=obj.pk)
+        .exists(),  # type: ignore[attr-defined]
+        "can_delete": model._default_manager.restrict(request.user, "delete")
+        .filter(pk=obj.pk)
+        .exists(),  # type: ignore[attr-defined]
         **extra,
     }
     return render(request, template, context)
@@ -113,13 +126,17 @@ REGION_LIST = ListSpec(
 )
 
 
+@require_safe
 @login_required
 def region_list(request: HttpRequest) -> HttpResponse:
     qs = Region.objects.restrict(request.user, "view").annotate(site_count=Count("sites"))
-    create = reverse("core:region_create") if may(request.user, "add", Region.scope_editors) else None
+    create = (
+        reverse("core:region_create") if may(request.user, "add", Region.scope_editors) else None
+    )
     return render_list(request, REGION_LIST, qs, extra={"create_url": create})
 
 
+@require_safe
 @login_required
 def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
     region = get_object_or_404(Region.objects.restrict(request.user, "view"), pk=pk)
@@ -180,7 +197,12 @@ SITE_LIST = ListSpec(
         ListColumn("region", gettext_lazy("Region"), lambda s: s.region.name, sort="region__code"),
         ListColumn("kind", gettext_lazy("Kind"), lambda s: s.get_kind_display(), sort="kind"),
         ListColumn("city", gettext_lazy("City"), lambda s: s.city, sort="city"),
-        ListColumn("manager", gettext_lazy("Manager"), lambda s: _person(s.manager), sort="manager__username"),
+        ListColumn(
+            "manager",
+            gettext_lazy("Manager"),
+            lambda s: _person(s.manager),
+            sort="manager__username",
+        ),
         ListColumn("active", gettext_lazy("Active"), lambda s: s.is_active, sort="is_active"),
     ],
     search_fields=["code", "name", "city", "address"],
@@ -206,6 +228,7 @@ def _person(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
+@require_safe
 @login_required
 def site_list(request: HttpRequest) -> HttpResponse:
     qs = Site.objects.restrict(request.user, "view").select_related("region", "manager")
@@ -213,6 +236,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
     return render_list(request, SITE_LIST, qs, extra={"create_url": create})
 
 
+@require_safe
 @login_required
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_object_or_404(
@@ -270,7 +294,9 @@ SERVICE_LIST = ListSpec(
     columns=[
         ListColumn("code", gettext_lazy("Code"), lambda s: s.code, sort="code", link=True),
         ListColumn("name", gettext_lazy("Name"), lambda s: s.name, sort="name"),
-        ListColumn("sites", gettext_lazy("Sites offering it"), lambda s: s.site_count, sort="site_count"),
+        ListColumn(
+            "sites", gettext_lazy("Sites offering it"), lambda s: s.site_count, sort="site_count"
+        ),
     ],
     search_fields=["code", "name", "description"],
     filters=[ListFilter("site", gettext_lazy("Offered at"), lambda r: _site_choices(r), "sites")],
@@ -284,13 +310,16 @@ def _site_choices(request: HttpRequest) -> list[tuple[str, str]]:
     return [(str(s.pk), str(s)) for s in Site.objects.restrict(request.user, "view")]
 
 
+@require_safe
 @login_required
 def service_list(request: HttpRequest) -> HttpResponse:
     visible_sites = Site.objects.restrict(request.user, "view")
     qs = Service.objects.restrict(request.user, "view").annotate(
         site_count=Count("sites", filter=_in_sites(visible_sites))
     )
-    create = reverse("core:service_create") if may(request.user, "add", Service.scope_editors) else None
+    create = (
+        reverse("core:service_create") if may(request.user, "add", Service.scope_editors) else None
+    )
     return render_list(request, SERVICE_LIST, qs, extra={"create_url": create})
 
 
@@ -300,10 +329,15 @@ def _in_sites(sites: Any) -> Any:
     return Q(sites__in=sites)
 
 
+@require_safe
 @login_required
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(Service.objects.restrict(request.user, "view"), pk=pk)
-    sites = Site.objects.restrict(request.user, "view").filter(services=service).select_related("region")
+    sites = (
+        Site.objects.restrict(request.user, "view")
+        .filter(services=service)
+        .select_related("region")
+    )
     return _detail_page(request, service, "core/service_detail.html", sites=sites)
 
 
@@ -328,7 +362,9 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        lambda data: actions.do_update_service(service, data, acting_user=request.user, channel=WEB),
+        lambda data: actions.do_update_service(
+            service, data, acting_user=request.user, channel=WEB
+        ),
         _("Edit service %(record)s") % {"record": service},
         service.get_absolute_url(),
     )
@@ -352,29 +388,44 @@ User = get_user_model()
 USER_LIST = ListSpec(
     title=gettext_lazy("Users and roles"),
     columns=[
-        ListColumn("username", gettext_lazy("Username"), lambda u: u.username, sort="username", link=True),
+        ListColumn(
+            "username", gettext_lazy("Username"), lambda u: u.username, sort="username", link=True
+        ),
         ListColumn("name", gettext_lazy("Name"), lambda u: u.get_full_name(), sort="last_name"),
         ListColumn(
             "role",
             gettext_lazy("Role"),
-            lambda u: Role(u.profile.role).label if getattr(u, "profile", None) and u.profile.role else _("no role"),
+            lambda u: (
+                Role(u.profile.role).label
+                if getattr(u, "profile", None) and u.profile.role
+                else _("no role")
+            ),
             sort="profile__role",
         ),
         ListColumn("active", gettext_lazy("Active"), lambda u: u.is_active, sort="is_active"),
-        ListColumn("last_login", gettext_lazy("Last login"), lambda u: u.last_login, sort="last_login"),
+        ListColumn(
+            "last_login", gettext_lazy("Last login"), lambda u: u.last_login, sort="last_login"
+        ),
     ],
     search_fields=["username", "first_name", "last_name", "email"],
-    filters=[ListFilter("role", gettext_lazy("Role"), lambda r: list(Role.choices), "profile__role")],
+    filters=[
+        ListFilter("role", gettext_lazy("Role"), lambda r: list(Role.choices), "profile__role")
+    ],
     default_sort="username",
     export_name="users",
 )
 
 
+@require_safe
 @role_required(Role.QUALITY_MANAGER)
 def user_list(request: HttpRequest) -> HttpResponse:
     qs = User.objects.select_related("profile")
     return render_list(
-        request, USER_LIST, qs, template="core/user_list.html", extra={"create_url": reverse("core:user_create")}
+        request,
+        USER_LIST,
+        qs,
+        template="core/user_list.html",
+        extra={"create_url": reverse("core:user_create")},
     )
 
 
@@ -418,15 +469,22 @@ def user_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Created user %(user)s.") % {"user": user.username})
             return redirect("core:user_detail", pk=user.pk)
     return render(
-        request, "core/form.html", {"form": form, "title": _("New user"), "cancel_url": reverse("core:user_list")}
+        request,
+        "core/form.html",
+        {"form": form, "title": _("New user"), "cancel_url": reverse("core:user_list")},
     )
 
 
+@require_safe
 @role_required(Role.QUALITY_MANAGER)
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User.objects.select_related("profile"), pk=pk)
     events = AuditEvent.objects.filter(model=user._meta.label_lower, object_id=str(user.pk))[:50]
-    return render(request, "core/user_detail.html", {"obj": user, "data": _user_form_data(user), "history": events})
+    return render(
+        request,
+        "core/user_detail.html",
+        {"obj": user, "data": _user_form_data(user), "history": events},
+    )
 
 
 @role_required(Role.QUALITY_MANAGER)
@@ -449,7 +507,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "core/form.html",
-        {"form": form, "title": _("Edit user %(user)s") % {"user": user.username}, "cancel_url": reverse("core:user_detail", args=[pk])},
+        {
+            "form": form,
+            "title": _("Edit user %(user)s") % {"user": user.username},
+            "cancel_url": reverse("core:user_detail", args=[pk]),
+        },
     )
 
 
@@ -466,7 +528,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password has been changed."))
         return redirect("home")
-    return render(request, "core/form.html", {"form": form, "title": _("Change password"), "cancel_url": reverse("home")})
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("Change password"), "cancel_url": reverse("home")},
+    )
 
 
 @require_POST
@@ -527,9 +593,15 @@ AUDIT_LIST = ListSpec(
     title=gettext_lazy("Audit log"),
     columns=[
         ListColumn("at", gettext_lazy("When"), lambda e: e.at, sort="at"),
-        ListColumn("who", gettext_lazy("Who"), lambda e: e.actor_name or _("system"), sort="actor_name"),
-        ListColumn("channel", gettext_lazy("Channel"), lambda e: e.get_channel_display(), sort="channel"),
-        ListColumn("action", gettext_lazy("Action"), lambda e: e.get_action_display(), sort="action"),
+        ListColumn(
+            "who", gettext_lazy("Who"), lambda e: e.actor_name or _("system"), sort="actor_name"
+        ),
+        ListColumn(
+            "channel", gettext_lazy("Channel"), lambda e: e.get_channel_display(), sort="channel"
+        ),
+        ListColumn(
+            "action", gettext_lazy("Action"), lambda e: e.get_action_display(), sort="action"
+        ),
         ListColumn("record", gettext_lazy("Record"), lambda e: e.object_repr, sort="object_repr"),
         ListColumn("changes", gettext_lazy("Changes"), lambda e: _changes_text(e.changes)),
     ],
@@ -539,7 +611,9 @@ AUDIT_LIST = ListSpec(
         ListFilter(
             "action",
             gettext_lazy("Action"),
-            lambda r: [(a, str(label)) for a, label in AuditEvent._meta.get_field("action").choices],
+            lambda r: [
+                (a, str(label)) for a, label in AuditEvent._meta.get_field("action").choices
+            ],
             "action",
         ),
     ],
@@ -553,6 +627,7 @@ def _changes_text(changes: dict[str, Any]) -> str:
     return "; ".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in changes.items())
 
 
+@require_safe
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     qs = AuditEvent.objects.restrict(request.user, "view")

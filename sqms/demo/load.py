@@ -68,7 +68,9 @@ def reset_database(out: TextIO) -> None:
     print("Removed the previous data.", file=out)
 
 
-def load_demo(*, locale: str = "zh-hans", scale: int = 1, seed: int = 2026, out: TextIO | None = None) -> DemoContext:
+def load_demo(
+    *, locale: str = "zh-hans", scale: int = 1, seed: int = 2026, out: TextIO | None = None
+) -> DemoContext:
     out = out or sys.stdout
     ctx = DemoContext(locale=locale, scale=scale, seed=seed, out=out, rng=random.Random(seed))
     with transaction.atomic():
@@ -89,7 +91,9 @@ def _load_org(ctx: DemoContext) -> None:
     regions: dict[str, Region] = {}
     for code, name_zh, name_en, _cities in org.REGIONS:
         regions[code] = actions.do_create_region(
-            {"code": code, "name": name_zh if zh else f"{name_en} region"}, acting_user=None, channel=CLI
+            {"code": code, "name": name_zh if zh else f"{name_en} region"},
+            acting_user=None,
+            channel=CLI,
         )
     for store in org.site_plan(ctx.scale):
         city = store["city_zh"] if zh else store["city_en"]
@@ -186,6 +190,3 @@ def login_lines() -> list[str]:
     for username, role in org.ROLE_ACCOUNTS:
         lines.append(f"  {username:<16} {Role(role).label!s:<18} password: {org.DEMO_PASSWORD}")
     return lines
-
-
-

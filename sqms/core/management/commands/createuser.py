@@ -23,10 +23,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=Role.values, help="The user's role.")
-        parser.add_argument("--sites", default="", help="Comma-separated site codes (site managers, inspectors, agents, viewers).")
-        parser.add_argument("--regions", default="", help="Comma-separated region codes (region managers, viewers).")
-        parser.add_argument("--all-sites", action="store_true", help="Viewers only: read access to every site.")
-        parser.add_argument("--password", help="Initial password; asked for when omitted and a terminal is present.")
+        parser.add_argument(
+            "--sites",
+            default="",
+            help="Comma-separated site codes (site managers, inspectors, agents, viewers).",
+        )
+        parser.add_argument(
+            "--regions", default="", help="Comma-separated region codes (region managers, viewers)."
+        )
+        parser.add_argument(
+            "--all-sites", action="store_true", help="Viewers only: read access to every site."
+        )
+        parser.add_argument(
+            "--password", help="Initial password; asked for when omitted and a terminal is present."
+        )
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
         parser.add_argument("--email", default="")
@@ -52,7 +62,9 @@ class Command(BaseCommand):
                 channel=Channel.CLI,
             )
         except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from None
+            raise CommandError(
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            ) from None
         return f"Created {user.username} ({Role(opts['role']).label})."
 
     @staticmethod

@@ -20,17 +20,27 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--no-serve", action="store_true", help="Load the data, then exit instead of serving.")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Load the data, then exit instead of serving."
+        )
         parser.add_argument(
             "--locale",
             choices=["zh-hans", "en"],
             default="zh-hans",
             help="Chinese chain with Chinese names (zh-hans, default) or an English-named one (en).",
         )
-        parser.add_argument("--scale", type=int, default=1, help="Multiply stores and survey volume (default 1).")
-        parser.add_argument("--seed", type=int, default=2026, help="Random seed; the same seed gives the same data.")
-        parser.add_argument("--reset", action="store_true", help="Delete all existing data first and load afresh.")
-        parser.add_argument("--addrport", default="127.0.0.1:8000", help="Where to serve (default 127.0.0.1:8000).")
+        parser.add_argument(
+            "--scale", type=int, default=1, help="Multiply stores and survey volume (default 1)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="Random seed; the same seed gives the same data."
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete all existing data first and load afresh."
+        )
+        parser.add_argument(
+            "--addrport", default="127.0.0.1:8000", help="Where to serve (default 127.0.0.1:8000)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["scale"] < 1:
@@ -42,14 +52,23 @@ class Command(BaseCommand):
         if options["reset"] and load.already_loaded():
             load.reset_database(self.stdout)
         if load.already_loaded():
-            self.stdout.write("The database already holds data; nothing was changed. Use --reset to rebuild it.")
+            self.stdout.write(
+                "The database already holds data; nothing was changed. Use --reset to rebuild it."
+            )
         else:
             started = time.monotonic()
-            load.load_demo(locale=options["locale"], scale=options["scale"], seed=options["seed"], out=self.stdout)
+            load.load_demo(
+                locale=options["locale"],
+                scale=options["scale"],
+                seed=options["seed"],
+                out=self.stdout,
+            )
             self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Demo logins:")
         for line in load.login_lines():
             self.stdout.write(line)
         if not options["no_serve"]:
             self.stdout.write(f"Serving on http://{options['addrport']}/ — press Ctrl+C to stop.")
-            call_command("runserver", options["addrport"], insecure_serving=True, use_reloader=False)
+            call_command(
+                "runserver", options["addrport"], insecure_serving=True, use_reloader=False
+            )

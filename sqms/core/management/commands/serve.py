@@ -15,7 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000", help="Address and port to listen on.")
+        parser.add_argument(
+            "addrport", nargs="?", default="127.0.0.1:8000", help="Address and port to listen on."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("runserver", options["addrport"], insecure_serving=True, use_reloader=False)
