@@ -1,0 +1,412 @@
+r"""SERVQUAL gap scores, SERVPERF and the zone of tolerance.
+
+Gap scores are computed per respondent, then summarised with a Student-t interval, which is
+the paired-t interval of perception against expectation:
+
+* item gap :math:`G_{ij} = P_{ij} - E_{ij}` (missing if either answer is missing);
+* dimension gap of respondent :math:`i`: the mean of his available item gaps in the
+  dimension (available case);
+* unweighted SERVQUAL score of respondent :math:`i`: the mean of his dimension gaps;
+* weighted score: :math:`\sum_d w_d G_{id} / \sum_d w_d` over his available dimensions, with
+  importance points :math:`w_d` (customers split 100 points over the dimensions).
+
+Each summary carries its own ``n`` (respondents with an answer). With complete data the
+unweighted score equals the mean of the five dimension gaps, as defined by Parasuraman,
+Zeithaml & Berry (1988). A negative gap means the service falls short of expectations.
+
+References
+----------
+.. [1] Parasuraman, A., Zeithaml, V. A. & Berry, L. L. (1988). SERVQUAL: a multiple-item
+   scale for measuring consumer perceptions of service quality. *Journal of Retailing*
+   64(1):12-40.
+.. [2] Parasuraman, A., Berry, L. L. & Zeithaml, V. A. (1991). Refinement and reassessment
+   of the SERVQUAL scale. *Journal of Retailing* 67(4):420-450 (importance points).
+.. [3] Cronin, J. J. & Taylor, S. A. (1992). Measuring service quality: a reexamination and
+   extension. *Journal of Marketing* 56(3):55-68 (SERVPERF).
+.. [4] Zeithaml, V. A., Berry, L. L. & Parasuraman, A. (1993). The nature and determinants
+   of customer expectations of service. *JAMS* 21(1):1-12 (zone of tolerance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ._validate import FloatArray, check_confidence, check_scale, matrix
+from .summary import MeanCI, _t_intervals
+
+__all__ = [
+    "SERVQUAL_22",
+    "ServqualResult",
+    "ZoneResult",
+    "score",
+    "servperf",
+    "zone_of_tolerance",
+]
+
+#: The five SERVQUAL dimensions and their items as 0-based columns (items 1-22 of PZB 1988/1991).
+SERVQUAL_22: dict[str, tuple[int, ...]] = {
+    "tangibles": (0, 1, 2, 3),
+    "reliability": (4, 5, 6, 7, 8),
+    "responsiveness": (9, 10, 11, 12),
+    "assurance": (13, 14, 15, 16),
+    "empathy": (17, 18, 19, 20, 21),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ServqualResult:
+    """Item, dimension and overall scores, each a mean with n and a t-interval.
+
+    Attributes
+    ----------
+    items : dict[str, MeanCI]
+        Per item (keyed by label, default ``"1"``, ``"2"``, ...): gap (or perception for
+        SERVPERF) with the number of respondents who answered it.
+    dimensions : dict[str, MeanCI]
+        Per dimension: mean of the respondents' dimension scores.
+    unweighted : MeanCI
+        Respondents' mean of their dimension scores.
+    weighted : MeanCI or None
+        Importance-weighted score, when weights were given.
+    measure : str
+        ``"gap"`` (P - E), ``"perception"`` (SERVPERF), ``"msa"`` or ``"mss"``.
+    """
+
+    items: dict[str, MeanCI]
+    dimensions: dict[str, MeanCI]
+    unweighted: MeanCI
+    weighted: MeanCI | None
+    measure: str
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneResult:
+    """Zone of tolerance: measures of service adequacy and superiority.
+
+    Attributes
+    ----------
+    msa : ServqualResult
+        Measure of service adequacy, perceived minus adequate (negative = below the zone).
+    mss : ServqualResult
+        Measure of service superiority, perceived minus desired (positive = above the zone).
+    position : dict[str, str]
+        Per dimension: ``"below zone"`` (mean MSA < 0), ``"above zone"`` (mean MSS > 0) or
+        ``"within zone"``.
+    inconsistent : int
+        Answer pairs where the adequate level exceeds the desired level (kept, reported).
+    """
+
+    msa: ServqualResult
+    mss: ServqualResult
+    position: dict[str, str]
+    inconsistent: int
+
+
+def _check_dimensions(
+    dimensions: Mapping[str, Sequence[int]], k: int
+) -> dict[str, npt.NDArray[np.intp]]:
+    if not dimensions:
+        raise ValueError("dimensions is empty")
+    out: dict[str, npt.NDArray[np.intp]] = {}
+    for name, cols in dimensions.items():
+        idx = np.asarray(list(cols), dtype=np.intp)
+        if idx.size == 0:
+            raise ValueError(f"dimension {name!r} has no items")
+        bad = (idx < 0) | (idx >= k)
+        if bad.any():
+            raise ValueError(
+                f"dimension {name!r} refers to item column {int(idx[bad][0])}, but the data "
+                f"have {k} item columns (0-based)"
+            )
+        out[str(name)] = idx
+    return out
+
+
+def _summaries(
+    values: FloatArray, labels: Sequence[str], what: str, confidence: float
+) -> dict[str, MeanCI]:
+    """Column-wise mean and t-interval of a respondents x columns array with NaN."""
+    present = ~np.isnan(values)
+    n = present.sum(axis=0).astype(np.float64)
+    for j, label in enumerate(labels):
+        if n[j] < 2:
+            raise ValueError(f"{what} {label!r} has {int(n[j])} answer(s); at least 2 are needed")
+    filled = np.where(present, values, 0.0)
+    mean = filled.sum(axis=0) / n
+    dev = np.where(present, values - mean, 0.0)
+    var = np.einsum("ij,ij->j", dev, dev) / (n - 1)
+    sd, se, lo, hi = _t_intervals(n, mean, var, confidence)
+    return {
+        label: MeanCI(
+            int(n[j]),
+            float(mean[j]),
+            float(sd[j]),
+            float(se[j]),
+            float(lo[j]),
+            float(hi[j]),
+            confidence,
+        )
+        for j, label in enumerate(labels)
+    }
+
+
+def _row_means(values: FloatArray, cols: npt.NDArray[np.intp]) -> FloatArray:
+    """Per-respondent mean of the non-missing values in ``cols`` (NaN if none)."""
+    block = values[:, cols]
+    present = ~np.isnan(block)
+    k = present.sum(axis=1)
+    total = np.where(present, block, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(k > 0, total / np.maximum(k, 1), np.nan)
+
+
+def _weights(
+    weights: Mapping[str, float] | npt.ArrayLike | None, dims: Sequence[str], n_rows: int
+) -> FloatArray | None:
+    if weights is None:
+        return None
+    if isinstance(weights, Mapping):
+        missing = [d for d in dims if d not in weights]
+        if missing:
+            raise ValueError(f"weights has no value for dimension(s) {missing}")
+        extra = [w for w in weights if w not in dims]
+        if extra:
+            raise ValueError(f"weights names unknown dimension(s) {extra}")
+        w = np.array([[float(weights[d]) for d in dims]])
+    else:
+        w = matrix(weights, "weights", allow_nan=False)
+        if w.shape != (n_rows, len(dims)):
+            raise ValueError(
+                f"weights must be one row per respondent and one column per dimension "
+                f"({n_rows} x {len(dims)}), got {w.shape[0]} x {w.shape[1]}"
+            )
+    if not np.isfinite(w).all():
+        raise ValueError("weights must be finite")
+    if (w < 0).any():
+        raise ValueError("weights must not be negative")
+    if (w.sum(axis=1) <= 0).any():
+        raise ValueError("weights must not all be zero for a respondent")
+    return np.broadcast_to(w, (n_rows, len(dims)))
+
+
+def _profile(
+    values: FloatArray,
+    dimensions: Mapping[str, Sequence[int]],
+    weights: Mapping[str, float] | npt.ArrayLike | None,
+    item_labels: Sequence[str] | None,
+    confidence: float,
+    measure: str,
+) -> ServqualResult:
+    n_rows, k = values.shape
+    dims = _check_dimensions(dimensions, k)
+    labels = [str(j + 1) for j in range(k)] if item_labels is None else list(item_labels)
+    if len(labels) != k:
+        raise ValueError(f"item_labels has {len(labels)} labels for {k} item columns")
+    conf = check_confidence(confidence)
+    items = _summaries(values, labels, "item", conf)
+    names = list(dims)
+    per_dim = np.column_stack([_row_means(values, dims[d]) for d in names])
+    dimensions_out = _summaries(per_dim, names, "dimension", conf)
+    present = ~np.isnan(per_dim)
+    filled = np.where(present, per_dim, 0.0)
+    n_dims = present.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        overall = np.where(n_dims > 0, filled.sum(axis=1) / np.maximum(n_dims, 1), np.nan)
+    unweighted = _summaries(overall[:, None], ["overall"], "overall score", conf)["overall"]
+    weighted = None
+    w = _weights(weights, names, n_rows)
+    if w is not None:
+        w_avail = np.where(present, w, 0.0)
+        w_sum = w_avail.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ws = np.where(w_sum > 0, (w_avail * filled).sum(axis=1) / w_sum, np.nan)
+        weighted = _summaries(ws[:, None], ["weighted"], "weighted score", conf)["weighted"]
+    return ServqualResult(items, dimensions_out, unweighted, weighted, measure)
+
+
+def _answers(values: npt.ArrayLike, name: str, scale: tuple[float, float]) -> FloatArray:
+    arr = matrix(values, name, min_rows=2, allow_nan=True)
+    check_scale(arr[~np.isnan(arr)], name, scale)
+    return arr
+
+
+def _pair(
+    first: npt.ArrayLike,
+    second: npt.ArrayLike,
+    names: tuple[str, str],
+    scale: tuple[float, float],
+) -> tuple[FloatArray, FloatArray]:
+    a = _answers(first, names[0], scale)
+    b = _answers(second, names[1], scale)
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same shape (respondents x items), "
+            f"got {a.shape} and {b.shape}"
+        )
+    return a, b
+
+
+def score(
+    expectations: npt.ArrayLike,
+    perceptions: npt.ArrayLike,
+    dimensions: Mapping[str, Sequence[int]] = SERVQUAL_22,
+    weights: Mapping[str, float] | npt.ArrayLike | None = None,
+    *,
+    scale: tuple[float, float] = (1, 7),
+    item_labels: Sequence[str] | None = None,
+    confidence: float = 0.95,
+) -> ServqualResult:
+    r"""SERVQUAL gap scores (perception minus expectation) with paired-t intervals.
+
+    Parameters
+    ----------
+    expectations, perceptions : array_like
+        Respondents x items answers, the same shape; NaN marks a missing answer.
+    dimensions : mapping of str to sequence of int
+        Dimension name to its 0-based item columns (default :data:`SERVQUAL_22`). Any
+        mapping works, e.g. a shortened or extended instrument.
+    weights : mapping or array_like, optional
+        Importance points per dimension: one mapping for everybody, or a respondents x
+        dimensions array (each respondent's 100-point split), in ``dimensions`` order.
+    scale : (low, high)
+        Declared answer scale; any answer outside raises ValueError (default 1..7).
+    item_labels : sequence of str, optional
+        Labels of the item columns (default ``"1"``, ``"2"``, ...).
+    confidence : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    ServqualResult
+        ``measure == "gap"``.
+
+    Raises
+    ------
+    ValueError
+        For mismatched shapes, answers outside the scale, infinite values, fewer than 2
+        answers for an item or dimension, or bad weights.
+
+    Notes
+    -----
+    .. math::
+        G_{ij} = P_{ij} - E_{ij}, \quad
+        G_{id} = \frac{1}{|d_i|}\sum_{j \in d_i} G_{ij}, \quad
+        \mathrm{SQ}_i = \frac{1}{|D_i|}\sum_{d \in D_i} G_{id}, \quad
+        \mathrm{WSQ}_i = \frac{\sum_{d \in D_i} w_{id} G_{id}}{\sum_{d \in D_i} w_{id}}
+
+    where :math:`d_i` are respondent :math:`i`'s answered items in dimension :math:`d` and
+    :math:`D_i` his dimensions with an answer. Each summary is
+    :math:`\bar G \pm t_{1-\alpha/2, n-1}\, s/\sqrt n` (the paired t-interval).
+    Parasuraman, Zeithaml & Berry (1988, 1991).
+
+    Examples
+    --------
+    Three respondents, two dimensions of two items each:
+
+    >>> E = [[6, 7, 6, 7], [5, 6, 6, 6], [7, 7, 6, 5]]
+    >>> P = [[5, 6, 6, 5], [5, 5, 4, 6], [6, 5, 5, 5]]
+    >>> r = score(E, P, {"tangibles": [0, 1], "reliability": [2, 3]})
+    >>> round(r.dimensions["tangibles"].mean, 4), round(r.unweighted.mean, 4)
+    (-1.0, -0.9167)
+    >>> r.items["3"].n
+    3
+    """
+    e, p = _pair(expectations, perceptions, ("expectations", "perceptions"), scale)
+    return _profile(p - e, dimensions, weights, item_labels, confidence, "gap")
+
+
+def servperf(
+    perceptions: npt.ArrayLike,
+    dimensions: Mapping[str, Sequence[int]] = SERVQUAL_22,
+    weights: Mapping[str, float] | npt.ArrayLike | None = None,
+    *,
+    scale: tuple[float, float] = (1, 7),
+    item_labels: Sequence[str] | None = None,
+    confidence: float = 0.95,
+) -> ServqualResult:
+    r"""SERVPERF: performance-only scores (Cronin & Taylor 1992).
+
+    Same aggregation as :func:`score` applied to the perceptions themselves.
+
+    Parameters
+    ----------
+    perceptions : array_like
+        Respondents x items answers; NaN = missing.
+    dimensions, weights, scale, item_labels, confidence
+        As for :func:`score`.
+
+    Returns
+    -------
+    ServqualResult
+        ``measure == "perception"``.
+
+    Examples
+    --------
+    >>> r = servperf([[5, 6, 6, 5], [5, 5, 4, 6], [6, 5, 5, 5]],
+    ...              {"tangibles": [0, 1], "reliability": [2, 3]})
+    >>> round(r.unweighted.mean, 4)
+    5.25
+    """
+    p = _answers(perceptions, "perceptions", scale)
+    return _profile(p, dimensions, weights, item_labels, confidence, "perception")
+
+
+def zone_of_tolerance(
+    adequate: npt.ArrayLike,
+    desired: npt.ArrayLike,
+    perceived: npt.ArrayLike,
+    dimensions: Mapping[str, Sequence[int]] = SERVQUAL_22,
+    *,
+    scale: tuple[float, float] = (1, 9),
+    item_labels: Sequence[str] | None = None,
+    confidence: float = 0.95,
+) -> ZoneResult:
+    r"""Zone of tolerance: MSA = P - adequate, MSS = P - desired (Zeithaml et al. 1993).
+
+    Parameters
+    ----------
+    adequate, desired, perceived : array_like
+        Respondents x items answers of the three-column format; NaN = missing.
+    dimensions, item_labels, confidence
+        As for :func:`score`.
+    scale : (low, high)
+        Declared scale (default 1..9 as in the three-column SERVQUAL of PBZ 1994).
+
+    Returns
+    -------
+    ZoneResult
+
+    Notes
+    -----
+    Service is within the zone of tolerance when
+    :math:`\text{adequate} \le P \le \text{desired}`, i.e. :math:`\mathrm{MSA} \ge 0` and
+    :math:`\mathrm{MSS} \le 0`.
+
+    Examples
+    --------
+    >>> A = [[5, 5], [4, 6], [5, 5]]
+    >>> D = [[8, 8], [7, 9], [8, 8]]
+    >>> P = [[6, 4], [6, 5], [7, 4]]
+    >>> z = zone_of_tolerance(A, D, P, {"first": [0], "second": [1]})
+    >>> z.position
+    {'first': 'within zone', 'second': 'below zone'}
+    """
+    a, d = _pair(adequate, desired, ("adequate", "desired"), scale)
+    a, p = _pair(a, perceived, ("adequate", "perceived"), scale)
+    msa = _profile(p - a, dimensions, None, item_labels, confidence, "msa")
+    mss = _profile(p - d, dimensions, None, item_labels, confidence, "mss")
+    position: dict[str, str] = {}
+    for name in msa.dimensions:
+        if msa.dimensions[name].mean < 0:
+            position[name] = "below zone"
+        elif mss.dimensions[name].mean > 0:
+            position[name] = "above zone"
+        else:
+            position[name] = "within zone"
+    with np.errstate(invalid="ignore"):
+        inconsistent = int(np.count_nonzero(a > d))
+    return ZoneResult(msa, mss, position, inconsistent)
