@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from sqms.core import actions
@@ -146,7 +146,9 @@ def get_region(request: HttpRequest, region_id: int) -> Any:
 
 @router.post("/regions", response={201: RegionOut})
 def create_region(request: HttpRequest, payload: RegionIn) -> Any:
-    return 201, actions.do_create_region(payload.dict(), acting_user=request.user, channel=API)
+    return Status(
+        201, actions.do_create_region(payload.dict(), acting_user=request.user, channel=API)
+    )
 
 
 @router.patch("/regions/{region_id}", response=RegionOut)
@@ -172,9 +174,10 @@ def get_site(request: HttpRequest, site_id: int) -> Any:
 
 @router.post("/sites", response={201: SiteOut})
 def create_site(request: HttpRequest, payload: SiteIn) -> Any:
-    return 201, actions.do_create_site(
+    site = actions.do_create_site(
         _site_data(request, payload), acting_user=request.user, channel=API
     )
+    return Status(201, site)
 
 
 @router.patch("/sites/{site_id}", response=SiteOut)
@@ -211,9 +214,10 @@ def get_service(request: HttpRequest, service_id: int) -> Any:
 
 @router.post("/services", response={201: ServiceOut})
 def create_service(request: HttpRequest, payload: ServiceIn) -> Any:
-    return 201, actions.do_create_service(
+    service = actions.do_create_service(
         _service_data(request, payload), acting_user=request.user, channel=API
     )
+    return Status(201, get_object_or_404(_services(request), pk=service.pk))
 
 
 @router.patch("/services/{service_id}", response=ServiceOut)
