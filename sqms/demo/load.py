@@ -8,7 +8,6 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from sqms.core import actions
@@ -41,28 +40,12 @@ def already_loaded() -> bool:
 
 
 def reset_database(out: TextIO) -> None:
-    """Delete every record (not the schema), so the demo can be loaded afresh."""
-    from django.apps import apps
+    """Delete every record (the schema stays), so the demo can be loaded afresh."""
+    from django.core.management import call_command
     from django.db import connection
 
-    with transaction.atomic():
-        models = [m for m in apps.get_models() if m._meta.app_label in {"surveys", "core"}]
-        # delete children before parents: repeat until nothing is left or no progress
-        remaining = [m for m in models if m._default_manager.exists()]
-        for _round in range(10):
-            if not remaining:
-                break
-            progress = []
-            for model in remaining:
-                try:
-                    with transaction.atomic():
-                        model._default_manager.all().delete()
-                    progress.append(model)
-                except Exception:  # noqa: BLE001 — protected rows; retry after their children
-                    continue
-            remaining = [m for m in remaining if m not in progress and m._default_manager.exists()]
-        get_user_model().objects.all().delete()
-    if connection.vendor == "sqlite":
+    call_command("flush", interactive=False, verbosity=0)
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM")
     print("Removed the previous data.", file=out)
