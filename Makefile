@@ -17,11 +17,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) messages
 	$(BIN)/sqms demo
 
 messages: $(STAMP)
-	cd sqms && ../$(BIN)/django-admin compilemessages --ignore=.venv >/dev/null
+	cd sqms && ../$(BIN)/django-admin compilemessages >/dev/null
 
 test: $(STAMP) messages
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
