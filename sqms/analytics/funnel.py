@@ -132,8 +132,10 @@ def _limits(
     for i, level in enumerate(levels):
         tail = (1.0 - level) / 2.0
         if method == "exact" and phi == 1.0 and kind != "mean":
-            lower[i] = _exact_quantile(kind, tail, target, volume)
-            upper[i] = _exact_quantile(kind, 1.0 - tail, target, volume)
+            # At tiny volumes the interpolation can cross the target (e.g. n = 1 with a
+            # small target gives a negative upper quantile); the limits never do.
+            lower[i] = np.minimum(_exact_quantile(kind, tail, target, volume), target)
+            upper[i] = np.maximum(_exact_quantile(kind, 1.0 - tail, target, volume), target)
         else:
             z = float(stats.norm.ppf(1.0 - tail))
             se = _se(kind, target, volume, sd) * math.sqrt(phi)
