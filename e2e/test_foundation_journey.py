@@ -17,7 +17,7 @@ def test_site_manager_journey(live_server, world: World, page, tmp_path) -> None
     assert "/accounts/login/" in page.url
     page.fill("#id_username", "alpha_manager")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/org/sites/")
 
     page.click("form.langswitch button[value=zh-hans]")
