@@ -25,6 +25,9 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sqms.analytics import compare
+from sqms.analytics.funnel import funnel_means
+from sqms.analytics.ipa import ipa, key_drivers
 from sqms.analytics.metrics import proportion_ci
 from sqms.analytics.summary import mean_ci_from_sums
 from sqms.core.models import Region, Service, Site
@@ -536,44 +539,43 @@ def _servqual_trend(
 
 
 def _league(qs: QuerySet[Rollup], total: Sums, minimum: int) -> tuple[list[SiteRow], Funnel]:
+    """League table of the sites' SERVQUAL scores and the funnel plot of the sites shown
+    (``sqms.analytics.funnel.funnel_means``: respondent-weighted group mean, pooled
+    within-site SD, 95 % and 99.8 % limits)."""
     rows = _sums_by(qs, ["SQ.GAP"], "site_id", "site__code", "site__name")
-    sites = [(r["site_id"], r["site__code"], r["site__name"], _as_sums(r)) for r in rows]
-    shown = total[0] >= max(minimum, 2)  # the group mean is a number like any other
-    target = total[1] / total[0] if shown else None
-    var = stats_glue.variance_from_sums(*total)[0] if shown else math.nan
-    sd = float(math.sqrt(var)) if math.isfinite(var) else None
-    funnel = Funnel(target, sd)
-    ns = np.array([s[3][0] for s in sites], dtype=float)
-    if target is not None and sd is not None and sd > 0 and ns.size:
-        hi_n = max(float(ns.max()), float(minimum))
-        grid = np.unique(np.linspace(max(float(minimum), 2.0), hi_n, 60).round())
-        limits = stats_glue.funnel_limits_for_means(target, sd, grid)
-        funnel = Funnel(
-            target,
-            sd,
-            grid.tolist(),
-            {c: (lo.tolist(), hi.tolist()) for c, (lo, hi) in limits.items()},
-        )
-        at_sites = stats_glue.funnel_limits_for_means(target, sd, np.maximum(ns, 1))
-    else:
-        at_sites = {}
-    out = []
-    for i, (sid, code, name, sums) in enumerate(sites):
-        g = stat(sums, minimum)
-        flag = ""
-        if g.shown and at_sites:
-            lo95, hi95 = at_sites[0.95]
-            lo998, hi998 = at_sites[0.998]
-            mean = g.mean or 0.0
-            if mean > hi998[i]:
-                flag = "above"
-            elif mean < lo998[i]:
-                flag = "below"
-            elif mean > hi95[i]:
-                flag = "above95"
-            elif mean < lo95[i]:
-                flag = "below95"
-        out.append(SiteRow(sid, code, name, g, flag))
+    sites = [
+        (r["site_id"], r["site__code"], r["site__name"], stat(_as_sums(r), minimum)) for r in rows
+    ]
+    shown = [i for i, s in enumerate(sites) if s[3].shown and s[3].sd is not None and s[3].n >= 2]
+    funnel = Funnel(None, None)
+    flags = [""] * len(sites)
+    if shown:
+        means = [sites[i][3].mean for i in shown]
+        ns = [sites[i][3].n for i in shown]
+        sds = [sites[i][3].sd for i in shown]
+        try:
+            result = funnel_means(means, ns, sds)
+        except ValueError:  # e.g. no within-site spread at all
+            result = None
+        if result is not None:
+            hi_n = max(max(ns), minimum, 2)
+            grid = np.unique(np.linspace(max(minimum, 2), hi_n, 60).round())
+            lower, upper = result.limits(grid)
+            funnel = Funnel(
+                result.target,
+                result.sd,
+                grid.tolist(),
+                {
+                    lvl: (lower[k].tolist(), upper[k].tolist())
+                    for k, lvl in enumerate(result.levels)
+                },
+            )
+            for name, level in (("95", 0.95), ("", 0.998)):
+                for j in result.high.get(level, []):
+                    flags[shown[int(j)]] = f"above{name}"
+                for j in result.low.get(level, []):
+                    flags[shown[int(j)]] = f"below{name}"
+    out = [SiteRow(sid, code, name, g, flags[i]) for i, (sid, code, name, g) in enumerate(sites)]
     out.sort(key=lambda r: (not r.gap.shown, -(r.gap.mean or 0.0) if r.gap.shown else 0.0, r.code))
     return out, funnel
 
@@ -614,6 +616,11 @@ def _satisfaction(cell: Mapping[str, Sums], minimum: int) -> Satisfaction:
         csat_sums=cell.get("CSAT", ZERO),
         nps_sums=(nps_n, pro[1], det[1]),
     )
+
+
+def _two_proportions(k1: float, n1: int, k2: float, n2: int) -> stats_glue.Difference:
+    r = compare.two_proportions(int(round(k1)), int(n1), int(round(k2)), int(n2))
+    return stats_glue.Difference(r.estimate, r.lo, r.hi, r.statistic, r.pvalue)
 
 
 @dataclass(frozen=True)
@@ -702,7 +709,7 @@ def csat_nps_report(user: Any, f: ReportFilters) -> SatisfactionReport:
                 _("CSAT top-2-box share"),
                 top_c.share,
                 top_p.share,
-                stats_glue.two_proportions(top_p.k, top_p.n, top_c.k, top_c.n),
+                _two_proportions(top_p.k, top_p.n, top_c.k, top_c.n),
             )
         )
     else:
@@ -762,6 +769,7 @@ class IpaPoint:
     performance: Stat
     importance_n: int
     quadrant: str
+    weight_pct: float | None = None  # Johnson's relative weight, % of R² (derived importance)
 
 
 @dataclass(frozen=True)
@@ -776,27 +784,29 @@ class IpaReport:
     drivers: list[IpaPoint]
 
 
-QUADRANTS = {
-    (True, False): "concentrate",
-    (True, True): "keep_up",
-    (False, False): "low_priority",
-    (False, True): "overkill",
+QUADRANT_KEYS = {
+    "concentrate here": "concentrate",
+    "keep up the good work": "keep_up",
+    "low priority": "low_priority",
+    "possible overkill": "overkill",
 }
 
 
 def _quadrants(
     imp: list[float | None], perf: list[float | None]
 ) -> tuple[list[str], float | None, float | None]:
-    """Martilla & James (1977) quadrants with the crosshairs at the means of the points shown."""
-    ok = [(i, p) for i, p in zip(imp, perf, strict=True) if i is not None and p is not None]
-    if not ok:
-        return ["" for _ in imp], None, None
-    mi = float(np.mean([i for i, _p in ok]))
-    mp = float(np.mean([p for _i, p in ok]))
-    out = []
-    for i, p in zip(imp, perf, strict=True):
-        out.append("" if i is None or p is None else QUADRANTS[(i >= mi, p >= mp)])
-    return out, mi, mp
+    """Martilla & James (1977) quadrants (``sqms.analytics.ipa.ipa``) with the cross-hairs at
+    the means of the attributes that have both coordinates."""
+    idx = [
+        j for j, (i, p) in enumerate(zip(imp, perf, strict=True)) if i is not None and p is not None
+    ]
+    out = ["" for _ in imp]
+    if not idx:
+        return out, None, None
+    result = ipa([imp[j] for j in idx], [perf[j] for j in idx])
+    for j, item in zip(idx, result.items, strict=True):
+        out[j] = QUADRANT_KEYS.get(item.quadrant, item.quadrant)
+    return out, result.importance_cut, result.performance_cut
 
 
 def _overall_code(user: Any, f: ReportFilters) -> list[str]:
@@ -811,8 +821,9 @@ def _overall_code(user: Any, f: ReportFilters) -> list[str]:
 
 def ipa_report(user: Any, f: ReportFilters, mode: str = "stated") -> IpaReport:
     """Stated importance (mean points per dimension from ``IMP.d``) or derived importance
-    (Pearson r of each item's perception with the overall rating, from a capped sample of raw
-    responses), against performance (mean perception from the rollups)."""
+    (``sqms.analytics.ipa.key_drivers`` on a capped sample of raw responses: Pearson r of each
+    item's perception with the overall rating, and Johnson's relative weights for the key
+    drivers), against performance (mean perception from the rollups)."""
     minimum = min_n()
     items = scale_items(user, f)
     dims = dimensions_of(items)
@@ -822,6 +833,7 @@ def ipa_report(user: Any, f: ReportFilters, mode: str = "stated") -> IpaReport:
         overall_codes = _overall_code(user, f)
         sample = 0
         imp: list[float | None] = [None] * len(items)
+        weights: list[float | None] = [None] * len(items)
         counts = [0] * len(items)
         if overall_codes:
             code = overall_codes[0]
@@ -836,19 +848,25 @@ def ipa_report(user: Any, f: ReportFilters, mode: str = "stated") -> IpaReport:
                 x = np.array(
                     [[_float(r.get(f"{it.code}.P")) for it in items] for r in rows], dtype=float
                 ).reshape(sample, len(items))
-                r_values, n_values = stats_glue.correlations_with(y, x)
-                for j in range(len(items)):
-                    counts[j] = int(n_values[j])
-                    if n_values[j] >= minimum and math.isfinite(r_values[j]):
-                        imp[j] = float(r_values[j])
+                try:
+                    kd = key_drivers(x, y, [it.code for it in items])
+                except ValueError:  # too few complete respondents, or no variance
+                    kd = None
+                if kd is not None and kd.n >= minimum:
+                    for j in range(len(items)):
+                        counts[j] = kd.n
+                        imp[j] = float(kd.correlations[j])
+                        weights[j] = float(kd.relative_weights_pct[j])
         perf = [stat(totals.get(f"{it.code}.P", ZERO), minimum) for it in items]
         quads, mi, mp = _quadrants(imp, [p.mean if p.shown else None for p in perf])
         points = [
-            IpaPoint(it.code, f"{it.code} {it.text}", imp[j], perf[j], counts[j], quads[j])
+            IpaPoint(
+                it.code, f"{it.code} {it.text}", imp[j], perf[j], counts[j], quads[j], weights[j]
+            )
             for j, it in enumerate(items)
         ]
         drivers = sorted(
-            (p for p in points if p.importance is not None), key=lambda p: -(p.importance or 0)
+            (p for p in points if p.weight_pct is not None), key=lambda p: -(p.weight_pct or 0)
         )
         return IpaReport(f, "derived", points, mi, mp, sample, IPA_SAMPLE_CAP, drivers[:5])
 

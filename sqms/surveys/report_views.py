@@ -974,7 +974,14 @@ def report_ipa(request: HttpRequest) -> HttpResponse:
     drivers = Panel(
         "drivers",
         _("Key drivers"),
-        [_("Rank"), _("Attribute"), imp_label, _("Performance"), _("Quadrant")],
+        [
+            _("Rank"),
+            _("Attribute"),
+            imp_label,
+            _("Relative weight (% of R²)"),
+            _("Performance"),
+            _("Quadrant"),
+        ],
         open=True,
     )
     for i, p in enumerate(r.drivers, 1):
@@ -982,7 +989,8 @@ def report_ipa(request: HttpRequest) -> HttpResponse:
             [
                 count(i),
                 text(p.label),
-                num(p.importance, 3),
+                num(p.importance, 3 if mode == "derived" else 1),
+                num(p.weight_pct, 1),
                 num(_y(p.performance), suppressed=p.performance.suppressed),
                 text(_quadrant(p.quadrant)),
             ]

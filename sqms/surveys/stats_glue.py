@@ -15,7 +15,6 @@ Formulas
 - difference of two independent estimates: d ± z·√(v₁ + v₂), z-test p value.
 - difference of two independent means (Welch): se = √(s₁²/n₁ + s₂²/n₂) and
   Welch–Satterthwaite degrees of freedom.
-- funnel limits around a group mean for means: μ ± z·σ/√n (Spiegelhalter 2005).
 """
 
 from __future__ import annotations
@@ -116,27 +115,6 @@ def difference(
     return Difference(est, est - zc * se, est + zc * se, z, p)
 
 
-def two_proportions(
-    k1: float, n1: float, k2: float, n2: float, confidence: float = 0.95
-) -> Difference:
-    """Change p2 − p1 with an unpooled (Wald) CI and the pooled two-proportion z-test p value.
-
-    >>> d = two_proportions(40, 100, 55, 100)
-    >>> round(d.estimate, 2), round(d.p_value, 4)
-    (0.15, 0.0337)
-    """
-    if n1 <= 0 or n2 <= 0:
-        return Difference(math.nan, math.nan, math.nan, math.nan, math.nan)
-    p1, p2 = k1 / n1, k2 / n2
-    zc = float(stats.norm.ppf(0.5 + confidence / 2))
-    se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-    pool = (k1 + k2) / (n1 + n2)
-    se0 = math.sqrt(pool * (1 - pool) * (1 / n1 + 1 / n2))
-    z = (p2 - p1) / se0 if se0 > 0 else math.nan
-    p = float(2 * stats.norm.sf(abs(z))) if math.isfinite(z) else math.nan
-    return Difference(p2 - p1, p2 - p1 - zc * se, p2 - p1 + zc * se, z, p)
-
-
 def mean_difference(
     n1: float, s1: float, ss1: float, n2: float, s2: float, ss2: float, confidence: float = 0.95
 ) -> Difference:
@@ -160,49 +138,6 @@ def mean_difference(
     tval = est / se
     p = float(2 * stats.t.sf(abs(tval), df))
     return Difference(est, est - t * se, est + t * se, tval, p)
-
-
-def funnel_limits_for_means(
-    target: float, sd: float, n: npt.ArrayLike, confidences: Iterable[float] = (0.95, 0.998)
-) -> dict[float, tuple[FloatArray, FloatArray]]:
-    """Funnel-plot control limits μ ± z·σ/√n for a site mean over n responses.
-
-    >>> lim = funnel_limits_for_means(0.0, 1.0, [4])
-    >>> round(float(lim[0.95][1][0]), 3)
-    0.98
-    """
-    n = _arr(n)
-    out: dict[float, tuple[FloatArray, FloatArray]] = {}
-    for c in confidences:
-        z = float(stats.norm.ppf(0.5 + c / 2))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            half = z * sd / np.sqrt(n)
-        out[c] = (target - half, target + half)
-    return out
-
-
-def correlations_with(
-    target: npt.ArrayLike, matrix: npt.ArrayLike
-) -> tuple[FloatArray, FloatArray]:
-    """Pearson r of each column of ``matrix`` with ``target`` over pairwise-complete rows
-    (NaN = missing), and the pairwise n.
-
-    >>> r, n = correlations_with([1, 2, 3, 4], [[1, 4], [2, 3], [3, 2], [4, np.nan]])
-    >>> [round(float(v), 3) for v in r], [int(v) for v in n]
-    ([1.0, -1.0], [4, 3])
-    """
-    y = np.asarray(target, dtype=float)
-    x = np.asarray(matrix, dtype=float)
-    if x.ndim == 1:
-        x = x[:, None]
-    r = np.full(x.shape[1], np.nan)
-    counts = np.zeros(x.shape[1])
-    for j in range(x.shape[1]):  # columns (questions), not rows
-        ok = np.isfinite(x[:, j]) & np.isfinite(y)
-        counts[j] = ok.sum()
-        if counts[j] >= 3 and np.std(x[ok, j]) > 0 and np.std(y[ok]) > 0:
-            r[j] = float(np.corrcoef(x[ok, j], y[ok])[0, 1])
-    return r, counts
 
 
 # Keyword extraction ---------------------------------------------------------------------
