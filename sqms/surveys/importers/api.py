@@ -115,7 +115,7 @@ def parse_export(data: bytes, filename: str, expected_tool: str | None = None, *
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         except zipfile.BadZipFile:
             raise ImportFormatError("corrupt ZIP / XLSX file") from None
-        if any(n.lower().endswith(".lsr") for n in names):
+        if any(n.lower().endswith((".lsr", ".lss")) for n in names):
             export = parse_limesurvey_archive(data, filename)
         elif any(n.startswith("xl/") for n in names):
             records, encoding = read_xlsx(data), "xlsx"

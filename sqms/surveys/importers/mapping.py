@@ -109,7 +109,7 @@ LIKERT_LABELS: dict[int, list[tuple[str, ...]]] = {
         ("非常同意", "完全同意", "strongly agree", "很满意", "非常满意", "very satisfied"),
     ],
 }  # fmt: skip
-_NUM_LABEL = re.compile(r"^[(（\[]?\s*(-?\d+)\s*[)）\]]?\s*(?:分|[-–=:：.、]|\s|$)")
+_NUM_LABEL = re.compile(r"^[(（\[]?\s*(-?\d+)\s*[)）\]]?\s*(?:分|[-–=:：、]|\.(?!\d)|\s|$)")
 _NUM_TRAIL = re.compile(r"[(（\[]\s*(-?\d+)\s*[)）\]]\s*$|(?<![\d.])(-?\d+)\s*分$")
 _INT = re.compile(r"^-?\d+$")
 _OTHER_TEXT = re.compile(r"〖.*?〗")
@@ -311,14 +311,17 @@ def _match_texts(pending: list[Column], questions: list[QuestionSpec], cols: dic
               for q in questions]  # fmt: skip
     cands: list[tuple[float, int, Column, QuestionSpec, str | None]] = []
     for col in pending:
-        variants = _text_variants(col.text or col.key)
+        raw = clean_text(col.text or col.key)
+        truncated = raw.endswith("..")  # LimeSurvey "abbreviated" headings: 15 chars + ".."
+        variants = _text_variants(raw[:-2] if truncated else raw)
         if not variants:
             continue
         best: tuple[float, QuestionSpec] | None = None
         for q, qts in qtexts:
             score = 0.0
             for v in variants:
-                for t in qts:
+                for t0 in qts:
+                    t = t0[: len(v)] if truncated else t0
                     if v == t:
                         score = 1.0
                         break
@@ -389,6 +392,11 @@ def _label_value(q: QuestionSpec, s: str, number_download: bool) -> int | str | 
             if number_download and q.scale_min is not None and q.kind != "number":
                 return q.scale_min + int(s) - 1  # option position → scale value
             return None  # plain number: no label needed
+        try:
+            float(s)
+            return None
+        except ValueError:
+            pass
         for v, lab in q.options:
             if norm_label(lab) == norm_label(s) and _INT.match(v):
                 return int(v)
@@ -470,6 +478,7 @@ class MappingPlan:
         self.fast: list[tuple[str, str, dict[str, object], Converter]] = []
         self.multi_opts: list[tuple[str, str, str]] = []
         self.meta: list[tuple[str, str]] = []
+        self.kinds: dict[str, str] = {}
         for key, target in mapping.columns.items():
             if target.startswith("@"):
                 self.meta.append((key, target[1:]))
@@ -482,7 +491,10 @@ class MappingPlan:
             if q is None:
                 raise ValueError(f"mapping target {target!r} is not a question of this instrument")
             lm = mapping.labels.get(target, {})
+            self.kinds[target] = q.kind
             self.fast.append((key, target, *self._converter(q, lm)))
+        self.lookups = [(k, t, lk) for k, t, lk, _ in self.fast if lk]
+        self.others = [(k, t, c) for k, t, lk, c in self.fast if not lk]
 
     def _converter(self, q: QuestionSpec, lm: dict[str, int | str]
                    ) -> tuple[dict[str, object], Converter]:  # fmt: skip
@@ -570,22 +582,42 @@ class MappingPlan:
 
     def apply(self, row: ParsedRow, errors: list[CellError]) -> MappedRow | None:
         vals = row.values
-        answers: dict[str, int | float | str | list[str]] = {}
         bad: list[CellError] = []
-        for key, target, lookup, conv in self.fast:
+        try:  # fast path: every non-empty cell is a known value/label
+            answers: dict[str, int | float | str | list[str]] = {
+                t: lk[v]  # type: ignore[misc]
+                for k, t, lk in self.lookups
+                if (v := vals.get(k))
+            }
+        except KeyError:
+            answers = {}
+            for key, target, lookup, conv in self.fast:
+                if not lookup:
+                    continue
+                v = vals.get(key)
+                if not v:
+                    continue
+                x = lookup.get(v)
+                if x is None:
+                    try:
+                        x = conv(v)
+                    except _Fail as f:
+                        bad.append(CellError.make(f.code, row.line, key, **f.params))
+                        continue
+                    if x is _SKIP:
+                        continue
+                answers[target] = x  # type: ignore[assignment]
+        for key, target, conv in self.others:
             v = vals.get(key)
             if not v:
                 continue
-            x = lookup.get(v)
-            if x is None:
-                try:
-                    x = conv(v)
-                except _Fail as f:
-                    bad.append(CellError.make(f.code, row.line, key, **f.params))
-                    continue
-                if x is _SKIP:
-                    continue
-            answers[target] = x  # type: ignore[assignment]
+            try:
+                x = conv(v)
+            except _Fail as f:
+                bad.append(CellError.make(f.code, row.line, key, **f.params))
+                continue
+            if x is not _SKIP:
+                answers[target] = x  # type: ignore[assignment]
         for key, code, opt in self.multi_opts:
             v = vals.get(key)
             if v and v.strip().lower() not in _FALSY:
