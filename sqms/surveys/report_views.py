@@ -1166,6 +1166,9 @@ def drilldown(request: HttpRequest) -> HttpResponse:
         header=header,
         measure=measure,
         month=month,
+        extra_params=[
+            (k, v) for k, v in (("measure", measure), ("month", request.GET.get("month", ""))) if v
+        ],
         querystring=query.urlencode(),
     )
     return render(request, "surveys/reports/drilldown.html", context)
