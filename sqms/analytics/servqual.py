@@ -29,13 +29,22 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from ._validate import FloatArray, check_confidence, check_scale, matrix
+from ._validate import (
+    BoolArray,
+    FloatArray,
+    check_confidence,
+    check_finite,
+    check_scale,
+    matrix,
+)
 from .summary import MeanCI, _t_intervals
 
 __all__ = [
@@ -126,19 +135,54 @@ def _check_dimensions(
     return out
 
 
-def _summaries(
-    values: FloatArray, labels: Sequence[str], what: str, confidence: float
-) -> dict[str, MeanCI]:
-    """Column-wise mean and t-interval of a respondents x columns array with NaN."""
+def _shifted(
+    values: FloatArray, shift: FloatArray | None = None
+) -> tuple[BoolArray, FloatArray, FloatArray]:
+    """Missing mask, values minus a per-column shift with NaN as 0, and the shift.
+
+    The shift (default: median of the first answers of each column) keeps the one-pass sums
+    of squares free of cancellation.
+    """
     present = ~np.isnan(values)
+    if shift is None:
+        head = values[: min(values.shape[0], 256)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN head columns
+            shift = np.nan_to_num(np.nanmedian(head, axis=0))
+    filled = np.where(present, values - shift, 0.0)
+    return present, filled, shift
+
+
+def _column_stats(
+    present: BoolArray,
+    filled: FloatArray,
+    shift: FloatArray,
+    labels: Sequence[str],
+    what: str,
+    confidence: float,
+) -> dict[str, MeanCI]:
+    """Per-column n, mean and t-interval from the shifted, zero-filled table."""
     n = present.sum(axis=0).astype(np.float64)
+    s1 = filled.sum(axis=0)
+    s2 = np.einsum("ij,ij->j", filled, filled)
+    return _stats_from_sums(n, s1, s2, shift, labels, what, confidence)
+
+
+def _stats_from_sums(
+    n: FloatArray,
+    s1: FloatArray,
+    s2: FloatArray,
+    shift: FloatArray,
+    labels: Sequence[str],
+    what: str,
+    confidence: float,
+) -> dict[str, MeanCI]:
+    """Mean and t-interval per column from n and the sums of shifted values and squares."""
     for j, label in enumerate(labels):
         if n[j] < 2:
             raise ValueError(f"{what} {label!r} has {int(n[j])} answer(s); at least 2 are needed")
-    filled = np.where(present, values, 0.0)
-    mean = filled.sum(axis=0) / n
-    dev = np.where(present, values - mean, 0.0)
-    var = np.einsum("ij,ij->j", dev, dev) / (n - 1)
+    mean = shift + s1 / n
+    var = np.maximum(s2 - s1 * s1 / n, 0.0) / (n - 1)
     sd, se, lo, hi = _t_intervals(n, mean, var, confidence)
     return {
         label: MeanCI(
@@ -154,14 +198,12 @@ def _summaries(
     }
 
 
-def _row_means(values: FloatArray, cols: npt.NDArray[np.intp]) -> FloatArray:
-    """Per-respondent mean of the non-missing values in ``cols`` (NaN if none)."""
-    block = values[:, cols]
-    present = ~np.isnan(block)
-    k = present.sum(axis=1)
-    total = np.where(present, block, 0.0).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(k > 0, total / np.maximum(k, 1), np.nan)
+def _summaries(
+    values: FloatArray, labels: Sequence[str], what: str, confidence: float
+) -> dict[str, MeanCI]:
+    """Column-wise mean and t-interval of a respondents x columns array with NaN."""
+    present, filled, shift = _shifted(values)
+    return _column_stats(present, filled, shift, labels, what, confidence)
 
 
 def _weights(
@@ -193,44 +235,107 @@ def _weights(
     return np.broadcast_to(w, (n_rows, len(dims)))
 
 
+_BLOCK = 32_768  # rows per block: keeps the temporaries in cache for 1,000,000-row surveys
+
+
+class _Sums:
+    """Running n, sum and sum of squares per column, about a fixed per-column shift."""
+
+    def __init__(self, width: int) -> None:
+        self.shift: FloatArray | None = None
+        self.n = np.zeros(width)
+        self.s1 = np.zeros(width)
+        self.s2 = np.zeros(width)
+
+    def add(self, values: FloatArray) -> tuple[BoolArray, FloatArray]:
+        present, filled, self.shift = _shifted(values, self.shift)
+        self.n += np.count_nonzero(present, axis=0)
+        self.s1 += filled.sum(axis=0)
+        self.s2 += np.einsum("ij,ij->j", filled, filled)
+        return present, filled
+
+    def summaries(self, labels: Sequence[str], what: str, conf: float) -> dict[str, MeanCI]:
+        shift = self.shift if self.shift is not None else np.zeros_like(self.n)
+        return _stats_from_sums(self.n, self.s1, self.s2, shift, labels, what, conf)
+
+
 def _profile(
-    values: FloatArray,
+    block: Callable[[int, int], FloatArray],
+    shape: tuple[int, int],
     dimensions: Mapping[str, Sequence[int]],
     weights: Mapping[str, float] | npt.ArrayLike | None,
     item_labels: Sequence[str] | None,
     confidence: float,
     measure: str,
 ) -> ServqualResult:
-    n_rows, k = values.shape
+    """Summaries of a respondents x items table delivered in row blocks by ``block(i, j)``.
+
+    One pass over the rows: each block yields the item values, then each respondent's
+    dimension means, overall and weighted scores, and every level accumulates its n, sum and
+    sum of squares.
+    """
+    n_rows, k = shape
     dims = _check_dimensions(dimensions, k)
     labels = [str(j + 1) for j in range(k)] if item_labels is None else list(item_labels)
     if len(labels) != k:
         raise ValueError(f"item_labels has {len(labels)} labels for {k} item columns")
     conf = check_confidence(confidence)
-    items = _summaries(values, labels, "item", conf)
     names = list(dims)
-    per_dim = np.column_stack([_row_means(values, dims[d]) for d in names])
-    dimensions_out = _summaries(per_dim, names, "dimension", conf)
-    present = ~np.isnan(per_dim)
-    filled = np.where(present, per_dim, 0.0)
-    n_dims = present.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        overall = np.where(n_dims > 0, filled.sum(axis=1) / np.maximum(n_dims, 1), np.nan)
-    unweighted = _summaries(overall[:, None], ["overall"], "overall score", conf)["overall"]
-    weighted = None
     w = _weights(weights, names, n_rows)
-    if w is not None:
-        w_avail = np.where(present, w, 0.0)
-        w_sum = w_avail.sum(axis=1)
+    # Columns regrouped so that each dimension is a contiguous run (reduceat sums runs).
+    order = np.concatenate([dims[name] for name in names])
+    starts = np.cumsum([0] + [dims[name].size for name in names[:-1]])
+    item_acc, dim_acc, overall_acc, weighted_acc = _Sums(k), _Sums(len(names)), _Sums(1), _Sums(1)
+    for lo in range(0, n_rows, _BLOCK):
+        hi = min(lo + _BLOCK, n_rows)
+        values = block(lo, hi)
+        present, _ = item_acc.add(values)
+        answered = present.astype(np.float64)
+        counts = np.add.reduceat(answered[:, order], starts, axis=1)
+        sums = np.add.reduceat(np.where(present, values, 0.0)[:, order], starts, axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            ws = np.where(w_sum > 0, (w_avail * filled).sum(axis=1) / w_sum, np.nan)
-        weighted = _summaries(ws[:, None], ["weighted"], "weighted score", conf)["weighted"]
+            per_dim = np.where(counts > 0, sums / np.maximum(counts, 1.0), np.nan)
+        dim_present, dim_filled = dim_acc.add(per_dim)
+        dim_values = np.where(dim_present, per_dim, 0.0)
+        n_dims = dim_present.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            overall = np.where(n_dims > 0, dim_values.sum(axis=1) / np.maximum(n_dims, 1), np.nan)
+        overall_acc.add(overall[:, None])
+        if w is not None:
+            w_avail = np.where(dim_present, w[lo:hi], 0.0)
+            w_sum = w_avail.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ws = np.where(w_sum > 0, (w_avail * dim_values).sum(axis=1) / w_sum, np.nan)
+            weighted_acc.add(ws[:, None])
+    items = item_acc.summaries(labels, "item", conf)
+    dimensions_out = dim_acc.summaries(names, "dimension", conf)
+    unweighted = overall_acc.summaries(["overall"], "overall score", conf)["overall"]
+    weighted = None
+    if w is not None:
+        weighted = weighted_acc.summaries(["weighted"], "weighted score", conf)["weighted"]
     return ServqualResult(items, dimensions_out, unweighted, weighted, measure)
 
 
 def _answers(values: npt.ArrayLike, name: str, scale: tuple[float, float]) -> FloatArray:
-    arr = matrix(values, name, min_rows=2, allow_nan=True)
-    check_scale(arr[~np.isnan(arr)], name, scale)
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a rectangular table of numbers: {exc}") from None
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be two-dimensional (respondents x items), got {arr.shape}")
+    if arr.shape[0] < 2:
+        raise ValueError(f"{name} needs at least 2 rows (respondents), got {arr.shape[0]}")
+    if arr.shape[1] < 1:
+        raise ValueError(f"{name} has no item columns")
+    # fmin/fmax skip NaN: one cheap pass each instead of masking the whole table.
+    low = float(np.fmin.reduce(arr, axis=None))
+    high = float(np.fmax.reduce(arr, axis=None))
+    if math.isnan(low):
+        raise ValueError(f"{name} has no answers (all NaN)")
+    if not (math.isfinite(low) and math.isfinite(high)):
+        check_finite(arr, name, allow_nan=True)
+    if low < scale[0] or high > scale[1]:
+        check_scale(np.where(np.isnan(arr), scale[0], arr), name, scale)
     return arr
 
 
@@ -316,7 +421,9 @@ def score(
     3
     """
     e, p = _pair(expectations, perceptions, ("expectations", "perceptions"), scale)
-    return _profile(p - e, dimensions, weights, item_labels, confidence, "gap")
+    return _profile(
+        lambda i, j: p[i:j] - e[i:j], p.shape, dimensions, weights, item_labels, confidence, "gap"
+    )
 
 
 def servperf(
@@ -352,7 +459,9 @@ def servperf(
     5.25
     """
     p = _answers(perceptions, "perceptions", scale)
-    return _profile(p, dimensions, weights, item_labels, confidence, "perception")
+    return _profile(
+        lambda i, j: p[i:j], p.shape, dimensions, weights, item_labels, confidence, "perception"
+    )
 
 
 def zone_of_tolerance(
@@ -397,8 +506,12 @@ def zone_of_tolerance(
     """
     a, d = _pair(adequate, desired, ("adequate", "desired"), scale)
     a, p = _pair(a, perceived, ("adequate", "perceived"), scale)
-    msa = _profile(p - a, dimensions, None, item_labels, confidence, "msa")
-    mss = _profile(p - d, dimensions, None, item_labels, confidence, "mss")
+    msa = _profile(
+        lambda i, j: p[i:j] - a[i:j], p.shape, dimensions, None, item_labels, confidence, "msa"
+    )
+    mss = _profile(
+        lambda i, j: p[i:j] - d[i:j], p.shape, dimensions, None, item_labels, confidence, "mss"
+    )
     position: dict[str, str] = {}
     for name in msa.dimensions:
         if msa.dimensions[name].mean < 0:
