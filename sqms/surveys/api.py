@@ -1,3 +1,213 @@
-from ninja import Router
+"""Survey API under /api/v1/surveys/: campaigns, and responses for integrators.
+
+POST one response or a batch of up to 1,000 (all-or-nothing; errors name ``row N: KEY …``),
+idempotent by ``external_id`` per campaign. Reads go through ``restrict``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.filter_schema import FilterLookup
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from sqms.surveys import actions
+from sqms.surveys.choices import CampaignStatus, ResponseChannel
+from sqms.surveys.models import Campaign, CampaignSite, Response
 
 router = Router(tags=["surveys"])
+MAX_BATCH = 1000
+
+
+class CampaignSiteOut(Schema):
+    site_id: int
+    site_code: str = Field(..., alias="site.code")
+    slug: str
+    quota: int | None
+    response_count: int
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    status: CampaignStatus
+    instrument_id: int
+    instrument_code: str = Field(..., alias="instrument.code")
+    instrument_version: int = Field(..., alias="instrument.version")
+    opens_on: dt.date | None
+    closes_on: dt.date | None
+    sites: list[CampaignSiteOut]
+
+    @staticmethod
+    def resolve_sites(obj: Campaign) -> list[CampaignSite]:
+        return list(obj.campaign_sites.all())
+
+
+class ResponseIn(Schema):
+    site: int | str = Field(..., description="site id or code")
+    answers: dict[str, Any] = Field(..., description="answers keyed by question code, e.g. SQ01.E")
+    service: int | str | None = Field(None, description="service id or code")
+    submitted_at: dt.datetime | None = None
+    external_id: str | None = Field(None, max_length=100)
+    language: str = Field("", max_length=10)
+
+
+class OneResponseIn(ResponseIn):
+    campaign_id: int
+
+
+class BatchIn(Schema):
+    campaign_id: int
+    responses: list[ResponseIn] = Field(..., max_length=MAX_BATCH)
+
+
+class WrittenOut(Schema):
+    id: int
+    created: bool
+
+
+class BatchRowOut(Schema):
+    row: int
+    id: int
+    created: bool
+
+
+class BatchOut(Schema):
+    created: int
+    existing: int
+    results: list[BatchRowOut]
+
+
+class ResponseOut(Schema):
+    id: int
+    campaign_id: int
+    instrument_id: int
+    site_id: int
+    site_code: str = Field(..., alias="site.code")
+    service_id: int | None
+    channel: ResponseChannel
+    language: str
+    submitted_at: dt.datetime
+    external_id: str | None
+    answers: dict[str, Any]
+
+
+class ResponseFilter(FilterSchema):
+    campaign_id: int | None = None
+    site_id: int | None = None
+    site: Annotated[str | None, FilterLookup("site__code__iexact")] = None
+    channel: ResponseChannel | None = None
+    since: Annotated[dt.datetime | None, FilterLookup("submitted_at__gte")] = None
+    until: Annotated[dt.datetime | None, FilterLookup("submitted_at__lt")] = None
+    external_id: str | None = None
+
+
+def _writable_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+    return get_object_or_404(
+        Campaign.objects.restrict(request.user, "view").select_related("instrument"), pk=campaign_id
+    )
+
+
+def _write(
+    request: HttpRequest, campaign: Campaign, items: list[ResponseIn]
+) -> actions.WriteResult:
+    rows = [{**item.dict(), "row": n} for n, item in enumerate(items, start=1)]
+    try:
+        return actions.write_responses(
+            campaign, rows, channel=ResponseChannel.API, acting_user=request.user
+        )
+    except IntegrityError:  # a concurrent request stored the same external id first
+        return actions.write_responses(
+            campaign, rows, channel=ResponseChannel.API, acting_user=request.user
+        )
+
+
+@router.get("/campaigns", response=list[CampaignOut])
+@paginate(LimitOffsetPagination)
+def list_campaigns(request: HttpRequest, status: CampaignStatus | None = None) -> Any:
+    qs = (
+        Campaign.objects.restrict(request.user, "view")
+        .select_related("instrument")
+        .prefetch_related("campaign_sites__site")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+@router.get("/campaigns/{campaign_id}", response=CampaignOut)
+def get_campaign(request: HttpRequest, campaign_id: int) -> Any:
+    return get_object_or_404(
+        Campaign.objects.restrict(request.user, "view")
+        .select_related("instrument")
+        .prefetch_related("campaign_sites__site"),
+        pk=campaign_id,
+    )
+
+
+@router.post("/responses", response={201: WrittenOut, 200: WrittenOut})
+def post_response(request: HttpRequest, payload: OneResponseIn) -> Any:
+    """Store one response. A repeated ``external_id`` returns the stored id (200) and adds nothing."""
+    campaign = _writable_campaign(request, payload.campaign_id)
+    result = _write(request, campaign, [payload])
+    rid = result.row_ids[0]
+    if rid is None:
+        raise ValidationError(_("row 1: repeated external id"))
+    return (201 if result.created else 200), {"id": rid, "created": bool(result.created)}
+
+
+@router.post("/responses/batch", response={201: BatchOut, 200: BatchOut})
+def post_batch(request: HttpRequest, payload: BatchIn) -> Any:
+    """Store up to 1,000 responses, all or nothing; errors name ``row N: KEY …``."""
+    campaign = _writable_campaign(request, payload.campaign_id)
+    if not payload.responses:
+        raise ValidationError(_("The batch is empty."))
+    result = _write(request, campaign, payload.responses)
+    by_ext = {**result.existing}
+    results = []
+    for n, (item, rid) in enumerate(zip(payload.responses, result.row_ids, strict=True), start=1):
+        if rid is None and item.external_id:
+            rid = by_ext.get(item.external_id)
+        if rid is None:  # a repeat of an earlier row of this batch
+            rid = next(
+                (
+                    r
+                    for i, r in zip(payload.responses, result.row_ids, strict=True)
+                    if r and i.external_id == item.external_id
+                ),
+                0,
+            )
+            results.append({"row": n, "id": rid, "created": False})
+            continue
+        created = not (item.external_id and item.external_id in result.existing)
+        results.append({"row": n, "id": rid, "created": created})
+    return (201 if result.created else 200), {
+        "created": result.created,
+        "existing": len(payload.responses) - result.created,
+        "results": results,
+    }
+
+
+@router.get("/responses", response=list[ResponseOut])
+@paginate(LimitOffsetPagination)
+def list_responses(request: HttpRequest, filters: Query[ResponseFilter]) -> Any:
+    qs = (
+        Response.objects.restrict(request.user, "view")
+        .select_related("site")
+        .order_by("-submitted_at", "-id")
+    )
+    return filters.filter(qs)
+
+
+@router.get("/responses/{response_id}", response=ResponseOut)
+def get_response(request: HttpRequest, response_id: int) -> Any:
+    return get_object_or_404(
+        Response.objects.restrict(request.user, "view").select_related("site"), pk=response_id
+    )

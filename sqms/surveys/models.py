@@ -127,6 +127,9 @@ class Question(models.Model):
     def text(self) -> str:
         return pick(self.text_zh, self.text_en)
 
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:instrument_detail", args=[self.instrument_id])
+
     def answer_keys(self) -> list[str]:
         if self.ratings:
             return [f"{self.code}.{part}" for part in self.ratings]
@@ -239,6 +242,9 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:import_detail", args=[self.pk])
 
 
 class MappingPreset(models.Model):
