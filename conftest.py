@@ -8,6 +8,23 @@ from django.test import Client
 from sqms.test import World, build_world
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Hashing passwords properly takes ~0.3 s each; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(settings):  # type: ignore[no-untyped-def]
+    """Tests read English messages unless they switch language themselves."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()

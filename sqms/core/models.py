@@ -142,9 +142,9 @@ class Site(models.Model):
 
     @property
     def manager_name(self) -> str:
-        if self.manager is None:
-            return ""
-        return self.manager.get_full_name() or self.manager.get_username()
+        from sqms.core.names import display_name
+
+        return display_name(self.manager)
 
 
 class Service(models.Model):

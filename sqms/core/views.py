@@ -26,6 +26,7 @@ from sqms.core.decorators import role_required
 from sqms.core.forms import RegionForm, ServiceForm, SiteForm, TokenForm, UserForm
 from sqms.core.listing import ListColumn, ListFilter, ListSpec, render_list
 from sqms.core.models import ApiToken, AuditEvent, Region, Service, Site
+from sqms.core.names import display_name
 from sqms.core.scoping import may, role_of
 
 WEB = Channel.WEB
@@ -200,7 +201,7 @@ SITE_LIST = ListSpec(
         ListColumn(
             "manager",
             gettext_lazy("Manager"),
-            lambda s: _person(s.manager),
+            lambda s: display_name(s.manager),
             sort="manager__username",
         ),
         ListColumn("active", gettext_lazy("Active"), lambda s: s.is_active, sort="is_active"),
@@ -220,12 +221,6 @@ SITE_LIST = ListSpec(
     export_name="sites",
     empty_text=gettext_lazy("No sites in your scope."),
 )
-
-
-def _person(user: Any) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 @require_safe
@@ -391,7 +386,7 @@ USER_LIST = ListSpec(
         ListColumn(
             "username", gettext_lazy("Username"), lambda u: u.username, sort="username", link=True
         ),
-        ListColumn("name", gettext_lazy("Name"), lambda u: u.get_full_name(), sort="last_name"),
+        ListColumn("name", gettext_lazy("Name"), display_name, sort="last_name"),
         ListColumn(
             "role",
             gettext_lazy("Role"),

@@ -113,3 +113,17 @@ def test_login_is_rate_limited_per_address(world: World, client, settings) -> No
         for _ in range(5)
     ]
     assert codes == [200, 200, 200, 429, 429]
+
+
+def test_chinese_names_show_family_name_first_without_a_space() -> None:
+    from types import SimpleNamespace
+
+    from sqms.core.names import display_name
+
+    def user(first: str, last: str) -> SimpleNamespace:
+        return SimpleNamespace(first_name=first, last_name=last, get_username=lambda: "u1")
+
+    assert display_name(user("娜", "李")) == "李娜"
+    assert display_name(user("Alice", "Smith")) == "Alice Smith"
+    assert display_name(user("", "")) == "u1"
+    assert display_name(None) == ""
