@@ -51,6 +51,7 @@ def test_createuser_names_unknown_sites(world: World) -> None:
         )
 
 
+@pytest.mark.django_db(transaction=True)  # reset uses flush, which needs no open transaction
 def test_demo_organization_is_deterministic(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(load, "GENERATORS", [])
     load.load_demo(locale="zh-hans", scale=1, seed=7, out=io.StringIO())
