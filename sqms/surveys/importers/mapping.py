@@ -218,6 +218,17 @@ def _text_variants(text: str) -> list[str]:
     return [v for v in (_norm_text(x) for x in out) if v]
 
 
+def _sub_label(text: str) -> str:
+    t = clean_text(text)
+    m = re.search(r"\[([^\[\]]+)\]\s*$", t) or re.search(r"[(（]([^()（）]+)[)）]\s*$", t)
+    if m:
+        return m.group(1).strip()
+    for sep in ("—", " - "):
+        if sep in t:
+            return t.rpartition(sep)[2].strip()
+    return ""
+
+
 def is_meta_column(export: ParsedExport, col: Column) -> bool:
     tool = export.tool
     if tool.startswith("limesurvey"):
@@ -338,6 +349,15 @@ def _match_texts(pending: list[Column], questions: list[QuestionSpec], cols: dic
     unhinted: dict[str, list[Column]] = {}
     for _score, _i, col, q, scale in cands:
         if col.key in cols:
+            continue
+        sub = _sub_label(col.text or col.key)
+        opt = (
+            next((v for v, lab in q.options if norm_label(lab) == norm_label(sub)), None)
+            if q.kind == "multi" and sub
+            else None
+        )
+        if opt is not None:  # one column per choice (SurveyMonkey, wjx number download…)
+            cols[col.key] = f"{q.code}={opt}"
             continue
         if q.kind == "dual":
             order = [scale] if scale else ["E", "P"]

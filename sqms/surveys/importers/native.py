@@ -95,17 +95,26 @@ def write_native_xlsx(rows: Iterable[MappedRow], questions: list[QuestionSpec],
                       stream: IO[bytes] | str) -> int:  # fmt: skip
     """Write rows as a native XLSX workbook (openpyxl write-only mode)."""
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
 
     targets = native_targets(questions)
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("responses")
     ws.append([*NATIVE_HEADER, *targets])
+
+    def text_cell(v: str) -> Any:
+        if not v.startswith("="):
+            return v
+        c = WriteOnlyCell(ws, v)  # a string, never a formula
+        c.data_type = "s"
+        return c
+
     n = 0
     for r in rows:
-        cells: list[Any] = _row_out(r, targets)[: len(NATIVE_HEADER)]
+        cells: list[Any] = [text_cell(v) for v in _row_out(r, targets)[: len(NATIVE_HEADER)]]
         for t in targets:
             v = r.answers.get(t)
-            cells.append(v if isinstance(v, (int, float)) else _cell_out(v))
+            cells.append(v if isinstance(v, (int, float)) else text_cell(_cell_out(v)))
         ws.append(cells)
         n += 1
     wb.save(stream)

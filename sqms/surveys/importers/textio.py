@@ -144,7 +144,7 @@ def iter_records(text: str, sep: str = ",", *, null_aware: bool = False) -> Iter
         yield start_line, fields
 
 
-_TZ_ABBR = re.compile(r"\s+(?:[A-Z]{2,5}|GMT[+-]\d{1,2}(?::?\d\d)?|UTC)$")
+_TZ_ABBR = re.compile(r"\s+(?!(?:AM|PM)$)(?:[A-Z]{2,5}|GMT[+-]\d{1,2}(?::?\d\d)?|UTC)$")
 _AMPM = re.compile(r"\s*([AaPp])\.?\s*[Mm]\.?$")
 _CN_AMPM = re.compile(r"^(.*?)\s*(上午|下午)\s*(.*)$")
 _NUMERIC_DATE = re.compile(

@@ -552,13 +552,14 @@ def parse_surveymonkey(rows: list[Record], enc: str, sep: str | None) -> ParsedE
             current = clean_text(t)
             bno += 1
         s = clean_text(sub[i])
-        texts.append(current)
         block.append(bno)
         if s.lower() in SM_PLAIN_SUB:
             names.append(current)
+            texts.append(current)
         else:
             choice_like = True
             names.append(f"{current} - {s}")
+            texts.append(f"{current} - {s}")
     keys = unique_keys(names)
     cols = [Column(i, k, None, texts[i]) for i, k in enumerate(keys)]
     norm = [_sm_norm(t) for t in top]
@@ -619,7 +620,7 @@ def parse_google_forms(rows: list[Record], enc: str, sep: str | None) -> ParsedE
     out: list[ParsedRow] = []
     for line, r in data:
         ts = r[0] if r else None
-        if ts and re.search(r"\s[A-Z]{2,5}$", ts.strip()):
+        if ts and re.search(r"\s(?!(?:AM|PM)$)[A-Z]{2,5}$", ts.strip()):
             tz_dropped += 1
         out.append(
             ParsedRow(
