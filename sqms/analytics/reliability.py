@@ -12,6 +12,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -71,30 +72,62 @@ class AlphaResult:
     missing: str
 
 
-def _pairwise(x: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Pairwise-complete covariance matrix and the pairwise variances it implies.
+_BLOCK = 65_536  # rows per block of the one-pass cross-product
 
-    Returns ``(cov, pvar)`` where ``pvar[i, j]`` is the variance of item ``i`` over the rows
-    where both ``i`` and ``j`` are answered (for pairwise correlations).
+
+def _pairwise(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Pairwise-complete covariance matrix, pairwise variances and pair counts.
+
+    Returns ``(cov, pvar, n)`` where ``pvar[i, j]`` is the variance of item ``i`` over the
+    rows where both ``i`` and ``j`` are answered (for pairwise correlations) and ``n[i, j]``
+    the number of those rows. One blocked pass accumulates the cross-products of
+    ``[answered, y, y**2]`` with ``y`` the answers shifted by a per-column constant (which
+    leaves covariances unchanged and avoids cancellation).
     """
-    present = ~np.isnan(x)
-    if present.all():
-        centred = x - x.mean(axis=0)
-        cov = centred.T @ centred / (x.shape[0] - 1)
-        var = np.diag(cov)
-        return cov, np.broadcast_to(var[:, None], cov.shape).copy()
-    m = present.astype(np.float64)
-    x0 = np.where(present, x, 0.0)
-    n = m.T @ m
-    s = x0.T @ m  # s[i, j] = sum of x_i over rows where i and j are answered
-    q = x0.T @ x0
-    r = (x0 * x0).T @ m
+    n_rows, k = x.shape
+    head = x[: min(n_rows, 256)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN head columns
+        shift = np.nan_to_num(np.nanmedian(head, axis=0))
+    # Complete rows need only the cross-product of y; rows with a missing answer also need
+    # the pair counts and the pairwise sums (about 4x the work), so they are kept apart.
+    n = np.zeros((k, k))
+    s = np.zeros((k, k))  # s[i, j] = sum of y_i over rows where i and j are answered
+    q = np.zeros((k, k))
+    r = np.zeros((k, k))  # r[i, j] = sum of y_i**2 over rows where i and j are answered
+    n_full = 0.0
+    s_full = np.zeros(k)
+    r_full = np.zeros(k)
+    for lo in range(0, n_rows, _BLOCK):
+        xb = x[lo : lo + _BLOCK]
+        present = ~np.isnan(xb)
+        complete = present.all(axis=1)
+        y = xb[complete] - shift
+        n_full += y.shape[0]
+        s_full += y.sum(axis=0)
+        r_full += np.einsum("ij,ij->j", y, y)
+        q += y.T @ y
+        if not complete.all():
+            mask = present[~complete]
+            m = mask.astype(np.float64)
+            y0 = np.where(mask, xb[~complete] - shift, 0.0)
+            n += m.T @ m
+            s += y0.T @ m
+            q += y0.T @ y0
+            r += (y0 * y0).T @ m
+    n += n_full
+    s += s_full[:, None]
+    r += r_full[:, None]
+    answered = np.diag(n)
+    if (answered < 2).any():
+        j = int(np.argmax(answered < 2))
+        raise ValueError(f"item {j} has {int(answered[j])} answer(s); at least 2 are needed")
     if (n < 2).any():
         i, j = np.argwhere(n < 2)[0]
         raise ValueError(f"items {i} and {j} are answered together by fewer than 2 respondents")
     cov = (q - s * s.T / n) / (n - 1)
     pvar = (r - s * s / n) / (n - 1)
-    return cov, pvar
+    return cov, pvar, n
 
 
 def cronbach_alpha(
@@ -157,7 +190,7 @@ def cronbach_alpha(
     >>> round(r.alpha, 4), r.n, r.k
     (0.9388, 5, 3)
     """
-    x = matrix(items, "items", min_rows=2, min_cols=2, allow_nan=True).copy()
+    x = matrix(items, "items", min_rows=2, min_cols=2, allow_nan=True)
     conf = check_confidence(confidence)
     if scale is not None:
         check_scale(x[~np.isnan(x)], "items", scale)
@@ -168,6 +201,7 @@ def cronbach_alpha(
         for c in cols:
             if c >= x.shape[1]:
                 raise ValueError(f"reverse column {c} is out of range for {x.shape[1]} items")
+        x = x.copy()
         x[:, cols] = scale[0] + scale[1] - x[:, cols]
     if missing == "listwise":
         x = x[~np.isnan(x).any(axis=1)]
@@ -178,12 +212,8 @@ def cronbach_alpha(
         x = np.where(np.isnan(x), med, x)
     elif missing != "pairwise":
         raise ValueError(f"missing must be 'pairwise', 'listwise' or 'median', got {missing!r}")
-    answered = (~np.isnan(x)).sum(axis=0)
-    if (answered < 2).any():
-        j = int(np.argmax(answered < 2))
-        raise ValueError(f"item {j} has {int(answered[j])} answer(s); at least 2 are needed")
     n, k = x.shape
-    cov, pvar = _pairwise(x)
+    cov, pvar, _ = _pairwise(x)
     var = np.diag(cov)
     if (var <= 0).any():
         j = int(np.argmax(var <= 0))
@@ -195,6 +225,12 @@ def cronbach_alpha(
     corr = cov / np.sqrt(pvar * pvar.T)
     off = ~np.eye(k, dtype=bool)
     r_bar = float(corr[off].mean())
+    if 1.0 + (k - 1) * r_bar <= 1e-12:
+        raise ValueError(
+            f"the average inter-item correlation is {r_bar:.3g} (at most -1/(k-1)): the items "
+            "pull in opposite directions and standardized alpha is undefined; flip "
+            "reverse-keyed items with reverse= and scale="
+        )
     std_alpha = k * r_bar / (1.0 + (k - 1) * r_bar)
     df1, df2 = n - 1, (n - 1) * (k - 1)
     gamma = 1.0 - conf

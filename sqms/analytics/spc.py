@@ -1062,7 +1062,7 @@ def u_chart(
 
 
 def _series_and_sigma(
-    values_or_subgroups: npt.ArrayLike | Sequence[npt.ArrayLike], m_default: bool = True
+    values_or_subgroups: npt.ArrayLike | Sequence[npt.ArrayLike],
 ) -> tuple[FloatArray, int, Callable[[int], float]]:
     """Return (points, subgroup size, sigma estimator over the first m points)."""
     arr: npt.NDArray[np.float64] | None

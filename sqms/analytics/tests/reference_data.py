@@ -68,7 +68,7 @@ CIRCUIT_BOARDS = [
     30, 24, 16, 19, 17, 15,
 ]  # fmt: skip
 
-# Montgomery, Example 7.5 (personal-computer manufacturing): nonconformities in 20 samples of
+# Montgomery, section 7.3.1, personal-computer manufacturing example (example number from memory): nonconformities in 20 samples of
 # 5 computers. qcc data(pcmanufact).
 PC_MANUFACTURING = [10, 12, 8, 14, 10, 16, 11, 7, 10, 15, 9, 5, 7, 11, 12, 6, 8, 10, 7, 5]
 

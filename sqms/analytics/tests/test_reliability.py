@@ -101,7 +101,12 @@ def test_alpha_never_exceeds_one(x: np.ndarray) -> None:
         with pytest.raises(ValueError, match="zero variance"):
             cronbach_alpha(x)
         return
-    r = cronbach_alpha(x)
+    try:
+        r = cronbach_alpha(x)
+    except ValueError as exc:
+        # Items that cancel out (total variance 0, or mean correlation -1/(k-1)) are refused.
+        assert "total score" in str(exc) or "opposite directions" in str(exc)
+        return
     assert r.alpha <= 1.0 + 1e-12
     assert r.lo <= r.alpha <= r.hi
 
@@ -121,6 +126,8 @@ def test_alpha_never_exceeds_one(x: np.ndarray) -> None:
         ),
         (lambda: cronbach_alpha([[1, 2], [2, 3]], missing="mean"), "missing must be"),  # type: ignore[arg-type]
         (lambda: cronbach_alpha([[1, np.inf], [2, 3]]), "infinite"),
+        (lambda: cronbach_alpha([[2, 1], [1, 2]]), "total score"),
+        (lambda: cronbach_alpha([[3, 1], [2, 3]]), "opposite directions"),
     ],
 )
 def test_bad_input(call, message: str) -> None:  # type: ignore[no-untyped-def]

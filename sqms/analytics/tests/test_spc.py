@@ -181,7 +181,8 @@ def test_circuit_boards_c_chart() -> None:
 
 
 def test_pc_manufacturing_u_chart() -> None:
-    # M Example 7.5: u-bar = 1.93, UCL = 3.79, LCL = 0.07; in control.
+    # M section 7.3.1, personal-computer example (example number from memory):
+    # u-bar = 1.93, UCL = 3.79, LCL = 0.07; in control.
     ch = spc.u_chart(PC_MANUFACTURING, 5)
     assert ch.center[0] == pytest.approx(1.93, abs=5e-3)
     assert ch.ucl[0] == pytest.approx(3.79, abs=5e-3)
