@@ -194,7 +194,7 @@ def _text_scale(text: str) -> str | None:
 
 _PUNCT = re.compile(r"[\s\W_]+", re.U)
 _WJX_PREFIX = re.compile(r"^\s*(?:第)?\d+(?:题)?[、.．:：]\s*")
-_KIND_SUFFIX = re.compile(r"[(（][^()（）]*?(?:题|必答)[^()（）]*[)）]\s*$")
+_KIND_SUFFIX = re.compile(r"[(（][^()（）]*?(?:题|必答)[^()（）]*[)）]\s*(?=—|$)")
 
 
 def _norm_text(s: str) -> str:
@@ -287,9 +287,37 @@ def propose_mapping(export: ParsedExport, questions: list[QuestionSpec]) -> Mapp
         else:
             pending.append(col)
     _match_texts(pending, questions, cols, used)
+    _match_option_columns([c for c in pending if c.key not in cols], questions, cols)
     mapping = Mapping(cols, {})
     mapping.labels = propose_labels(export, mapping, questions)
     return mapping
+
+
+def _match_option_columns(pending: list[Column], questions: list[QuestionSpec],
+                          cols: dict[str, str]) -> None:  # fmt: skip
+    """Columns named only by a choice (问卷星 number download ``第3题(存款)``): find the multi
+    question whose options match the most labels of the column group."""
+    groups: dict[str, list[tuple[Column, str]]] = {}
+    for col in pending:
+        sub = _sub_label(col.key)
+        if sub:
+            group = (col.code or "").split(".")[0] or col.key.rpartition(sub)[0]
+            groups.setdefault(group, []).append((col, sub))
+    multis = [q for q in questions if q.kind == "multi" and q.options]
+    for members in groups.values():
+        best: tuple[int, QuestionSpec] | None = None
+        for q in multis:
+            labels = {norm_label(lab) for _, lab in q.options}
+            hits = sum(1 for _, sub in members if norm_label(sub) in labels)
+            if hits and (best is None or hits > best[0]):
+                best = (hits, q)
+        if best is None:
+            continue
+        q = best[1]
+        for col, sub in members:
+            v = next((v for v, lab in q.options if norm_label(lab) == norm_label(sub)), None)
+            if v is not None:
+                cols[col.key] = f"{q.code}={v}"
 
 
 def _match_code(code: str, by_code: dict[str, QuestionSpec]) -> str | None:
@@ -410,7 +438,8 @@ def _label_value(q: QuestionSpec, s: str, number_download: bool) -> int | str | 
     if q.kind in NUMERIC_KINDS:
         if _INT.match(s):
             if number_download and q.scale_min is not None and q.kind != "number":
-                return q.scale_min + int(s) - 1  # option position → scale value
+                v = q.scale_min + int(s) - 1  # option position → scale value
+                return v if q.scale_max is None or v <= q.scale_max else None
             return None  # plain number: no label needed
         try:
             float(s)
@@ -492,6 +521,8 @@ class MappingPlan:
     def __init__(self, mapping: Mapping, questions: list[QuestionSpec], *, tool: str = "",
                  heading_style: str | None = None, required_meta: Iterable[str] = ()):  # fmt: skip
         self.tool = tool
+        #: 问卷星 option-number download: scale cells hold 1-based option positions
+        self.positions = tool == "wjx" and heading_style == "number"
         self.required_meta = tuple(required_meta)
         qs = _target_questions(questions)
         by_code = {q.code: q for q in questions}
@@ -523,9 +554,16 @@ class MappingPlan:
         tool = self.tool
         if q.kind in NUMERIC_KINDS:
             lookup: dict[str, object] = {}
+            shift = 0
+            if self.positions and lo is not None and q.kind != "number":
+                shift = lo - 1  # position k is the scale value lo + k - 1
             if lo is not None and hi is not None and hi - lo <= 1000:
-                lookup = {str(i): i for i in range(lo, hi + 1)}
-            lookup.update(lm)
+                lookup = {str(i - shift): i for i in range(lo, hi + 1)}
+            lookup.update(
+                (k, v)
+                for k, v in lm.items()
+                if isinstance(v, (int, float)) and (lo is None or hi is None or lo <= v <= hi)
+            )  # out-of-range or non-numeric label values go through conv_num and are reported
 
             def conv_num(v: str) -> object:
                 s = v.strip()
@@ -534,7 +572,7 @@ class MappingPlan:
                 x: object = nlabels.get(norm_label(s))
                 if x is None:
                     try:
-                        x = int(s)
+                        x = int(s) + shift
                     except ValueError:
                         try:
                             x = float(s)

@@ -648,7 +648,7 @@ WJX_META = frozenset(
 WJX_SKIPPED = frozenset({"(跳过)", "（跳过）", "(空)", "（空）"})
 _WJX_Q = re.compile(r"^\s*(\d+)[、.．]\s*(.*)$", re.S)
 _WJX_OPT = re.compile(r"^\s*(?:第)?(\d+)(?:题)?\s*[(（](.*)[)）]\s*$", re.S)
-_WJX_KIND = re.compile(r"\s*[(（][^()（）]*?(?:题|必答)[^()（）]*[)）]\s*$")
+_WJX_KIND = re.compile(r"\s*[(（][^()（）]*?(?:题|必答)[^()（）]*[)）]\s*(?=—|$)")
 
 
 def is_wjx_meta(key: str) -> bool:
