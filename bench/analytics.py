@@ -106,7 +106,9 @@ def p_chart_loop(d: list[int], n: list[int]) -> dict[int, list[int]]:
             flags[2].append(i)
         if i >= 5:
             seg = stat[i - 5 :]
-            if all(seg[j] < seg[j + 1] for j in range(5)) or all(seg[j] > seg[j + 1] for j in range(5)):
+            if all(seg[j] < seg[j + 1] for j in range(5)) or all(
+                seg[j] > seg[j + 1] for j in range(5)
+            ):
                 flags[3].append(i)
         if i >= 13:
             seg = stat[i - 13 :]
@@ -114,10 +116,14 @@ def p_chart_loop(d: list[int], n: list[int]) -> dict[int, list[int]]:
             if all(dd[j] * dd[j + 1] < 0 for j in range(12)):
                 flags[4].append(i)
         w3 = z[max(0, i - 2) :]
-        if (z[i] > 2 and sum(v > 2 for v in w3) >= 2) or (z[i] < -2 and sum(v < -2 for v in w3) >= 2):
+        if (z[i] > 2 and sum(v > 2 for v in w3) >= 2) or (
+            z[i] < -2 and sum(v < -2 for v in w3) >= 2
+        ):
             flags[5].append(i)
         w5 = z[max(0, i - 4) :]
-        if (z[i] > 1 and sum(v > 1 for v in w5) >= 4) or (z[i] < -1 and sum(v < -1 for v in w5) >= 4):
+        if (z[i] > 1 and sum(v > 1 for v in w5) >= 4) or (
+            z[i] < -1 and sum(v < -1 for v in w5) >= 4
+        ):
             flags[6].append(i)
         if i >= 14 and all(abs(v) < 1 for v in z[i - 14 :]):
             flags[7].append(i)
@@ -164,6 +170,34 @@ def week_profile(intervals: int, peak: float, aht: float, interval: float) -> np
 # ----------------------------------------------------------------------------- main
 
 
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        raise SystemExit(f"benchmark result differs from its baseline: {message}")
+
+
+def survey_records(n: int, record: Callable[[str, str, float, str, float], None]) -> None:
+    e, p = make_survey(n)
+    repeat = 1 if n > 100_000 else 3
+    ours_t, ours = timed(lambda: servqual.score(e, p), repeat=repeat)
+    base_t, base = timed(lambda: servqual_pandas(e, p))
+    dims = np.array([ours.dimensions[d].mean for d in DIMS])
+    check(np.allclose(dims, base["dimensions"].loc[list(DIMS), "mean"], rtol=1e-9), "dimensions")
+    his = np.array([ours.items[str(j + 1)].hi for j in range(22)])
+    check(np.allclose(his, base["items"]["hi"], rtol=1e-9), "item intervals")
+    check(abs(ours.unweighted.mean - float(base["overall"]["mean"].iloc[0])) < 1e-9, "overall")
+    record(
+        "SERVQUAL gaps + t-intervals", f"{n:,} x 44 items", ours_t, "pandas stack+groupby", base_t
+    )
+
+    frame = pd.DataFrame(p)
+    ours_t, alpha = timed(lambda: reliability.cronbach_alpha(p), repeat=repeat)
+    base_t, (pg_alpha, _) = timed(lambda: pg.cronbach_alpha(frame))
+    check(abs(alpha.alpha - pg_alpha) < 1e-9, f"alpha {alpha.alpha} vs {pg_alpha}")
+    record(
+        "Cronbach alpha (pairwise)", f"{n:,} x 22 items", ours_t, "pingouin.cronbach_alpha", base_t
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
@@ -183,25 +217,11 @@ def main() -> None:
                 "speedup": round(base / ours, 2),
             }
         )
-        print(f"{name:<34} {size:<34} sqms {ours:9.4f} s   {base_name:<26} {base:9.4f} s   x{base / ours:7.1f}")
+        print(
+            f"{name:<34} {size:<34} sqms {ours:9.4f} s   {base_name:<26} {base:9.4f} s   x{base / ours:7.1f}"
+        )
 
-    n = cfg["respondents"]
-    e, p = make_survey(n)
-    ours_t, ours = timed(lambda: servqual.score(e, p), repeat=1 if n > 100_000 else 3)
-    base_t, base = timed(lambda: servqual_pandas(e, p))
-    np.testing.assert_allclose(
-        [ours.dimensions[d].mean for d in DIMS], base["dimensions"].loc[list(DIMS), "mean"], rtol=1e-9
-    )
-    np.testing.assert_allclose([ours.items[str(j + 1)].hi for j in range(22)], base["items"]["hi"], rtol=1e-9)
-    assert abs(ours.unweighted.mean - float(base["overall"]["mean"].iloc[0])) < 1e-9
-    record("SERVQUAL gaps + t-intervals", f"{n:,} x 44 items", ours_t, "pandas stack+groupby", base_t)
-
-    frame = pd.DataFrame(p)
-    ours_t, alpha = timed(lambda: reliability.cronbach_alpha(p), repeat=1 if n > 100_000 else 3)
-    base_t, (pg_alpha, _) = timed(lambda: pg.cronbach_alpha(frame))
-    assert abs(alpha.alpha - pg_alpha) < 1e-9, (alpha.alpha, pg_alpha)
-    record("Cronbach alpha (pairwise)", f"{n:,} x 22 items", ours_t, "pingouin.cronbach_alpha", base_t)
-    del e, p, frame
+    survey_records(cfg["respondents"], record)
 
     m = cfg["subgroups"]
     rng = np.random.default_rng(11)
@@ -211,7 +231,7 @@ def main() -> None:
     ours_t, chart = timed(lambda: spc.p_chart(defects, sizes, rules=spc.ALL_RULES), repeat=5)
     d_list, n_list = defects.tolist(), sizes.tolist()
     base_t, flags = timed(lambda: p_chart_loop(d_list, n_list), repeat=3)
-    assert {r: v.tolist() for r, v in chart.signals.items()} == flags
+    check({r: v.tolist() for r, v in chart.signals.items()} == flags, "run rules")
     record("p chart + 8 run rules", f"{m:,} subgroups", ours_t, "plain Python loop", base_t)
 
     k, interval, aht = cfg["intervals"], 900.0, 180.0
@@ -221,8 +241,14 @@ def main() -> None:
         repeat=5,
     )
     base_t, naive = timed(lambda: naive_staffing(arrivals, interval, aht))
-    assert prof.servers.tolist() == naive
-    record("Erlang C staffing (80/20)", f"{k} intervals, peak {cfg['peak']:,.0f} E", ours_t, "naive loop", base_t)
+    check(prof.servers.tolist() == naive, "staffing")
+    record(
+        "Erlang C staffing (80/20)",
+        f"{k} intervals, peak {cfg['peak']:,.0f} E",
+        ours_t,
+        "naive loop",
+        base_t,
+    )
 
     payload = {
         "benchmark": "bench/analytics.py",

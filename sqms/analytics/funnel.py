@@ -231,6 +231,15 @@ def funnel_proportions(
     -------
     FunnelResult
 
+    Notes
+    -----
+    Exact limits at level :math:`1-2\gamma`: :math:`(r_p - \alpha_p)/n` for
+    :math:`p = \gamma, 1-\gamma`, with :math:`r_p` the p-quantile of
+    :math:`\mathrm{Bin}(n, \theta)` and
+    :math:`\alpha_p = \frac{F(r_p) - p}{F(r_p) - F(r_p - 1)}` (Spiegelhalter 2005a);
+    normal limits :math:`\theta \pm z_{1-\gamma}\sqrt{\phi\,\theta(1-\theta)/n}`.
+    :math:`z_i = (y_i/n_i - \theta)/\sqrt{\theta(1-\theta)/n_i}`.
+
     Examples
     --------
     >>> r = funnel_proportions([12, 30, 9, 70], [100, 200, 150, 400], target=0.15)
@@ -284,6 +293,11 @@ def funnel_rates(
     Returns
     -------
     FunnelResult
+
+    Notes
+    -----
+    As :func:`funnel_proportions` with :math:`\mathrm{Poisson}(\theta E)` counts: exact
+    limits :math:`(r_p - \alpha_p)/E`, normal limits :math:`\theta \pm z\sqrt{\phi\theta/E}`.
 
     Examples
     --------

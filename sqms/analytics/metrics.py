@@ -268,6 +268,12 @@ def top_box(
     -------
     ShareResult
 
+    Notes
+    -----
+    .. math:: \text{share} = \#\{x \ge \text{scale} - \text{boxes} + 1\} / n
+
+    with Wilson's interval (see :func:`proportion_ci`).
+
     Examples
     --------
     >>> r = top_box([5, 4, 5, 3, 2, 5, 4, 5, 1, 5], scale=5, boxes=1, min_n=5)

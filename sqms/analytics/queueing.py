@@ -74,7 +74,13 @@ def erlang_b(traffic: float, servers: int) -> float:
     Returns
     -------
     float
-        :math:`B(A, c) = \frac{A^c/c!}{\sum_{k=0}^{c} A^k/k!}`.
+        The blocking probability.
+
+    Notes
+    -----
+    .. math:: B(A, c) = \frac{A^c/c!}{\sum_{k=0}^{c} A^k/k!}
+
+    evaluated by the recursion :math:`B_k = A B_{k-1}/(k + A B_{k-1})`, :math:`B_0 = 1`.
 
     Examples
     --------
@@ -366,8 +372,14 @@ def max_traffic(servers: int, blocking: float) -> float:
     Returns
     -------
     float
-        :math:`A` with :math:`B(A, c) = \text{blocking}`, found by Brent's method
-        (:math:`B` increases strictly in :math:`A`).
+        The offered load :math:`A` in Erlangs.
+
+    Notes
+    -----
+    Solves :math:`B(A, c) = \text{blocking}` by Brent's method; :math:`B` increases strictly
+    in :math:`A`, so the root is unique.
+
+    .. math:: A^* = B^{-1}(\,\cdot\,, c)(\text{blocking})
 
     Examples
     --------

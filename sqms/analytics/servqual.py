@@ -451,6 +451,12 @@ def servperf(
     ServqualResult
         ``measure == "perception"``.
 
+    Notes
+    -----
+    .. math::
+        P_{id} = \frac{1}{|d_i|}\sum_{j \in d_i} P_{ij}, \qquad
+        \mathrm{SP}_i = \frac{1}{|D_i|}\sum_{d \in D_i} P_{id}
+
     Examples
     --------
     >>> r = servperf([[5, 6, 6, 5], [5, 5, 4, 6], [6, 5, 5, 5]],

@@ -137,7 +137,22 @@ def mean_ci_from_sums(n: int, sum_x: float, sum_x2: float, confidence: float = 0
 
 
 def mean_ci(values: npt.ArrayLike, confidence: float = 0.95) -> MeanCI:
-    """Mean and t-interval of raw values (NaN = missing, dropped).
+    r"""Mean and t-interval of raw values (NaN = missing, dropped).
+
+    Parameters
+    ----------
+    values : array_like
+        Observations; NaN marks a missing value.
+    confidence : float
+        Confidence level, default 0.95.
+
+    Returns
+    -------
+    MeanCI
+
+    Notes
+    -----
+    .. math:: \bar x \pm t_{1-\alpha/2,\,n-1}\, s/\sqrt n
 
     Examples
     --------
