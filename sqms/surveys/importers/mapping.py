@@ -144,25 +144,22 @@ def _scale_label_value(q: QuestionSpec, label: str) -> int | None:
 
 # --------------------------------------------------------------------------- proposal
 
-_SCALE_HINTS = (
-    (re.compile(r"^(.*?)#([01])(\]?)$"), None),
-    (re.compile(r"^(.*?)\s*\[scale ([12])\]$", re.I), None),
-    (re.compile(r"^(.*\])\[([12])\]$"), None),
-    (re.compile(r"^(.*?)[_.\[]([EP])(\]?)$"), None),
+_SCALE_HINTS: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
+    (re.compile(r"^(.*?)#([01])(\]?)$"), {"0": "E", "1": "P"}),  # Q1[SQ01#0], SQ01#1
+    (re.compile(r"^(.*?)\s*\[scale ([12])\]()$", re.I), {"1": "E", "2": "P"}),  # full text
+    (re.compile(r"^(.*\])\[([12])\]()$"), {"1": "E", "2": "P"}),  # Q1[SQ01][1]
+    (re.compile(r"^(.*?)\[([EP])\]()$"), {"E": "E", "P": "P"}),  # SQ01[E]
+    (re.compile(r"^(.*?)[_.]([EP])(\]?)$"), {"E": "E", "P": "P"}),  # SQ01_E, Q1[SQ01.P]
 )
-_EP = {"0": "E", "1": "P", "E": "E", "P": "P"}
 _EP12 = {"1": "E", "2": "P"}
 
 
 def split_scale(code: str) -> tuple[str, str | None]:
     """``Q1[SQ01#0]`` → (``Q1[SQ01]``, ``E``); ``SQ01[P]`` → (``SQ01``, ``P``)."""
-    for i, (rx, _) in enumerate(_SCALE_HINTS):
+    for rx, names in _SCALE_HINTS:
         m = rx.match(code)
         if m:
-            g = m.groups()
-            scale = _EP12[g[1]] if i in (1, 2) else _EP[g[1]]
-            rest = g[2] if len(g) > 2 and g[2] else ""
-            return g[0] + rest, scale
+            return m.group(1) + m.group(3), names[m.group(2)]
     return code, None
 
 

@@ -19,7 +19,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as e:
-            raise _decode_error(data, e, "UTF-8 (it starts with a UTF-8 BOM)") from None
+            raise _decode_error(data, e, "UTF-8 (it starts with a UTF-8 BOM)", 3) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
@@ -54,8 +54,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     )
 
 
-def _decode_error(data: bytes, e: UnicodeDecodeError, enc: str) -> ImportFormatError:
-    line = data.count(b"\n", 0, e.start) + 1
+def _decode_error(data: bytes, e: UnicodeDecodeError, enc: str, offset: int = 0
+                  ) -> ImportFormatError:  # fmt: skip
+    line = data.count(b"\n", 0, e.start + offset) + 1
     return ImportFormatError(f"wrong encoding: the file is not valid {enc}", line=line)
 
 
