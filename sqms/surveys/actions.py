@@ -1006,7 +1006,7 @@ def do_create_campaign(
     campaign = Campaign(created_by=acting_user if acting_user is not None else None, **data)
     if not campaign.instrument.is_current:
         raise ValidationError({"instrument": _("Choose the current version of the instrument.")})
-    campaign.full_clean()
+    campaign.full_clean(exclude=["created_by"])
     _check_campaign(campaign)
     campaign.save()
     campaign.services.set(services)
@@ -1037,7 +1037,7 @@ def do_update_campaign(
         )
     for k, v in data.items():
         setattr(campaign, k, v)
-    campaign.full_clean()
+    campaign.full_clean(exclude=["created_by"])
     _check_campaign(campaign)
     campaign.save()
     if services is not None:
@@ -1225,7 +1225,7 @@ def do_import_file(
             raise ImportRefused(err)
     sha = _sha256_of(source)
     report = ImportReport(dry_run=dry_run)
-    existing = ImportBatch.objects.filter(campaign=campaign, sha256=sha).first()
+    existing = _already_imported(campaign, sha)
     if existing is not None and not dry_run:
         report.already = True
         report.batch = existing
@@ -1410,6 +1410,10 @@ def do_import_file(
     finally:
         if stream is not None:
             stream.close()
+
+
+def _already_imported(campaign: Campaign, sha: str) -> ImportBatch | None:
+    return ImportBatch.objects.filter(campaign=campaign, sha256=sha).first()
 
 
 class _Rollback(Exception):

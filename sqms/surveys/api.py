@@ -4,8 +4,6 @@ POST one response or a batch of up to 1,000 (all-or-nothing; errors name ``row N
 idempotent by ``external_id`` per campaign. Reads go through ``restrict``.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Any
 

@@ -1,0 +1,197 @@
+"""``sqms import-responses FILE --campaign ID``: import a survey export into a campaign.
+
+Reads LimeSurvey, Qualtrics, SurveyMonkey, Google Forms, 问卷星 and SQMS files. ``--dry-run``
+prints what was detected and the proposed mapping and writes nothing. Atomic unless
+``--skip-invalid``; the same file is imported once per campaign.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sqms.core.choices import Channel
+from sqms.core.models import Site
+from sqms.surveys import actions
+from sqms.surveys.importers import TOOLS, Mapping
+from sqms.surveys.models import Campaign, MappingPreset
+
+
+class Progress:
+    """A progress bar on stderr (only when stderr is a terminal, or when forced)."""
+
+    def __init__(self, stream: Any, total: int | None, enabled: bool) -> None:
+        self.stream, self.total, self.enabled = stream, total, enabled
+        self.done = 0
+        self.start = time.perf_counter()
+        self.last = 0.0
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        now = time.perf_counter()
+        if not self.enabled or now - self.last < 0.2:
+            return
+        self.last = now
+        rate = self.done / max(now - self.start, 1e-9)
+        if self.total:
+            frac = min(self.done / self.total, 1.0)
+            bar = "#" * int(frac * 30)
+            self.stream.write(f"\r[{bar:<30}] {self.done:,}/{self.total:,} rows  {rate:,.0f}/s")
+        else:
+            self.stream.write(f"\r{self.done:,} rows  {rate:,.0f}/s")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled and self.done:
+            self.last = 0
+            self(0)
+            self.stream.write("\n")
+
+
+class Command(BaseCommand):
+    help = "Import survey responses from a file into a campaign."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--campaign", type=int, required=True, help="campaign id")
+        parser.add_argument("--mapping", help="name of a saved mapping preset, or a JSON file")
+        parser.add_argument(
+            "--format", choices=TOOLS, help="the tool that made the file (default: detect)"
+        )
+        parser.add_argument("--site", help="site code for rows without a site column")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="import valid rows, list the others"
+        )
+        parser.add_argument(
+            "--include-incomplete", action="store_true", help="also import incomplete responses"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="show what would be imported; write nothing"
+        )
+        parser.add_argument(
+            "--progress",
+            action="store_true",
+            help="show the progress bar even when not on a terminal",
+        )
+        parser.add_argument(
+            "--rejects", help="write refused rows with their reasons to this CSV file"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = options["file"]
+        if not os.path.exists(path):
+            raise CommandError(f"{path}: no such file")
+        campaign = (
+            Campaign.objects.select_related("instrument").filter(pk=options["campaign"]).first()
+        )
+        if campaign is None:
+            raise CommandError(f"no campaign with id {options['campaign']}")
+        mapping = None
+        if options["mapping"]:
+            preset = MappingPreset.objects.filter(name=options["mapping"]).first()
+            if preset is not None:
+                mapping = Mapping.from_json(preset.mapping)
+            elif os.path.exists(options["mapping"]):
+                with open(options["mapping"], encoding="utf-8") as f:
+                    mapping = Mapping.from_json(json.load(f))
+            else:
+                raise CommandError(f"no mapping preset or file named {options['mapping']!r}")
+        site = None
+        if options["site"]:
+            site = Site.objects.filter(code__iexact=options["site"]).first()
+            if site is None:
+                raise CommandError(f"unknown site code {options['site']!r}")
+        total = None
+        if path.lower().endswith(".csv") and os.path.getsize(path) < 2_000_000_000:
+            total = None  # counting lines costs a pass; the bar shows rows and speed instead
+        progress = Progress(sys.stderr, total, options["progress"] or sys.stderr.isatty())
+        started = time.perf_counter()
+        try:
+            report = actions.do_import_file(
+                campaign,
+                path,
+                os.path.basename(path),
+                acting_user=None,
+                channel=Channel.CLI,
+                mapping=mapping,
+                expected_tool=options["format"],
+                default_site=site,
+                skip_invalid=options["skip_invalid"],
+                dry_run=options["dry_run"],
+                include_incomplete=options["include_incomplete"],
+                progress=progress,
+            )
+        except actions.ImportRefused as exc:
+            raise CommandError(str(exc)) from None
+        except Exception as exc:  # noqa: BLE001 — show validation and permission errors plainly
+            from django.core.exceptions import PermissionDenied, ValidationError
+
+            if isinstance(exc, ValidationError | PermissionDenied):
+                raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from None
+            raise
+        progress.finish()
+        elapsed = time.perf_counter() - started
+        out = self.stdout
+        if report.already:
+            when = report.batch.created_at.strftime("%Y-%m-%d %H:%M") if report.batch else "?"
+            out.write(
+                f"This file was already imported into campaign {campaign.pk} on {when}; nothing added."
+            )
+            return
+        counts = report.counts
+        out.write(f"Tool:       {report.tool_name or report.tool}")
+        out.write(f"Encoding:   {report.encoding}")
+        sep = {"\t": "TAB", None: "-"}.get(report.separator, report.separator)
+        out.write(f"Separator:  {sep}")
+        out.write(
+            f"Responses:  {counts.get('complete', 0)} complete, {counts.get('incomplete', 0)} incomplete, "
+            f"{counts.get('test', 0)} test/spam"
+        )
+        if options["dry_run"]:
+            out.write("Mapping (column -> question):")
+            for column, target in report.mapping.columns.items():
+                out.write(f"  {column} -> {target}")
+            for target, labels in report.mapping.labels.items():
+                shown = ", ".join(f"{k}={v}" for k, v in list(labels.items())[:8])
+                out.write(f"  labels {target}: {shown}")
+            unmapped = [c.key for c in report.columns if c.key not in report.mapping.columns]
+            if unmapped:
+                out.write(
+                    f"Not mapped: {', '.join(unmapped[:30])}{' …' if len(unmapped) > 30 else ''}"
+                )
+        self._write_errors(report, options)
+        if options["dry_run"]:
+            out.write(f"Dry run: {report.rejected} rows have problems; nothing was written.")
+            return
+        if report.batch is None:
+            raise CommandError(
+                f"nothing imported: {report.rejected} rows have problems (use --skip-invalid to import the others)"
+            )
+        rate = report.imported / elapsed if elapsed > 0 else 0.0
+        out.write(
+            f"Imported {report.imported} responses into campaign {campaign.pk} in {elapsed:.1f} s "
+            f"({rate:,.0f}/s); {report.skipped} already stored; {report.rejected} rows refused."
+        )
+
+    def _write_errors(self, report: Any, options: dict[str, Any]) -> None:
+        errors = [
+            (e.line, e.column, e.message) if hasattr(e, "line") else tuple(e) for e in report.errors
+        ]
+        for row, column, message in errors[:50]:
+            line = (
+                message
+                if str(message).startswith("row ")
+                else f"row {row}, column {column}: {message}"
+            )
+            self.stderr.write(line)
+        if len(errors) > 50:
+            self.stderr.write(f"… and {len(errors) - 50} more problems")
+        if options.get("rejects") and errors:
+            with open(options["rejects"], "w", encoding="utf-8-sig", newline="") as f:
+                f.write(actions.rejects_csv(errors))
+            self.stderr.write(f"Rejected rows listed in {options['rejects']}")
