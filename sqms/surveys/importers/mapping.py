@@ -277,10 +277,10 @@ def propose_mapping(export: ParsedExport, questions: list[QuestionSpec]) -> Mapp
             cols[col.key] = meta_t
             used.add(meta_t)
             continue
-        t = _match_code(col.code, by_code) if col.code else None
-        if t and (t not in used or "=" in t):
-            cols[col.key] = t
-            used.add(t)
+        code_t = _match_code(col.code, by_code) if col.code else None
+        if code_t and (code_t not in used or "=" in code_t):
+            cols[col.key] = code_t
+            used.add(code_t)
         else:
             pending.append(col)
     _match_texts(pending, questions, cols, used)
@@ -386,9 +386,10 @@ def _match_texts(pending: list[Column], questions: list[QuestionSpec], cols: dic
             continue
         if q.kind == "dual":
             order = [scale] if scale else ["E", "P"]
-            t = next((f"{q.code}.{s}" for s in order if f"{q.code}.{s}" not in used), None)
-            if t is None:
+            free = next((f"{q.code}.{s}" for s in order if f"{q.code}.{s}" not in used), None)
+            if free is None:
                 continue
+            t = free
             if not scale:
                 unhinted.setdefault(q.code, []).append(col)
         else:
@@ -435,8 +436,8 @@ def _label_value(q: QuestionSpec, s: str, number_download: bool) -> int | str | 
     if q.kind in NUMERIC_KINDS:
         if _INT.match(s):
             if number_download and q.scale_min is not None and q.kind != "number":
-                v = q.scale_min + int(s) - 1  # option position → scale value
-                return v if q.scale_max is None or v <= q.scale_max else None
+                pos_value = q.scale_min + int(s) - 1  # option position → scale value
+                return pos_value if q.scale_max is None or pos_value <= q.scale_max else None
             return None  # plain number: no label needed
         try:
             float(s)

@@ -77,7 +77,7 @@ def write_native_csv(rows: Iterable[MappedRow], questions: list[QuestionSpec],
         text.write("\ufeff")
         wrapper = None
     else:
-        wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+        wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type,type-var]
         text = wrapper
     w = csv.writer(text)
     w.writerow([*NATIVE_HEADER, *targets])
@@ -94,8 +94,8 @@ def write_native_csv(rows: Iterable[MappedRow], questions: list[QuestionSpec],
 def write_native_xlsx(rows: Iterable[MappedRow], questions: list[QuestionSpec],
                       stream: IO[bytes] | str) -> int:  # fmt: skip
     """Write rows as a native XLSX workbook (openpyxl write-only mode)."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
+    import openpyxl  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
     targets = native_targets(questions)
     wb = openpyxl.Workbook(write_only=True)
@@ -132,7 +132,7 @@ class NativeReader:
             text: IO[str] = stream  # type: ignore[assignment]
             self.encoding = getattr(stream, "encoding", None) or "utf-8"
         else:
-            text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+            text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type,type-var]
             self.encoding = "utf-8-sig"
         self._reader = csv.reader(text)
         try:
@@ -235,7 +235,7 @@ class NativeReader:
                     break
                 rid = row[0]
                 ext = (rid if _NS.match(rid) else "native:" + rid) if rid else None
-                out.append(MappedRow(line, ext, submitted, meta, answers))  # type: ignore[arg-type]
+                out.append(MappedRow(line, ext, submitted, meta, answers))  # type: ignore[arg-type,type-var]
             if ok:
                 yield from out
             else:

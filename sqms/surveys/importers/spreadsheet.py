@@ -34,7 +34,7 @@ def _trim(rows: list[Record]) -> list[Record]:
 
 
 def read_xlsx(data: bytes) -> list[Record]:
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -52,7 +52,7 @@ def read_xlsx(data: bytes) -> list[Record]:
 
 
 def read_xls(data: bytes) -> list[Record]:
-    import xlrd
+    import xlrd  # type: ignore[import-untyped]
 
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)

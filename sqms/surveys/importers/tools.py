@@ -8,6 +8,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime
 from xml.parsers import expat
 
@@ -21,7 +22,7 @@ def _norm(s: str | None) -> str:
     return clean_text(s or "").lower()
 
 
-def _cell(row: list[str | None], i: int | None) -> str | None:
+def _cell(row: Sequence[str | None], i: int | None) -> str | None:
     if i is None or i >= len(row):
         return None
     return row[i]
@@ -705,28 +706,28 @@ def parse_wjx(rows: list[Record], enc: str, sep: str | None, filename: str) -> P
     elif re.search(r"_0\.(xlsx?|csv)$", low) or "readable" in low:
         number = False
     else:
-        vals = [r[i] for _, r in data[:200] for i in qcols if i < len(r) and r[i]]
-        number = bool(vals) and all(re.fullmatch(r"-?\d+", v.strip()) for v in vals if v)
+        sample = [r[i] or "" for _, r in data[:200] for i in qcols if i < len(r) and r[i]]
+        number = bool(sample) and all(re.fullmatch(r"-?\d+", v.strip()) for v in sample)
     if number:
         warnings.append(
             "问卷星 option-number download: single-choice cells hold the 1-based option "
             "position, not the scale value (-2 = not ranked, -3 = skipped)"
         )
-    idx = {h: i for i, h in reversed(list(enumerate(header)))}
-    i_id, i_time = idx.get("序号"), idx.get("提交答卷时间")
-    i_src = idx.get("来源")
+    pos = {h: i for i, h in reversed(list(enumerate(header)))}
+    i_id, i_time = pos.get("序号"), pos.get("提交答卷时间")
+    i_src = pos.get("来源")
     _check_width(data, n, warnings)
     out: list[ParsedRow] = []
     qset = set(qcols)
     for line, r in data:
         vals: dict[str, str | None] = {}
-        for i, k in enumerate(keys):
-            v = r[i] if i < len(r) else None
-            if i in qset and v is not None:
-                s = v.strip()
-                if s in WJX_SKIPPED or (number and s in ("-3", "-2")):
-                    v = None
-            vals[k] = v
+        for i, key in enumerate(keys):
+            cell = r[i] if i < len(r) else None
+            if i in qset and cell is not None:
+                st = cell.strip()
+                if st in WJX_SKIPPED or (number and st in ("-3", "-2")):
+                    cell = None
+            vals[key] = cell
         rid = (_cell(r, i_id) or "").strip()
         src = (_cell(r, i_src) or "").strip()
         out.append(

@@ -101,9 +101,16 @@ _text = st.text(
 _meta = st.dictionaries(
     st.sampled_from(["site", "service", "channel", "language"]), _text, max_size=4
 )
-_dt = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),  # noqa: DTZ001
-                   timezones=st.none() | st.just(UTC)
-                   | st.builds(lambda h: timezone(timedelta(hours=h)), st.integers(-12, 14)))  # fmt: skip
+_zones: st.SearchStrategy[timezone | None] = (
+    st.none()
+    | st.just(UTC)
+    | st.builds(lambda h: timezone(timedelta(hours=h)), st.integers(-12, 14))
+)
+_dt = st.datetimes(
+    min_value=datetime(2000, 1, 1),  # noqa: DTZ001
+    max_value=datetime(2100, 1, 1),  # noqa: DTZ001
+    timezones=_zones,  # type: ignore[arg-type]
+)
 _answers = st.fixed_dictionaries(
     {},
     optional={

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 
 from sqms.surveys.importers import QuestionSpec, apply_mapping, parse_export, propose_mapping
