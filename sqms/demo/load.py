@@ -16,7 +16,7 @@ from sqms.core.models import Organization, Region, Service, Site
 from sqms.demo import org
 
 # Each module has ``generate(ctx: DemoContext) -> str`` returning a one-line summary.
-GENERATORS: list[str] = []  # survey generator added with the surveys app
+GENERATORS = ["sqms.demo.surveys"]
 CLI = Channel.CLI
 
 
