@@ -239,6 +239,12 @@ def cronbach_alpha(
     row = cov.sum(axis=1)
     item_total = row / np.sqrt(var * total_var)
     rest_var = total_var - 2.0 * row + var
+    if (rest_var <= 1e-12 * total_var).any():
+        j = int(np.argmax(rest_var <= 1e-12 * total_var))
+        raise ValueError(
+            f"without item {j} the other items' total has no variance; item-rest "
+            "correlations are undefined"
+        )
     item_rest = (row - var) / np.sqrt(var * rest_var)
     if_deleted: FloatArray | None = None
     if k > 2:
