@@ -28,6 +28,7 @@ from .model import (
 )
 from .native import (
     NATIVE_HEADER,
+    NativeChunk,
     NativeReader,
     iter_native_rows,
     native_targets,
@@ -46,6 +47,7 @@ __all__ = [
     "MappedRow",
     "Mapping",
     "MappingPlan",
+    "NativeChunk",
     "NativeReader",
     "ParsedExport",
     "ParsedRow",

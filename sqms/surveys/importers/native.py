@@ -15,6 +15,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice, repeat
 from typing import IO, Any
@@ -167,14 +168,12 @@ class NativeReader:
         except csv.Error as e:
             raise ImportFormatError(f"malformed CSV: {e}", line=last + 1) from None
 
-    def iter_mapped(self, plan: MappingPlan, errors: list[CellError], *,
-                    chunk: int = 2048) -> Iterator[MappedRow]:  # fmt: skip
-        """Parse and map in one pass: the 1M-row import path.
+    def iter_chunks(self, plan: MappingPlan, errors: list[CellError], *,
+                    chunk: int = 4096) -> Iterator[NativeChunk]:  # fmt: skip
+        """Parse and map column-wise, yielding :class:`NativeChunk` (no per-row objects).
 
-        Works column-wise on chunks of rows (C-level ``zip``/``map`` over per-column lookup
-        tables); a chunk holding any cell that is not a plain known value, a bad date or a
-        missing required field falls back to :meth:`MappingPlan.apply` row by row, which
-        reports the errors. Results are identical to ``iter_apply_mapping(self, plan, ...)``.
+        The fastest path for bulk loading (rollups, bulk inserts). Rows with errors are left
+        out of the chunk and their errors appended, exactly as with ``iter_apply_mapping``.
         """
         header = self.header
         pos = {k: i for i, k in enumerate(header)}
@@ -190,12 +189,11 @@ class NativeReader:
                 texts.append((pos[key], target))
             else:
                 complex_cols = True
-        targets = [t for _, t, _ in simple] + [t for _, t in texts]
         width = len(header)
         required = set(plan.required_meta)
-        meta_idx = [(i + 2, f) for i, f in enumerate(META_FIELDS)]
         miss = _MISSING
         fromiso = datetime.fromisoformat
+        ns = _NS.match
         src = self._iter_lines()
         while True:
             block = list(islice(src, chunk))
@@ -203,43 +201,34 @@ class NativeReader:
                 return
             rows = [r if len(r) == width else (r + [""] * width)[:width] for _, r in block]
             cols = list(zip(*rows, strict=True))
-            mapped = [list(map(lk.get, cols[i], repeat(miss))) for i, _, lk in simple]
-            for i, _ in texts:
-                mapped.append([v or None for v in cols[i]])
+            answers: dict[str, list[object]] = {
+                t: list(map(lk.get, cols[i], repeat(miss))) for i, t, lk in simple
+            }
+            for i, t in texts:
+                answers[t] = [v or None for v in cols[i]]
+            dates: list[datetime | None] | None
+            try:
+                dates = [fromiso(v) if v else None for v in cols[1]]
+            except ValueError:
+                dates = None
+            meta = {f: list(cols[i + 2]) for i, f in enumerate(META_FIELDS)}
             if (
                 complex_cols
-                or any(miss in m for m in mapped)
+                or dates is None
+                or any(miss in m for m in answers.values())
                 or any(v is not None and v.isspace() for i, _ in texts for v in cols[i])
+                or any("" in meta[f] for f in required)
             ):
-                yield from self._slow(block, plan, errors)
+                good = list(self._slow(block, plan, errors))
+                yield NativeChunk.from_rows(good, [t for _, t, _ in simple] + [t for _, t in texts])
                 continue
-            n = len(block)
-            keep = [j for j, m in enumerate(mapped) if m.count(None) != n]  # drop empty columns
-            ctargets = [targets[j] for j in keep]
-            columns = [mapped[j] for j in keep] or [[()] * n]
-            out: list[MappedRow] = []
-            ok = True
-            for (line, row), vals in zip(block, zip(*columns, strict=True), strict=True):
-                answers = dict(zip(ctargets, vals, strict=False))
-                if None in vals:
-                    answers = {k: v for k, v in answers.items() if v is not None}
-                ts = row[1]
-                try:
-                    submitted = fromiso(ts) if ts else None
-                except ValueError:
-                    ok = False
-                    break
-                meta = {f: row[i] for i, f in meta_idx if row[i]}
-                if required and not required <= meta.keys():
-                    ok = False
-                    break
-                rid = row[0]
-                ext = (rid if _NS.match(rid) else "native:" + rid) if rid else None
-                out.append(MappedRow(line, ext, submitted, meta, answers))  # type: ignore[arg-type,type-var]
-            if ok:
-                yield from out
-            else:
-                yield from self._slow(block, plan, errors)
+            yield NativeChunk(
+                [ln for ln, _ in block],
+                [(r if ns(r) else "native:" + r) if r else None for r in cols[0]],
+                dates,
+                meta,
+                answers,  # type: ignore[arg-type]
+            )
 
     def _slow(self, block: list[tuple[int, list[str]]], plan: MappingPlan,
               errors: list[CellError]) -> Iterator[MappedRow]:  # fmt: skip
@@ -266,6 +255,44 @@ class NativeReader:
 
 
 _MISSING = object()
+
+
+@dataclass
+class NativeChunk:
+    """Mapped rows stored column-wise. ``meta`` values are ``""`` and ``answers`` values are
+    ``None`` where a row has none."""
+
+    lines: list[int]
+    external_ids: list[str | None]
+    submitted_at: list[datetime | None]
+    meta: dict[str, list[str]]
+    answers: dict[str, list[int | float | str | list[str] | None]]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def rows(self) -> Iterator[MappedRow]:
+        names = list(self.meta)
+        targets = list(self.answers)
+        mcols = zip(*self.meta.values(), strict=True) if names else repeat(())
+        acols = zip(*self.answers.values(), strict=True) if targets else repeat(())
+        for line, ext, ts, mv, av in zip(self.lines, self.external_ids, self.submitted_at,
+                                         mcols, acols, strict=False):  # fmt: skip
+            yield MappedRow(
+                line, ext, ts,
+                {k: v for k, v in zip(names, mv, strict=True) if v},
+                {k: v for k, v in zip(targets, av, strict=True) if v is not None},
+            )  # fmt: skip
+
+    @classmethod
+    def from_rows(cls, rows: list[MappedRow], targets: list[str]) -> NativeChunk:
+        return cls(
+            [r.line for r in rows],
+            [r.external_id for r in rows],
+            [r.submitted_at for r in rows],
+            {f: [r.meta.get(f, "") for r in rows] for f in META_FIELDS},
+            {t: [r.answers.get(t) for r in rows] for t in targets},
+        )
 
 
 def _native_row(line: int, row: list[str], targets: list[str], fromiso: Any) -> ParsedRow:
