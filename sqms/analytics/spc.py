@@ -56,6 +56,7 @@ from ._validate import (
 from .constants import c4, d2, d3
 
 __all__ = [
+    "ALL_RULES",
     "NELSON_RULES",
     "AnhoejResult",
     "ChartResult",
