@@ -537,8 +537,9 @@ class MappingPlan:
                 self.multi_opts.append((key, code, opt))
                 continue
             q = qs.get(target) or by_code.get(target)
-            if q is None:
-                raise ValueError(f"mapping target {target!r} is not a question of this instrument")
+            if q is None or (q.kind == "dual" and target not in q.targets()):
+                raise ValueError(f"mapping target {target!r} is not a question of this instrument"
+                                 + (" (use .E / .P)" if q is not None else ""))  # fmt: skip
             lm = mapping.labels.get(target, {})
             self.kinds[target] = q.kind
             self.fast.append((key, target, *self._converter(q, lm)))

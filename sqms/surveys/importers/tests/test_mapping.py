@@ -77,6 +77,8 @@ def test_preset_json_roundtrip_and_validation() -> None:
     with pytest.raises(ValueError, match="not a question"):
         e = parse_export(_csv(["Timestamp", "A"], [["2024/1/2 3:04:05", "1"]]), "x.csv")
         apply_mapping(e, Mapping({"A": "NOPE"}), [])
+    with pytest.raises(ValueError, match=r"use \.E / \.P"):
+        apply_mapping(e, Mapping({"A": "D"}), [QuestionSpec("D", "d", kind="dual")])
 
 
 def test_cell_errors_have_codes_params_and_messages() -> None:

@@ -184,3 +184,29 @@ def test_google_forms_direct_download_timestamp_with_zone() -> None:
     e = parse_export(text.encode(), "f.csv")
     assert e.rows[1].submitted_at == datetime(2022, 6, 22, 13, 7, 29)  # noqa: DTZ001
     assert any("time-zone" in w for w in e.warnings)
+
+
+def test_surveymonkey_xlsx_same_layout() -> None:
+    import io
+
+    import openpyxl  # type: ignore[import-untyped]
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for line in SM_EXPANDED.strip("\r").split("\r"):
+        ws.append(line.split(","))
+    buf = io.BytesIO()
+    wb.save(buf)
+    e = parse_export(buf.getvalue(), "Sheet_1.xlsx")
+    assert (e.tool, e.encoding, e.separator, e.heading_style) == (
+        "surveymonkey", "xlsx", None, "expanded")  # fmt: skip
+    assert e.rows[0].external_id == "surveymonkey:1001" and e.rows[0].line == 3
+
+
+def test_google_forms_semicolon_joined_checkboxes() -> None:
+    text = _csv("Timestamp,Which services did you use?", "2022/06/22 11:07:29 AM AST,Deposit;Loan")
+    e = parse_export(text.encode(), "f.csv")
+    q = [QuestionSpec("VISIT", "Which services did you use", kind="multi",
+                      options=(("A", "Deposit"), ("B", "Loan")))]  # fmt: skip
+    rows, errors = apply_mapping(e, propose_mapping(e, q), q)
+    assert not errors and rows[0].answers == {"VISIT": ["A", "B"]}
