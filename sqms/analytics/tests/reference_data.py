@@ -1,8 +1,10 @@
 """Published data sets used by the reference tests (small; typed in, never generated).
 
-Sources are given next to each data set. The qcc copies were checked against two
-independent CSV exports of the R package qcc's data sets (`pistonrings`, `orangejuice`,
-`circuit`, `pcmanufact`), which reproduce Montgomery's tables.
+Sources are given next to each data set. Montgomery's tables are taken from CSV exports of
+the R package qcc's data sets (`pistonrings`, `orangejuice`, `circuit`, `pcmanufact`), which
+reproduce them: `pistonrings` was compared between two independent exports found in public
+repositories, the others come from one export. Every Montgomery figure tested against these
+data (centre lines, limits, flagged samples) agrees with them.
 """
 
 # Montgomery, Introduction to Statistical Quality Control (6th-8th ed.), Tables 6.1 and 6.3:
