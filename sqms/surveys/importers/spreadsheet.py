@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, time
+from typing import Any
 
 from .model import ImportFormatError
 from .textio import Record
@@ -38,16 +39,16 @@ def read_xlsx(data: bytes) -> list[Record]:
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as e:
+        try:
+            ws = wb.worksheets[0]
+            rows: list[Record] = [
+                (i, [cell_text(v) for v in row])
+                for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
+            ]
+        finally:
+            wb.close()
+    except Exception as e:  # openpyxl raises many kinds on a damaged workbook
         raise ImportFormatError(f"cannot read the .xlsx workbook: {e}") from None
-    try:
-        ws = wb.worksheets[0]
-        rows: list[Record] = [
-            (i, [cell_text(v) for v in row])
-            for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        wb.close()
     return _trim(rows)
 
 
@@ -55,9 +56,15 @@ def read_xls(data: bytes) -> list[Record]:
     import xlrd  # type: ignore[import-untyped]
 
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
-    except Exception as e:
+        return _trim(_read_xls(xlrd, data))
+    except ImportFormatError:
+        raise
+    except Exception as e:  # xlrd raises many kinds on a damaged workbook
         raise ImportFormatError(f"cannot read the .xls workbook: {e}") from None
+
+
+def _read_xls(xlrd: Any, data: bytes) -> list[Record]:
+    book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
     try:
         sh = book.sheet_by_index(0)
         rows: list[Record] = []
@@ -76,4 +83,4 @@ def read_xls(data: bytes) -> list[Record]:
             rows.append((r + 1, out))
     finally:
         book.release_resources()
-    return _trim(rows)
+    return rows

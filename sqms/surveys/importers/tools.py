@@ -358,6 +358,8 @@ def _parse_lsr(xml: bytes) -> tuple[list[str], list[tuple[int, dict[str, str | N
     except expat.ExpatError as e:
         raise ImportFormatError(f"invalid responses XML: {expat.ErrorString(e.code)}",
                                 line=e.lineno) from None  # fmt: skip
+    except (LookupError, ValueError) as e:
+        raise ImportFormatError(f"invalid responses XML: {e}") from None
     return fields, rows
 
 
@@ -365,15 +367,24 @@ def parse_limesurvey_archive(data: bytes, filename: str) -> ParsedExport:
     warnings: list[str] = []
     struct: dict[str, tuple[str, str, str]] = {}
     if data[:4] == b"PK\x03\x04":
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = z.namelist()
-            lsr = [n for n in names if n.lower().endswith(".lsr")]
-            lss = [n for n in names if n.lower().endswith(".lss")]
-            if not lsr:
-                raise ImportFormatError("this survey archive holds no responses (.lsr) file")
-            xml = z.read(lsr[0])
-            if lss:
-                struct = _lss_structure(z.read(lss[0]))
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = z.namelist()
+                lsr = [n for n in names if n.lower().endswith(".lsr")]
+                lss = [n for n in names if n.lower().endswith(".lss")]
+                if not lsr:
+                    raise ImportFormatError("this survey archive holds no responses (.lsr) file")
+                xml = z.read(lsr[0])
+                lss_xml = z.read(lss[0]) if lss else None
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as e:
+            if isinstance(e, ImportFormatError):
+                raise
+            raise ImportFormatError(f"corrupt survey archive: {e}") from None
+        if lss_xml is not None:
+            try:
+                struct = _lss_structure(lss_xml)
+            except Exception:  # a damaged structure file: keep SGQA names
+                struct = {}
     else:
         xml = data
     if not struct:
