@@ -114,9 +114,16 @@ def ipa(
 
     Notes
     -----
-    High importance and low performance: "concentrate here"; high and high: "keep up the
-    good work"; low and low: "low priority"; low importance and high performance: "possible
-    overkill".
+    With cross-hairs :math:`(c_I, c_P)` (means :math:`\bar I = \frac1k\sum I_j`,
+    :math:`\bar P = \frac1k\sum P_j`, or the scale midpoints), attribute :math:`j` is in
+
+    .. math::
+        \begin{cases}
+        \text{concentrate here} & I_j \ge c_I,\ P_j < c_P \\
+        \text{keep up the good work} & I_j \ge c_I,\ P_j \ge c_P \\
+        \text{low priority} & I_j < c_I,\ P_j < c_P \\
+        \text{possible overkill} & I_j < c_I,\ P_j \ge c_P
+        \end{cases}
 
     Examples
     --------
