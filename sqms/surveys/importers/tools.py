@@ -38,25 +38,42 @@ def _strip_trailing_empty_columns(rows: list[Record], header_rows: int) -> list[
 
 def _date(
     value: str | None,
-    warnings: list[str],
+    bad: dict[int, str],
     line: int,
     col: str,
     *,
     dayfirst: bool | None = None,
     tz: str | None = None,
 ) -> datetime | None:
+    """Parse a submission time; an unreadable one is kept in ``bad`` (line -> raw text)."""
     if not value or not value.strip():
         return None
     try:
         d = parse_datetime(value, dayfirst=dayfirst)
     except ValueError:
-        warnings.append(f"line {line}, column {col!r}: unreadable date {value!r} ignored")
+        bad[line] = value
         return None
     if tz and d.tzinfo is None:
         z = zone(tz)
         if z is not None:
             d = d.replace(tzinfo=z)
     return d
+
+
+def _flag_bad_dates(rows: list[ParsedRow], bad: dict[int, str], col: str,
+                    warnings: list[str]) -> None:  # fmt: skip
+    """Unreadable dates: ``meta["submitted_at"]`` keeps the raw text, so that apply_mapping
+    reports a ``bad_date`` error for the row."""
+    if not bad:
+        return
+    for r in rows:
+        if r.line in bad:
+            r.meta["submitted_at"] = bad[r.line]
+    lines = sorted(bad)
+    warnings.append(
+        f"{len(bad)} unreadable date(s) in column {col!r} (lines "
+        f"{', '.join(map(str, lines[:5]))}{'…' if len(lines) > 5 else ''})"
+    )
 
 
 def _check_width(rows: list[Record], width: int, warnings: list[str]) -> None:
@@ -138,6 +155,7 @@ def is_limesurvey_fixed(key: str) -> bool:
 
 def parse_limesurvey(rows: list[Record], enc: str, sep: str | None) -> ParsedExport:
     warnings: list[str] = []
+    bad: dict[int, str] = {}
     header = [h or "" for h in rows[0][1]]
     style, ct_sep = limesurvey_style(header)
     codes: list[str | None] = []
@@ -180,7 +198,7 @@ def parse_limesurvey(rows: list[Record], enc: str, sep: str | None) -> ParsedExp
             if sub.strip() == ANONYMISED_DATE:
                 anonymised += 1
             else:
-                submitted = _date(sub, warnings, line, "submitdate")
+                submitted = _date(sub, bad, line, "submitdate")
         rid = _cell(r, roles.get("id"))
         meta: dict[str, str] = {}
         lang = _cell(r, roles.get("language"))
@@ -202,6 +220,7 @@ def parse_limesurvey(rows: list[Record], enc: str, sep: str | None) -> ParsedExp
             f"{anonymised} response(s) dated {ANONYMISED_DATE}: anonymised survey without date "
             "stamps, submission time unknown"
         )
+    _flag_bad_dates(out, bad, "submitdate", warnings)
     return _export("limesurvey", enc, sep, style, cols, out, warnings)
 
 
@@ -222,6 +241,7 @@ def vv_unescape(v: str | None) -> str | None:
 
 def parse_limesurvey_vv(rows: list[Record], enc: str, sep: str | None) -> ParsedExport:
     warnings: list[str] = []
+    bad: dict[int, str] = {}
     if len(rows) < 2:
         raise ImportFormatError("VV export without its second header line (column codes)")
     titles = [t or "" for t in rows[0][1]]
@@ -242,7 +262,7 @@ def parse_limesurvey_vv(rows: list[Record], enc: str, sep: str | None) -> Parsed
         complete = bool(sub and sub.strip())
         submitted = None
         if complete and sub and sub.strip() != ANONYMISED_DATE:
-            submitted = _date(sub, warnings, line, "submitdate")
+            submitted = _date(sub, bad, line, "submitdate")
         rid = vv_unescape(_cell(r, idx.get("id")))
         lang = vv_unescape(_cell(r, idx.get("startlanguage")))
         out.append(
@@ -256,6 +276,7 @@ def parse_limesurvey_vv(rows: list[Record], enc: str, sep: str | None) -> Parsed
                 {"language": lang} if lang else {},
             )
         )
+    _flag_bad_dates(out, bad, "submitdate", warnings)
     return _export("limesurvey-vv", enc, sep, "code", cols, out, warnings)
 
 
@@ -365,6 +386,7 @@ def _parse_lsr(xml: bytes) -> tuple[list[str], list[tuple[int, dict[str, str | N
 
 def parse_limesurvey_archive(data: bytes, filename: str) -> ParsedExport:
     warnings: list[str] = []
+    bad: dict[int, str] = {}
     struct: dict[str, tuple[str, str, str]] = {}
     if data[:4] == b"PK\x03\x04":
         try:
@@ -409,7 +431,7 @@ def parse_limesurvey_archive(data: bytes, filename: str) -> ParsedExport:
         complete = bool(sub and sub.strip())
         submitted = None
         if complete and sub and sub.strip() != ANONYMISED_DATE:
-            submitted = _date(sub, warnings, line, "submitdate")
+            submitted = _date(sub, bad, line, "submitdate")
         rid = r.get("id")
         lang = r.get("startlanguage")
         out.append(
@@ -423,6 +445,7 @@ def parse_limesurvey_archive(data: bytes, filename: str) -> ParsedExport:
                 {"language": lang} if lang else {},
             )  # fmt: skip
         )
+    _flag_bad_dates(out, bad, "submitdate", warnings)
     return _export("limesurvey-lsa", "utf-8", None, "code", cols, out, warnings)
 
 
@@ -463,6 +486,7 @@ def is_qualtrics_meta(key: str) -> bool:
 
 def parse_qualtrics(rows: list[Record], enc: str, sep: str | None) -> ParsedExport:
     warnings: list[str] = []
+    bad: dict[int, str] = {}
     legacy = (rows[0][1][0] or "").strip() == "V1"
     nhead = 2 if legacy else 3
     if len(rows) < nhead:
@@ -515,13 +539,14 @@ def parse_qualtrics(rows: list[Record], enc: str, sep: str | None) -> ParsedExpo
             ParsedRow(
                 line,
                 f"qualtrics:{rid}" if rid else None,
-                _date(_cell(r, i_date), warnings, line, "RecordedDate", tz=date_tz),
+                _date(_cell(r, i_date), bad, line, "RecordedDate", tz=date_tz),
                 complete,
                 is_test,
                 {k: (r[i] if i < len(r) else None) or "" for i, k in enumerate(keys)},
                 meta,
             )
         )
+    _flag_bad_dates(out, bad, "RecordedDate", warnings)
     return _export("qualtrics", enc, sep, style, cols, out, warnings)
 
 
@@ -544,6 +569,7 @@ def is_surveymonkey_meta(key: str) -> bool:
 
 def parse_surveymonkey(rows: list[Record], enc: str, sep: str | None) -> ParsedExport:
     warnings: list[str] = []
+    bad: dict[int, str] = {}
     if len(rows) < 2:
         raise ImportFormatError("SurveyMonkey export without its second header row")
     rows = _strip_trailing_empty_columns(rows, 2)
@@ -595,7 +621,7 @@ def parse_surveymonkey(rows: list[Record], enc: str, sep: str | None) -> ParsedE
             ParsedRow(
                 line,
                 f"surveymonkey:{rid}" if rid else None,
-                _date(_cell(r, i_end), warnings, line, "End Date", dayfirst=dayfirst),
+                _date(_cell(r, i_end), bad, line, "End Date", dayfirst=dayfirst),
                 complete,
                 False,
                 {k: (r[i] if i < len(r) else None) or "" for i, k in enumerate(keys)},
@@ -606,6 +632,7 @@ def parse_surveymonkey(rows: list[Record], enc: str, sep: str | None) -> ParsedE
         "SurveyMonkey files carry no completion flag: a response counts as complete when it "
         "answers the last question"
     )
+    _flag_bad_dates(out, bad, "End Date", warnings)
     return _export("surveymonkey", enc, sep, "expanded" if choice_like else "condensed",
                    cols, out, warnings)  # fmt: skip
 
@@ -621,6 +648,7 @@ GF_TIMESTAMP = frozenset(
 
 def parse_google_forms(rows: list[Record], enc: str, sep: str | None) -> ParsedExport:
     warnings: list[str] = []
+    bad: dict[int, str] = {}
     header = [h or "" for h in rows[0][1]]
     keys = unique_keys([h.strip() for h in header])
     cols = [Column(i, k, None, clean_text(header[i])) for i, k in enumerate(keys)]
@@ -638,7 +666,7 @@ def parse_google_forms(rows: list[Record], enc: str, sep: str | None) -> ParsedE
             ParsedRow(
                 line,
                 _content_id("google-forms", r, seen),
-                _date(ts, warnings, line, header[0], dayfirst=dayfirst),
+                _date(ts, bad, line, header[0], dayfirst=dayfirst),
                 True,
                 False,
                 {k: (r[i] if i < len(r) else None) or "" for i, k in enumerate(keys)},
@@ -648,6 +676,7 @@ def parse_google_forms(rows: list[Record], enc: str, sep: str | None) -> ParsedE
     if tz_dropped:
         warnings.append(f"{tz_dropped} timestamp(s) had a time-zone abbreviation, read as local")
     warnings.append("Google Forms gives no response id: rows are identified by their content")
+    _flag_bad_dates(out, bad, header[0], warnings)
     return _export("google-forms", enc, sep, None, cols, out, warnings)
 
 
@@ -669,6 +698,7 @@ def is_wjx_meta(key: str) -> bool:
 
 def parse_wjx(rows: list[Record], enc: str, sep: str | None, filename: str) -> ParsedExport:
     warnings: list[str] = []
+    bad: dict[int, str] = {}
     header = [(h or "").strip() for h in rows[0][1]]
     n = len(header)
     codes: list[str | None] = [None] * n
@@ -745,11 +775,12 @@ def parse_wjx(rows: list[Record], enc: str, sep: str | None, filename: str) -> P
             ParsedRow(
                 line,
                 f"wjx:{rid}" if rid else None,
-                _date(_cell(r, i_time), warnings, line, "提交答卷时间"),
+                _date(_cell(r, i_time), bad, line, "提交答卷时间"),
                 True,
                 False,
                 vals,
                 {"channel": src} if src else {},
             )
         )
+    _flag_bad_dates(out, bad, "提交答卷时间", warnings)
     return _export("wjx", enc, sep, "number" if number else "text", cols, out, warnings)

@@ -97,3 +97,16 @@ def test_not_a_workbook_zip() -> None:
         z.writestr("readme.txt", "hi")
     with pytest.raises(ImportFormatError, match="neither a LimeSurvey archive nor an XLSX"):
         parse_export(buf.getvalue(), "x.zip")
+
+
+def test_unreadable_tool_date_is_a_cell_error() -> None:
+    from sqms.surveys.importers import QuestionSpec, apply_mapping, propose_mapping
+
+    e = parse_export(b"Timestamp,Score\r\nlast tuesday,3\r\n2024/1/2 3:04:05,4\r\n", "f.csv")
+    assert any("unreadable date" in w and "lines 2" in w for w in e.warnings)
+    q = [QuestionSpec("S", "Score", kind="likert", scale_min=1, scale_max=5)]
+    rows, errors = apply_mapping(e, propose_mapping(e, q), q)
+    assert [r.line for r in rows] == [3]
+    assert [(x.line, x.code, x.params) for x in errors] == [
+        (2, "bad_date", {"value": "last tuesday"})
+    ]
