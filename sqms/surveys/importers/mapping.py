@@ -89,12 +89,17 @@ class CellError:
 
 LIKERT_LABELS: dict[int, list[tuple[str, ...]]] = {
     5: [
-        ("非常不同意", "完全不同意", "strongly disagree", "很不满意", "非常不满意", "very dissatisfied"),
-        ("不同意", "比较不同意", "disagree", "不满意", "比较不满意", "dissatisfied"),
+        ("非常不同意", "完全不同意", "strongly disagree", "很不满意", "非常不满意", "very dissatisfied",
+         "not at all", "none at all", "definitely not", "extremely unlikely", "very poor", "很差"),
+        ("不同意", "比较不同意", "disagree", "不满意", "比较不满意", "dissatisfied", "a little",
+         "probably not", "somewhat unlikely", "poor", "较差"),
         ("一般", "中立", "不确定", "说不清", "neither agree nor disagree", "neutral",
-         "neither satisfied nor dissatisfied"),
-        ("同意", "比较同意", "agree", "满意", "比较满意", "satisfied"),
-        ("非常同意", "完全同意", "strongly agree", "很满意", "非常满意", "very satisfied"),
+         "neither satisfied nor dissatisfied", "a moderate amount", "might or might not",
+         "neither likely nor unlikely", "fair", "average"),
+        ("同意", "比较同意", "agree", "满意", "比较满意", "satisfied", "a lot", "probably yes",
+         "somewhat likely", "good", "较好", "好"),
+        ("非常同意", "完全同意", "strongly agree", "很满意", "非常满意", "very satisfied",
+         "a great deal", "definitely yes", "extremely likely", "excellent", "very good", "很好"),
     ],
     7: [
         ("非常不同意", "完全不同意", "strongly disagree", "很不满意", "非常不满意", "very dissatisfied"),
@@ -194,8 +199,12 @@ _WJX_PREFIX = re.compile(r"^\s*(?:第)?\d+(?:题)?[、.．:：]\s*")
 _KIND_SUFFIX = re.compile(r"[(（][^()（）]*?(?:题|必答)[^()（）]*[)）]\s*(?=—|$)")
 
 
+_SECONDARY = re.compile(r"(_TEXT|\[other\]|comment\]|_other)$", re.I)
+_QUALTRICS_PARTS = re.compile(r"\s+-\s+(?:Selected Choice|Other - Text|Group)\b", re.I)
+
+
 def _norm_text(s: str) -> str:
-    s = clean_text(s)
+    s = _QUALTRICS_PARTS.sub(" ", clean_text(s))
     s = _WJX_PREFIX.sub("", s)
     s = _KIND_SUFFIX.sub("", s)
     s = re.sub(r"\[scale [12]\]\s*$", "", s, flags=re.I)
@@ -366,6 +375,8 @@ def _match_texts(pending: list[Column], questions: list[QuestionSpec], cols: dic
                         score = max(score, sm.ratio())
                 if score == 1.0:
                     break
+            if q.kind != "text" and _SECONDARY.search(col.code or col.key):
+                score *= 0.9  # an "other: please specify" / comment column, not the answer
             if score >= threshold and (best is None or score > best[0]):
                 best = (score, q)
         if best:

@@ -93,3 +93,21 @@ def test_surveymonkey_sample() -> None:
     assert m.labels == {"GENDER": {"Female": "f", "Male": "m"}}
     rows, errors = apply_mapping(e, m, [q])
     assert not errors and len(rows) == 512
+
+
+def test_qualtrics_sample_text_labels_and_other_text_columns() -> None:
+    e = parse_export(sample("Cats Can Have a Little Salami.csv"), "c.csv")
+    qs = [
+        QuestionSpec("ENJOY", "How much did you enjoy when we as cats had a little salami?",
+                     kind="likert", scale_min=1, scale_max=5),
+        QuestionSpec("TEAM", "On which team do you currently work?", kind="text"),
+        QuestionSpec("EFF", "Did having a little salami help you to be more effective at your job?",
+                     kind="likert", scale_min=1, scale_max=5),
+    ]  # fmt: skip
+    m = propose_mapping(e, qs)
+    assert m.columns == {"Q1.2": "TEAM", "Q3.2": "ENJOY", "Q3.7": "EFF"}  # not Q1.2_10_TEXT
+    assert m.labels["ENJOY"] == {"Not at all": 1, "A little": 2, "A moderate amount": 3,
+                                 "A lot": 4, "A great deal": 5}  # fmt: skip
+    assert m.labels["EFF"]["Might or might not"] == 3
+    rows, errors = apply_mapping(e, m, qs)
+    assert not errors and len(rows) == 27
