@@ -260,7 +260,7 @@ def generate(ctx: Any, *, volume: float = 1.0) -> str:
     )
     rows = servqual_rows(sites, rng, SERVQUAL_PER_STORE_MONTH * per, today, zh=zh)
     counts["SERVQUAL"] = actions.write_responses(
-        sq, rows, channel=ResponseChannel.DEMO, acting_user=None, want_ids=False
+        sq, rows, channel=ResponseChannel.DEMO, acting_user=None, want_ids=False, fast=True
     ).created
 
     def csat(site_id: int, day: dt.date) -> dict[str, Any]:
@@ -341,7 +341,7 @@ def generate(ctx: Any, *, volume: float = 1.0) -> str:
         c = campaign(code, name_zh, name_en)
         rows = _simple_rows(sites, rng, model, per_store, today, make, zh)
         counts[code] = actions.write_responses(
-            c, rows, channel=ResponseChannel.DEMO, acting_user=None, want_ids=False
+            c, rows, channel=ResponseChannel.DEMO, acting_user=None, want_ids=False, fast=True
         ).created
     change = today - dt.timedelta(days=CHANGE_DAYS_AGO)
     total = sum(counts.values())

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import operator
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ NUMERIC_KINDS = {
     QuestionKind.RATINGS,
     QuestionKind.POINTS,
 }
-CHUNK = 2000
+CHUNK = 5000
 TEXT_MAX = 5000
 
 
@@ -368,6 +369,7 @@ def write_responses(
     plan: AnswerPlan | None = None,
     want_ids: bool = True,
     progress: Callable[[int], None] | None = None,
+    fast: bool = False,
 ) -> WriteResult:
     """Validate and store responses, and add their measures to the rollups, atomically.
 
@@ -395,6 +397,7 @@ def write_responses(
             plan=plan,
             want_ids=want_ids,
             progress=progress,
+            fast=fast,
         )
 
 
@@ -409,8 +412,12 @@ def _write(
     plan: AnswerPlan | None,
     want_ids: bool,
     progress: Callable[[int], None] | None,
+    fast: bool = False,
 ) -> WriteResult:
     plan = plan or AnswerPlan.build(campaign.instrument)
+    vplan = VectorPlan(plan) if fast and not want_ids else None
+    if vplan is not None and not vplan.ok:
+        vplan = None
     sites = SiteResolver(campaign, acting_user)
     services = ServiceResolver(campaign)
     result = WriteResult()
@@ -447,6 +454,7 @@ def _write(
                 ).values_list("external_id", "id")
             )
         buffer: list[tuple[int, Response]] = []
+        pending: list[tuple[Any, ...]] = []
         for row in chunk:
             index = len(result.row_ids)
             label = row.get("row", index + 1)
@@ -469,7 +477,12 @@ def _write(
             service_id, err = services.resolve(row.get("service"))
             if err:
                 row_errors.append(("@service", err))
-            answers, answer_errors = check_answers(plan, row.get("answers"))
+            raw = row.get("answers")
+            if vplan is not None and vplan.quick_ok(raw):
+                answers, answer_errors = raw, {}
+            else:
+                answers, answer_errors = check_answers(plan, raw)
+                raw = None
             row_errors.extend(answer_errors.items())
             submitted = row.get("submitted_at") or now
             if isinstance(submitted, str):
@@ -496,6 +509,18 @@ def _write(
             row_channel = row.get("channel")
             if row_channel not in _VALID_CHANNELS:
                 row_channel = channel
+            key = (site.pk, submitted.year, submitted.month, submitted.day, submitted.hour)
+            period = month_cache.get(key)
+            if period is None:
+                local = submitted.astimezone(sites.tz[site.pk])
+                period = dt.date(local.year, local.month, 1)
+                month_cache[key] = period
+            language = str(row.get("language") or "")[:10]
+            if raw is not None:  # fast path: validated and measured per chunk, with numpy
+                pending.append(
+                    (label, site.pk, service_id, row_channel, period, submitted, ext, language, raw)
+                )
+                continue
             comment = "\n".join(str(answers[k]) for k in comment_keys if k in answers)
             response = Response(
                 campaign_id=campaign_id,
@@ -503,7 +528,7 @@ def _write(
                 site_id=site.pk,
                 service_id=service_id,
                 channel=row_channel,
-                language=str(row.get("language") or "")[:10],
+                language=language,
                 submitted_at=submitted,
                 external_id=ext,
                 answers=answers,
@@ -511,12 +536,6 @@ def _write(
                 import_batch_id=batch_id,
             )
             buffer.append((index, response))
-            key = (site.pk, submitted.year, submitted.month, submitted.day, submitted.hour)
-            period = month_cache.get(key)
-            if period is None:
-                local = submitted.astimezone(sites.tz[site.pk])
-                period = dt.date(local.year, local.month, 1)
-                month_cache[key] = period
             add(
                 campaign_id=campaign_id,
                 site_id=site.pk,
@@ -527,6 +546,19 @@ def _write(
             )
             per_site[site.pk] = per_site.get(site.pk, 0) + 1
             result.created += 1
+        if pending:
+            assert vplan is not None
+            for site_id, n in vplan.write_chunk(
+                pending,
+                plan,
+                result,
+                delta,
+                campaign_id,
+                instrument_id,
+                batch_id,
+                write=not (result.errors and not skip_invalid),
+            ).items():
+                per_site[site_id] = per_site.get(site_id, 0) + n
         if result.errors and not skip_invalid:
             buffer.clear()
             if len(result.errors) > 1000:
@@ -545,6 +577,250 @@ def _write(
             response_count=F("response_count") + n
         )
     return result
+
+
+_INT_ONLY = {int}
+_INT_STR = {int, str}
+
+
+class VectorPlan:
+    """The fast path of :func:`write_responses` for imports: a chunk of rows is validated and
+    measured column-wise with numpy (the same rules as :func:`check_answers` and
+    :func:`~sqms.surveys.measures.measures_of`; a test checks both paths give equal rollups),
+    aggregated per rollup cell, and inserted with one ``executemany``.
+
+    Only for instruments without show-if conditions and choice questions; rows that fail any
+    check are re-checked with :func:`check_answers` to get the messages.
+    """
+
+    def __init__(self, plan: AnswerPlan) -> None:
+        import numpy as np
+
+        self.np = np
+        self.ok = (
+            bool(plan.checks)
+            and not plan.conditional
+            and any(c.kind != QuestionKind.TEXT for c in plan.checks)
+            and all(c.kind not in (QuestionKind.SINGLE, QuestionKind.MULTI) for c in plan.checks)
+        )
+        self.text_keys = [k for c in plan.checks if c.kind == QuestionKind.TEXT for k in c.keys]
+        num = [(k, c) for c in plan.checks if c.kind != QuestionKind.TEXT for k in c.keys]
+        self.keys = [k for k, _c in num]
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        self.defaults = dict.fromkeys(self.keys, float("nan"))
+        self.pick = (
+            operator.itemgetter(*self.keys)
+            if len(self.keys) > 1
+            else (lambda d: (d[self.keys[0]],))
+        )
+        self.keyset = frozenset(self.keys) | frozenset(self.text_keys)
+        inf = float("inf")
+        self.lo = np.array([c.lo if c.lo is not None else -inf for _k, c in num], dtype=float)
+        self.hi = np.array([c.hi if c.hi is not None else inf for _k, c in num], dtype=float)
+        self.integer = np.array([c.kind in NUMERIC_KINDS for _k, c in num], dtype=bool)
+        self.required = np.array([c.required for _k, c in num], dtype=bool)
+        self.text_required = [
+            k for c in plan.checks if c.kind == QuestionKind.TEXT and c.required for k in c.keys
+        ]
+        self.points = [self.index[k] for k in plan.points_keys]
+        self.comment_keys = plan.comment_keys
+        self.mplan = plan.measure_plan
+
+    def quick_ok(self, answers: Any) -> bool:
+        """Cheap per-row screen: known keys, plain ints (or text for text questions)."""
+        if type(answers) is not dict or not self.keyset.issuperset(answers):
+            return False
+        types = set(map(type, answers.values()))
+        if types == _INT_ONLY:
+            return not any(k in answers for k in self.text_keys)
+        if not types <= _INT_STR:
+            return False
+        texts = 0
+        for k in self.text_keys:
+            v = answers.get(k)
+            if v is not None:
+                if type(v) is not str or v != v.strip() or not v or len(v) > TEXT_MAX:
+                    return False
+                texts += 1
+        return sum(1 for v in answers.values() if type(v) is str) == texts
+
+    def measures(self, X: Any) -> dict[str, Any]:
+        """Vector form of ``measures_of``: measure name -> column (NaN = not contributed)."""
+        from sqms.surveys.measures import GAP_PAIRS
+
+        np = self.np
+        n = X.shape[0]
+        nan = np.full(n, np.nan)
+        out: dict[str, Any] = {"RESP": np.ones(n)}
+        plan = self.mplan
+        for q in plan.questions:
+            if q.kind in ("single", "multi", "text"):
+                continue
+            for part in q.ratings or ("",):
+                key = f"{q.code}.{part}" if part else q.code
+                i = self.index.get(key)
+                out[key] = X[:, i] if i is not None else nan
+            if q.ratings:
+                for name, (hi, lo) in GAP_PAIRS.items():
+                    if hi in q.ratings and lo in q.ratings:
+                        out[f"{q.code}.{name}"] = out[f"{q.code}.{hi}"] - out[f"{q.code}.{lo}"]
+                continue
+            x = out[q.code]
+            if q.role == "overall":
+                out["OVERALL"] = x
+            elif q.role == "csat":
+                out["CSAT"] = x
+                top = (q.scale_max or 5) - 1
+                out["CSAT.TOP"] = np.where(np.isnan(x), np.nan, (x >= top).astype(float))
+            elif q.role == "nps":
+                out["NPS"] = x
+                out["NPS.PRO"] = np.where(np.isnan(x), np.nan, (x >= 9).astype(float))
+                out["NPS.DET"] = np.where(np.isnan(x), np.nan, (x <= 6).astype(float))
+            elif q.role == "importance" and q.code in plan.importance:
+                out[f"IMP.{plan.importance[q.code]}"] = x
+        parts = list(plan.parts)
+        suffixes = parts + [g for g, (hi, lo) in GAP_PAIRS.items() if hi in parts and lo in parts]
+        dim_gap: dict[str, Any] = {}
+        dim_perf: dict[str, Any] = {}
+        for dim, codes in plan.dimensions.items():
+            for suffix in suffixes:
+                cols = [out.get(f"{c}.{suffix}" if suffix else c, nan) for c in codes]
+                M = np.column_stack(cols)
+                present = ~np.isnan(M)
+                count = present.sum(axis=1)
+                total = np.where(present, M, 0.0).sum(axis=1)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    mean = np.where(count > 0, total / count, np.nan)
+                out[f"DIM.{dim}.{suffix}" if suffix else f"DIM.{dim}"] = mean
+                if suffix in plan.parts:
+                    out[f"DIMSUM.{dim}.{suffix}" if suffix else f"DIMSUM.{dim}"] = np.where(
+                        count == len(codes), total, np.nan
+                    )
+                if suffix == "GAP":
+                    dim_gap[dim] = mean
+                if suffix in ("P", ""):
+                    dim_perf[dim] = mean
+        dims = list(plan.dimensions)
+        if dims and len(dim_gap) == len(dims):
+            G = np.column_stack([dim_gap[d] for d in dims])
+            sq = G.mean(axis=1)  # NaN unless every dimension has a gap
+            out["SQ.GAP"] = sq
+            W = np.column_stack([out.get(f"IMP.{d}", nan) for d in dims])
+            wtotal = W.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out["SQ.WGAP"] = np.where(
+                    ~np.isnan(sq) & (wtotal > 0), (G * W).sum(axis=1) / wtotal, np.nan
+                )
+        if dims and len(dim_perf) == len(dims):
+            out["SQ.PERF"] = np.column_stack([dim_perf[d] for d in dims]).mean(axis=1)
+        return out
+
+    def write_chunk(
+        self,
+        pending: list[tuple[Any, ...]],
+        plan: AnswerPlan,
+        result: WriteResult,
+        delta: RollupDelta,
+        campaign_id: int,
+        instrument_id: int,
+        batch_id: int | None,
+        *,
+        write: bool,
+    ) -> dict[int, int]:
+        """Validate, measure and insert one chunk; returns responses added per site."""
+        np = self.np
+        defaults, pick = self.defaults, self.pick
+        X = np.array([pick(defaults | a) for *_m, a in pending], dtype=float)
+        present = ~np.isnan(X)
+        bad = ((present & ((self.lo > X) | (self.hi < X))).any(axis=1)) | (
+            (~present & self.required).any(axis=1)
+        )
+        if self.points:
+            P = X[:, self.points]
+            given = ~np.isnan(P)
+            bad |= given.any(axis=1) & (np.where(given, P, 0).sum(axis=1) != 100)
+        for k in self.text_required:
+            bad |= np.array([k not in a for *_m, a in pending])
+        bad_rows = np.flatnonzero(bad)
+        for i in bad_rows:
+            label = pending[i][0]
+            _clean, errors = check_answers(plan, pending[i][-1])
+            for column, message in errors.items():
+                result.errors.append(
+                    _("row %(row)s: %(column)s %(message)s")
+                    % {"row": label, "column": column, "message": message}
+                )
+                result.rejected.append((label, column, message))
+        if len(bad_rows):
+            keep = ~bad
+            X = X[keep]
+            pending = [p for p, k in zip(pending, keep, strict=True) if k]
+        if not pending or not write:
+            return {}
+        # rollups: group rows by cell, then n, Σx, Σx² per measure with bincount
+        groups: dict[tuple[int, int, str, dt.date], int] = {}
+        gidx = np.array(
+            [groups.setdefault((p[1], p[2] or 0, p[3], p[4]), len(groups)) for p in pending],
+            dtype=np.intp,
+        )
+        ng = len(groups)
+        cells = delta.cells
+        gkeys = list(groups)
+        for measure, col in self.measures(X).items():
+            ok = ~np.isnan(col)
+            if not ok.any():
+                continue
+            g, v = gidx[ok], col[ok]
+            n = np.bincount(g, minlength=ng)
+            s1 = np.bincount(g, weights=v, minlength=ng)
+            s2 = np.bincount(g, weights=v * v, minlength=ng)
+            for j in np.flatnonzero(n):
+                site_id, service_key, channel, period = gkeys[j]
+                key = (campaign_id, site_id, service_key, channel, period, measure)
+                cell = cells.get(key)
+                if cell is None:
+                    cells[key] = [int(n[j]), float(s1[j]), float(s2[j])]
+                else:
+                    cell[0] += int(n[j])
+                    cell[1] += float(s1[j])
+                    cell[2] += float(s2[j])
+        # responses: one executemany, values adapted like the ORM does
+        ops = connection.ops
+        adapt_dt = ops.adapt_datetimefield_value
+        adapt_json = ops.adapt_json_value
+        comment_keys = self.comment_keys
+        params = []
+        per_site: dict[int, int] = {}
+        for label, site_id, service_id, channel, _period, submitted, ext, language, a in pending:
+            comment = "\n".join(str(a[k]) for k in comment_keys if k in a) if comment_keys else ""
+            params.append(
+                (
+                    campaign_id,
+                    instrument_id,
+                    site_id,
+                    service_id,
+                    channel,
+                    language,
+                    adapt_dt(submitted),
+                    ext,
+                    adapt_json(a, None),
+                    comment,
+                    batch_id,
+                )
+            )
+            per_site[site_id] = per_site.get(site_id, 0) + 1
+        table = Response._meta.db_table
+        cols = (
+            "campaign_id, instrument_id, site_id, service_id, channel, language, submitted_at, "
+            "external_id, answers, comment, import_batch_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                params,
+            )
+        result.created += len(params)
+        return per_site
 
 
 def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -1368,6 +1644,7 @@ def do_import_file(
                     skip_invalid=True,
                     want_ids=False,
                     progress=progress,
+                    fast=True,
                 )
             except ValidationError:
                 raise
