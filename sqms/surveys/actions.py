@@ -791,7 +791,7 @@ class VectorPlan:
         comment_keys = self.comment_keys
         params = []
         per_site: dict[int, int] = {}
-        for label, site_id, service_id, channel, _period, submitted, ext, language, a in pending:
+        for _label, site_id, service_id, channel, _period, submitted, ext, language, a in pending:
             comment = "\n".join(str(a[k]) for k in comment_keys if k in a) if comment_keys else ""
             params.append(
                 (
