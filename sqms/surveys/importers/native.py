@@ -168,6 +168,63 @@ class NativeReader:
         except csv.Error as e:
             raise ImportFormatError(f"malformed CSV: {e}", line=last + 1) from None
 
+    def iter_mapped(self, plan: MappingPlan, errors: list[CellError]) -> Iterator[MappedRow]:
+        """Parse and map row by row without intermediate ParsedRow objects.
+
+        Same rows and errors as ``iter_apply_mapping(self, plan, errors)``; a row with any
+        cell that is not a plain known value (or a bad date, or missing required metadata)
+        goes through :meth:`MappingPlan.apply`, which reports it.
+        """
+        pos = {k: i for i, k in enumerate(self.header)}
+        simple: list[tuple[int, str, dict[str, object]]] = []
+        texts: list[tuple[int, str]] = []
+        complex_cols = bool(plan.multi_opts or plan.meta)
+        for key, target, lookup, _conv in plan.fast:
+            if key not in pos:
+                continue
+            if lookup:
+                simple.append((pos[key], target, lookup))
+            elif plan.kinds.get(target) == "text":
+                texts.append((pos[key], target))
+            else:
+                complex_cols = True
+        width = len(self.header)
+        required = tuple(plan.required_meta)
+        fromiso = datetime.fromisoformat
+        ns = _NS.match
+        targets = self.targets
+        apply = plan.apply
+        for line, row in self._iter_lines():
+            if complex_cols or len(row) != width:
+                m = apply(_native_row(line, row, targets, fromiso), errors)
+                if m is not None:
+                    yield m
+                continue
+            try:
+                answers: dict[str, object] = {t: lk[v] for i, t, lk in simple if (v := row[i])}
+                for i, t in texts:
+                    v = row[i]
+                    if v:
+                        if v.isspace():
+                            raise KeyError(t)
+                        answers[t] = v
+                ts = row[1]
+                submitted = fromiso(ts) if ts else None
+                meta = {"site": row[2], "service": row[3], "channel": row[4], "language": row[5]}
+                if not (row[2] and row[3] and row[4] and row[5]):
+                    meta = {k: v for k, v in meta.items() if v}
+                for f in required:
+                    if not meta.get(f):
+                        raise KeyError(f)
+            except (KeyError, ValueError):
+                m = apply(_native_row(line, row, targets, fromiso), errors)
+                if m is not None:
+                    yield m
+                continue
+            rid = row[0]
+            ext = (rid if ns(rid) else "native:" + rid) if rid else None
+            yield MappedRow(line, ext, submitted, meta, answers)  # type: ignore[arg-type]
+
     def iter_chunks(self, plan: MappingPlan, errors: list[CellError], *,
                     chunk: int = 4096) -> Iterator[NativeChunk]:  # fmt: skip
         """Parse and map column-wise, yielding :class:`NativeChunk` (no per-row objects).

@@ -208,6 +208,9 @@ def test_chunks_equal_row_path_including_errors() -> None:
     e2: list = []
     chunks = list(r2.iter_chunks(plan_for(r2), e2, chunk=512))
     assert [r for c in chunks for r in c.rows()] == rows
+    r3 = NativeReader(io.BytesIO(raw))
+    e3: list = []
+    assert list(r3.iter_mapped(plan_for(r3), e3)) == rows and e3 == e1
     assert e1 == e2 and [(x.line, x.code) for x in e1] == [
         (1501, "out_of_range"),
         (2501, "bad_date"),
@@ -222,8 +225,6 @@ def test_native_parse_and_map_speed() -> None:
     from sqms.surveys.importers.bench import measure
 
     res = measure(20_000)
-    print(
-        f"\nnative parse+map: rows {res['iter_apply_mapping']:,.0f}/s, "
-        f"chunks {res['iter_chunks']:,.0f}/s"
-    )
-    assert res["iter_apply_mapping"] > 20_000 and res["iter_chunks"] > 20_000
+    res.pop("bytes")
+    print("\nnative parse+map rows/s: " + ", ".join(f"{k} {v:,.0f}" for k, v in res.items()))
+    assert min(res.values()) > 20_000
