@@ -65,6 +65,9 @@ class Instrument(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (v{self.version})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:instrument_detail", args=[self.pk])
+
     @property
     def name(self) -> str:
         return pick(self.name_zh, self.name_en) or self.code
@@ -72,9 +75,6 @@ class Instrument(models.Model):
     @property
     def intro(self) -> str:
         return pick(self.intro_zh, self.intro_en)
-
-    def get_absolute_url(self) -> str:
-        return reverse("surveys:instrument_detail", args=[self.pk])
 
 
 class Section(models.Model):
@@ -123,12 +123,12 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:instrument_detail", args=[self.instrument_id])
+
     @property
     def text(self) -> str:
         return pick(self.text_zh, self.text_en)
-
-    def get_absolute_url(self) -> str:
-        return reverse("surveys:instrument_detail", args=[self.instrument_id])
 
     def answer_keys(self) -> list[str]:
         if self.ratings:
@@ -163,12 +163,12 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:campaign_detail", args=[self.pk])
+
     @property
     def is_closed(self) -> bool:
         return self.status == CampaignStatus.CLOSED
-
-    def get_absolute_url(self) -> str:
-        return reverse("surveys:campaign_detail", args=[self.pk])
 
     def is_accepting(self, today: object = None) -> bool:
         day = today or timezone.localdate()
@@ -214,6 +214,9 @@ class SubmissionToken(models.Model):
     issued_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
     response = models.ForeignKey("Response", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.token[:8]}… ({'used' if self.used_at else 'open'})"
 
 
 class ImportBatch(models.Model):
@@ -268,7 +271,7 @@ class Response(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=ResponseChannel.choices)
     language = models.CharField(_("language"), max_length=10, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), db_index=True)
-    external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
+    external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)  # noqa: DJ001 — NULL = none, unique per campaign
     answers = models.JSONField(_("answers"), default=dict)
     comment = models.TextField(_("comment"), blank=True)
     import_batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses")
