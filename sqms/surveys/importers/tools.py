@@ -153,6 +153,44 @@ def is_limesurvey_fixed(key: str) -> bool:
     )
 
 
+_LS_DATE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?$")
+_LANG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,8})*$")
+
+
+def _limesurvey_roles_by_position(data: list[Record], roles: dict[str, int],
+                                  warnings: list[str]) -> None:  # fmt: skip
+    """Headings in another language (``Antwort ID``, ``回答 ID``…): LimeSurvey's fixed columns
+    come first in a known order, so recognise them by their values."""
+    sample = [r for _, r in data[:200]]
+
+    def values(i: int) -> list[str]:
+        return [v.strip() for r in sample if i < len(r) and (v := r[i]) and v.strip()]
+
+    found = []
+    if "id" not in roles and (v0 := values(0)) and all(v.isdigit() for v in v0):
+        roles["id"] = 0
+        found.append("id")
+    if "submitdate" not in roles:
+        for i in range(1, 3):
+            vs = values(i)
+            if vs and all(_LS_DATE.match(v) for v in vs):
+                roles["submitdate"] = i
+                found.append("submitdate")
+                break
+    if "language" not in roles:
+        for i in range(2, 6):
+            vs = values(i)
+            if vs and all(_LANG.match(v) for v in vs):
+                roles["language"] = i
+                found.append("startlanguage")
+                break
+    if found:
+        warnings.append(
+            "fixed LimeSurvey columns recognised by their values, not their headings: "
+            + ", ".join(found)
+        )
+
+
 def parse_limesurvey(rows: list[Record], enc: str, sep: str | None) -> ParsedExport:
     warnings: list[str] = []
     bad: dict[int, str] = {}
@@ -184,9 +222,11 @@ def parse_limesurvey(rows: list[Record], enc: str, sep: str | None) -> ParsedExp
         role = limesurvey_meta_role(base or "") or limesurvey_meta_role(texts[i])
         if role and role not in roles:
             roles[role] = i
+    data = rows[1:]
+    if not {"id", "submitdate"} <= roles.keys():
+        _limesurvey_roles_by_position(data, roles, warnings)
     if "id" not in roles:
         warnings.append("no response id column: re-importing this file would duplicate it")
-    data = rows[1:]
     _check_width(data, len(header), warnings)
     out: list[ParsedRow] = []
     anonymised = 0

@@ -220,3 +220,17 @@ def test_lsr_alone_keeps_sgqa_names() -> None:
         with zipfile.ZipFile(buf, "w") as z:
             z.writestr("survey.lss", LSS)
         parse_export(buf.getvalue(), "x.lsa")
+
+
+def test_localised_full_headings_forced_as_limesurvey() -> None:
+    data = _ls(["Antwort ID", "Datum Abgeschickt", "Letzte Seite", "Start-Sprache", "Zufallsstartwert",
+                "Modern equipment"],
+               ["11", "2024-01-02 03:04:05", "2", "de", "1", "5"],
+               ["12", "", "1", "de-informal", "2", "3"])  # fmt: skip
+    with pytest.raises(ImportFormatError, match="unrecognised"):
+        parse_export(data, "results.csv")
+    e = parse_export(data, "results.csv", "limesurvey")
+    assert e.tool == "limesurvey" and e.counts()["complete"] == 1
+    assert [r.external_id for r in e.rows] == ["limesurvey:11", "limesurvey:12"]
+    assert e.rows[1].meta == {"language": "de-informal"}
+    assert any("by their values" in w for w in e.warnings)
