@@ -7,13 +7,14 @@ This package never imports Django. Modules:
 ``servqual``
     SERVQUAL gap scores, SERVPERF and the zone of tolerance.
 ``reliability``
-    Cronbach's alpha with item analysis.
+    Cronbach's alpha with item analysis, and alpha from rollups.
 ``metrics``
-    NPS, CSAT, top-box shares and proportion confidence intervals.
+    NPS (from answers or counts), CSAT, top-box shares and proportion confidence intervals.
 ``summary``
-    Means and t-intervals from rollups (n, sum, sum of squares).
+    Means, t-intervals and variances from rollups (n, sum, sum of squares).
 ``compare``
-    Before/after and group-vs-group tests with effect sizes.
+    Before/after and group-vs-group tests with effect sizes (also from summary statistics),
+    and the z-test of two independent estimates.
 ``ipa``
     Importance-performance analysis and key-driver (derived importance) analysis.
 ``pareto``

@@ -20,6 +20,8 @@ References
    Kerby, D. S. (2014) for the rank-biserial correlation.
 .. [6] Przyborowski, J. & Wilenski, H. (1940). Homogeneity of results in testing samples
    from Poisson series. *Biometrika* 31:313-323 (conditional test of two Poisson rates).
+.. [7] Altman, D. G. & Bland, J. M. (2003). Interaction revisited: the difference between two
+   estimates. *BMJ* 326:219 (z-test of two independent estimates).
 """
 
 from __future__ import annotations
@@ -37,11 +39,14 @@ from .metrics import proportion_ci
 
 __all__ = [
     "ComparisonResult",
+    "DifferenceResult",
+    "difference_of_estimates",
     "mann_whitney",
     "paired_t",
     "rate_ratio",
     "two_proportions",
     "welch_t",
+    "welch_t_from_stats",
 ]
 
 Alternative = Literal["two-sided", "greater", "less"]
@@ -217,17 +222,33 @@ def welch_t(
     """
     x, y = _sample(first, "first"), _sample(second, "second")
     a, alt, conf = _alpha(alpha), _alternative(alternative), check_confidence(confidence)
-    vx, vy = x.var(ddof=1), y.var(ddof=1)
-    se2x, se2y = vx / x.size, vy / y.size
+    return _welch(
+        float(x.mean()),
+        float(x.var(ddof=1)),
+        int(x.size),
+        float(y.mean()),
+        float(y.var(ddof=1)),
+        int(y.size),
+        a,
+        alt,
+        conf,
+    )
+
+
+def _welch(
+    mx: float, vx: float, nx: int, my: float, vy: float, ny: int, a: float, alt: str, conf: float
+) -> ComparisonResult:
+    """Welch test of ``my - mx`` from means, variances and sizes (validated by the caller)."""
+    se2x, se2y = vx / nx, vy / ny
     se = math.sqrt(se2x + se2y)
     if se == 0:
         raise ValueError("both samples have zero variance; the t statistic is undefined")
-    df = (se2x + se2y) ** 2 / (se2x**2 / (x.size - 1) + se2y**2 / (y.size - 1))
-    diff = float(y.mean() - x.mean())
+    df = (se2x + se2y) ** 2 / (se2x**2 / (nx - 1) + se2y**2 / (ny - 1))
+    diff = my - mx
     t = diff / se
     p = _t_pvalue(t, df, alt)
-    sp = math.sqrt(((x.size - 1) * vx + (y.size - 1) * vy) / (x.size + y.size - 2))
-    g = (1.0 - 3.0 / (4.0 * (x.size + y.size) - 9.0)) * diff / sp
+    sp = math.sqrt(((nx - 1) * vx + (ny - 1) * vy) / (nx + ny - 2))
+    g = (1.0 - 3.0 / (4.0 * (nx + ny) - 9.0)) * diff / sp
     return _result(
         "Welch t-test",
         diff,
@@ -237,11 +258,206 @@ def welch_t(
         df,
         p,
         (g, "Hedges' g"),
-        (int(x.size), int(y.size)),
+        (nx, ny),
         alt,
         a,
         conf,
     )
+
+
+def welch_t_from_stats(
+    mean1: float,
+    sd1: float,
+    n1: int,
+    mean2: float,
+    sd2: float,
+    n2: int,
+    *,
+    alpha: float = 0.05,
+    confidence: float = 0.95,
+    alternative: Alternative = "two-sided",
+) -> ComparisonResult:
+    r"""Welch's t-test for ``mean2 - mean1`` from summary statistics (means, SDs, sizes).
+
+    For rollups (n, sum, sum of squares) take the mean and SD of each group from
+    :func:`sqms.analytics.summary.mean_ci_from_sums` first.
+
+    Parameters
+    ----------
+    mean1, sd1, n1 : float, float, int
+        Mean, sample standard deviation (n - 1 denominator) and size of the first group
+        (n1 >= 2).
+    mean2, sd2, n2 : float, float, int
+        The same for the second group.
+    alpha, confidence, alternative
+        As for :func:`welch_t`.
+
+    Returns
+    -------
+    ComparisonResult
+        Identical to :func:`welch_t` on the raw values (Hedges' g as effect size).
+
+    Raises
+    ------
+    ValueError
+        If a size is not a whole number >= 2, a mean or SD is not finite, an SD is negative,
+        or both SDs are 0.
+
+    Notes
+    -----
+    .. math::
+        t = \frac{\bar y - \bar x}{\sqrt{s_x^2/n_x + s_y^2/n_y}}, \quad
+        \nu = \frac{(s_x^2/n_x + s_y^2/n_y)^2}{\frac{(s_x^2/n_x)^2}{n_x-1}
+        + \frac{(s_y^2/n_y)^2}{n_y-1}}
+
+    (Welch 1947), as R's ``t.test`` and ``scipy.stats.ttest_ind_from_stats`` with
+    ``equal_var=False``.
+
+    Examples
+    --------
+    Student's sleep data (R data set ``sleep``) summarised: means 0.75 and 2.33, SDs 1.789010
+    and 2.002249, 10 patients each. R ``t.test(extra ~ group, data = sleep)`` prints
+    t = -1.8608, df = 17.776, p = 0.07939 for group 1 minus group 2:
+
+    >>> r = welch_t_from_stats(2.33, 2.002249, 10, 0.75, 1.789010, 10)
+    >>> round(r.statistic, 4), round(r.df, 3), round(r.pvalue, 5)
+    (-1.8608, 17.776, 0.07939)
+    """
+    a, alt, conf = _alpha(alpha), _alternative(alternative), check_confidence(confidence)
+    nx, ny = count(n1, "n1", minimum=2), count(n2, "n2", minimum=2)
+    mx, my = _finite(mean1, "mean1"), _finite(mean2, "mean2")
+    sx, sy = _finite(sd1, "sd1"), _finite(sd2, "sd2")
+    if sx < 0 or sy < 0:
+        raise ValueError(f"standard deviations must not be negative, got {sd1!r} and {sd2!r}")
+    return _welch(mx, sx * sx, nx, my, sy * sy, ny, a, alt, conf)
+
+
+def _finite(value: float, name: str) -> float:
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return v
+
+
+@dataclass(frozen=True, slots=True)
+class DifferenceResult:
+    r"""Difference of two independent estimates with a normal (z) interval and test.
+
+    Attributes
+    ----------
+    estimate : float
+        ``estimate2 - estimate1``.
+    se : float
+        Standard error of the difference, :math:`\sqrt{se_1^2 + se_2^2}`.
+    lo, hi : float
+        Confidence interval of ``estimate``.
+    statistic : float
+        z = ``estimate / se``.
+    pvalue : float
+        p-value for ``alternative``.
+    alternative : str
+        ``"two-sided"``, ``"greater"`` (second > first) or ``"less"``.
+    alpha : float
+        Significance level of the verdict.
+    confidence : float
+        Confidence level of ``lo``/``hi``.
+    significant : bool
+        ``pvalue < alpha``.
+    verdict : str
+        ``"significant increase"``, ``"significant decrease"`` or
+        ``"no significant difference"``.
+    """
+
+    estimate: float
+    se: float
+    lo: float
+    hi: float
+    statistic: float
+    pvalue: float
+    alternative: str
+    alpha: float
+    confidence: float
+    significant: bool
+    verdict: str
+
+
+def difference_of_estimates(
+    estimate1: float,
+    se1: float,
+    estimate2: float,
+    se2: float,
+    *,
+    alpha: float = 0.05,
+    confidence: float = 0.95,
+    alternative: Alternative = "two-sided",
+) -> DifferenceResult:
+    r"""z-test and interval for ``estimate2 - estimate1`` of two independent estimates.
+
+    Use it for any two estimates with standard errors from separate samples (two NPS values,
+    two log relative risks, two regression slopes); the samples should be large.
+
+    Parameters
+    ----------
+    estimate1, se1 : float
+        First estimate and its standard error (>= 0).
+    estimate2, se2 : float
+        Second estimate and its standard error (>= 0).
+    alpha, confidence, alternative
+        As for :func:`welch_t`.
+
+    Returns
+    -------
+    DifferenceResult
+
+    Raises
+    ------
+    ValueError
+        If a value is not finite, a standard error is negative, or both are 0.
+
+    Notes
+    -----
+    .. math::
+        d = E_2 - E_1, \quad \mathrm{se}(d) = \sqrt{\mathrm{se}_1^2 + \mathrm{se}_2^2},
+        \quad z = d/\mathrm{se}(d), \quad d \pm z_{1-\alpha/2}\,\mathrm{se}(d)
+
+    (Altman & Bland 2003).
+
+    Examples
+    --------
+    Altman & Bland (2003): relative risks 0.88 (log se 0.1070, women over 60) and 0.67
+    (log se 0.1929, under 60) compared on the log scale; published d = -0.2726, se 0.2206,
+    z = -1.24:
+
+    >>> from math import log
+    >>> r = difference_of_estimates(log(0.88), 0.1070, log(0.67), 0.1929)
+    >>> round(r.estimate, 4), round(r.se, 4), round(r.statistic, 2)
+    (-0.2726, 0.2206, -1.24)
+    """
+    a, alt, conf = _alpha(alpha), _alternative(alternative), check_confidence(confidence)
+    e1, e2 = _finite(estimate1, "estimate1"), _finite(estimate2, "estimate2")
+    s1, s2 = _finite(se1, "se1"), _finite(se2, "se2")
+    if s1 < 0 or s2 < 0:
+        raise ValueError(f"standard errors must not be negative, got {se1!r} and {se2!r}")
+    se = math.sqrt(s1 * s1 + s2 * s2)
+    if se == 0:
+        raise ValueError("both standard errors are 0; the z statistic is undefined")
+    diff = e2 - e1
+    z = diff / se
+    p = _z_pvalue(z, alt)
+    if alt == "two-sided":
+        zc = float(stats.norm.ppf(0.5 + conf / 2))
+        lo, hi = diff - zc * se, diff + zc * se
+    else:
+        zc = float(stats.norm.ppf(conf))
+        lo, hi = (diff - zc * se, math.inf) if alt == "greater" else (-math.inf, diff + zc * se)
+    significant = bool(p < a)
+    if not significant:
+        verdict = "no significant difference"
+    elif diff > 0:
+        verdict = "significant increase"
+    else:
+        verdict = "significant decrease"
+    return DifferenceResult(diff, se, lo, hi, z, p, alt, a, conf, significant, verdict)
 
 
 def _t_pvalue(t: float, df: float, alternative: str) -> float:

@@ -1,5 +1,9 @@
 r"""Internal-consistency reliability: Cronbach's alpha with item analysis.
 
+:func:`cronbach_alpha` works on a respondents x items table; :func:`cronbach_alpha_from_sums`
+gives alpha from rollups (n, sum, sum of squares of each item and of the respondents' totals)
+when no per-respondent table is kept.
+
 References
 ----------
 .. [1] Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
@@ -22,8 +26,9 @@ import numpy.typing as npt
 from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 from ._validate import FloatArray, check_confidence, check_scale, count, matrix
+from .summary import variance_from_sums
 
-__all__ = ["AlphaResult", "cronbach_alpha"]
+__all__ = ["AlphaFromSums", "AlphaResult", "cronbach_alpha", "cronbach_alpha_from_sums"]
 
 Missing = Literal["pairwise", "listwise", "median"]
 
@@ -70,6 +75,47 @@ class AlphaResult:
     n: int
     k: int
     missing: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class AlphaFromSums:
+    """Cronbach's alpha computed from rollups.
+
+    Attributes
+    ----------
+    alpha : float
+        Raw coefficient alpha.
+    lo, hi : float
+        Feldt confidence limits of ``alpha`` (with ``n`` respondents and ``k`` items).
+    confidence : float
+        Confidence level of ``lo``/``hi``.
+    item_variance : ndarray
+        Sample variance of each item (read-only).
+    total_variance : float
+        Sample variance of the respondents' total scores.
+    n : int
+        Respondents behind the total score.
+    k : int
+        Number of items.
+    """
+
+    alpha: float
+    lo: float
+    hi: float
+    confidence: float
+    item_variance: FloatArray
+    total_variance: float
+    n: int
+    k: int
+
+
+def _feldt(alpha: float, n: int, k: int, conf: float) -> tuple[float, float]:
+    """Feldt, Woodruff & Salih (1987) confidence limits of alpha."""
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    gamma = 1.0 - conf
+    lo = 1.0 - (1.0 - alpha) * float(stats.f.isf(gamma / 2, df1, df2))
+    hi = 1.0 - (1.0 - alpha) * float(stats.f.isf(1.0 - gamma / 2, df1, df2))
+    return lo, hi
 
 
 _BLOCK = 65_536  # rows per block of the one-pass cross-product
@@ -232,10 +278,7 @@ def cronbach_alpha(
             "reverse-keyed items with reverse= and scale="
         )
     std_alpha = k * r_bar / (1.0 + (k - 1) * r_bar)
-    df1, df2 = n - 1, (n - 1) * (k - 1)
-    gamma = 1.0 - conf
-    lo = 1.0 - (1.0 - alpha) * float(stats.f.isf(gamma / 2, df1, df2))
-    hi = 1.0 - (1.0 - alpha) * float(stats.f.isf(1.0 - gamma / 2, df1, df2))
+    lo, hi = _feldt(alpha, n, k, conf)
     row = cov.sum(axis=1)
     item_total = row / np.sqrt(var * total_var)
     rest_var = total_var - 2.0 * row + var
@@ -266,3 +309,71 @@ def cronbach_alpha(
         k=int(k),
         missing=missing,
     )
+
+
+def cronbach_alpha_from_sums(
+    item_n: npt.ArrayLike,
+    item_sum: npt.ArrayLike,
+    item_sum2: npt.ArrayLike,
+    total_n: int,
+    total_sum: float,
+    total_sum2: float,
+    confidence: float = 0.95,
+) -> AlphaFromSums:
+    r"""Cronbach's alpha from rollups of the k items and of the respondents' total score.
+
+    Parameters
+    ----------
+    item_n, item_sum, item_sum2 : array_like
+        For each of the k items (k >= 2): number of answers, their sum and their sum of
+        squares.
+    total_n, total_sum, total_sum2 : float
+        For the total score (sum of the k items) of each respondent who answered every item:
+        number of respondents, sum of the totals and sum of the squared totals.
+    confidence : float
+        Confidence level of the Feldt interval.
+
+    Returns
+    -------
+    AlphaFromSums
+
+    Raises
+    ------
+    ValueError
+        On fewer than 2 items, item arrays of different lengths, an ``n`` under 2,
+        inconsistent sums, or a total score without variance.
+
+    Notes
+    -----
+    With item variances :math:`s_i^2` and total-score variance :math:`s_T^2`, each from
+    :math:`s^2 = (\sum x^2 - (\sum x)^2/n)/(n-1)` (Cronbach 1951):
+
+    .. math:: \alpha = \frac{k}{k-1}\left(1 - \frac{\sum_i s_i^2}{s_T^2}\right)
+
+    With complete answers (every item's rollup covers the same respondents as the total) this
+    is exactly the alpha of :func:`cronbach_alpha` with ``missing="listwise"``. When some
+    respondents skipped items, the item variances also include those partial respondents
+    while the total variance does not; the result is then an approximation, close to the
+    pairwise alpha when answers are missing at random. The Feldt interval uses ``total_n``.
+
+    Examples
+    --------
+    Three respondents answering two items (1, 2, 3) and (2, 2, 4); totals 3, 4, 7:
+
+    >>> r = cronbach_alpha_from_sums([3, 3], [6, 8], [14, 24], 3, 14, 74)
+    >>> round(r.alpha, 4), r.k, r.n
+    (0.9231, 2, 3)
+    """
+    item_var = variance_from_sums(item_n, item_sum, item_sum2)
+    k = int(item_var.size)
+    if k < 2:
+        raise ValueError(f"alpha needs at least 2 items, got {k}")
+    n = count(total_n, "total_n", minimum=2)
+    total_var = float(variance_from_sums(n, total_sum, total_sum2)[0])
+    if total_var <= 0:
+        raise ValueError("the variance of the total score is not positive")
+    conf = check_confidence(confidence)
+    alpha = k / (k - 1) * (1.0 - float(item_var.sum()) / total_var)
+    lo, hi = _feldt(alpha, n, k, conf)
+    item_var.flags.writeable = False
+    return AlphaFromSums(alpha, lo, hi, conf, item_var, total_var, n, k)

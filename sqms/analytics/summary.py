@@ -2,7 +2,9 @@ r"""Means and t-intervals from rollups (count, sum, sum of squares).
 
 The survey app keeps, per measure and slice, only :math:`n`, :math:`\sum x` and
 :math:`\sum x^2`. :func:`mean_ci_from_sums` turns those into a mean with a Student-t
-confidence interval without touching the responses. Gap scores (perception minus
+confidence interval without touching the responses, and :func:`variance_from_sums` gives the
+sample variances of many such rollups at once (for Cronbach's alpha and Welch tests from
+rollups). Gap scores (perception minus
 expectation) are rolled up as per-respondent differences, so the same function gives the
 paired-t interval of a gap.
 
@@ -25,7 +27,7 @@ from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 from ._validate import FloatArray, check_confidence, vector
 
-__all__ = ["MeanCI", "mean_ci", "mean_ci_from_sums"]
+__all__ = ["MeanCI", "mean_ci", "mean_ci_from_sums", "variance_from_sums"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,3 +173,68 @@ def mean_ci(values: npt.ArrayLike, confidence: float = 0.95) -> MeanCI:
     return MeanCI(
         int(x.size), float(x.mean()), float(sd[0]), float(se[0]), float(lo[0]), float(hi[0]), conf
     )
+
+
+def variance_from_sums(n: npt.ArrayLike, sum_x: npt.ArrayLike, sum_x2: npt.ArrayLike) -> FloatArray:
+    r"""Sample variances (n - 1 denominator) of rollups ``n``, :math:`\sum x`, :math:`\sum x^2`.
+
+    Parameters
+    ----------
+    n : array_like of int
+        Number of observations of each rollup (each at least 2).
+    sum_x : array_like
+        Sum of the observations of each rollup.
+    sum_x2 : array_like
+        Sum of their squares.
+
+    Returns
+    -------
+    ndarray
+        One variance per rollup (a 1-element array for scalar input).
+
+    Raises
+    ------
+    ValueError
+        If the three inputs differ in length, an ``n`` is not a whole number or is under 2, a
+        sum is not finite, or a rollup's sums are inconsistent (a clearly negative sum of
+        squared deviations).
+
+    Notes
+    -----
+    .. math:: s^2 = \frac{\sum x^2 - (\sum x)^2/n}{n-1}
+
+    A sum of squared deviations that is negative only by floating-point rounding (within
+    :math:`10^{-12}\sum x^2`) is taken as 0, as in :func:`mean_ci_from_sums`.
+
+    Examples
+    --------
+    Answers 1, 2, 3 (n 3, sum 6, sum of squares 14) and 4, 5, 6, 5, 5 (5, 25, 127):
+
+    >>> variance_from_sums([3, 5], [6, 25], [14, 127]).tolist()
+    [1.0, 0.5]
+    """
+    counts = vector(n, "n")
+    sx = vector(sum_x, "sum_x")
+    sxx = vector(sum_x2, "sum_x2")
+    if not counts.size == sx.size == sxx.size:
+        raise ValueError(
+            f"n, sum_x and sum_x2 must have the same length, got {counts.size}, {sx.size} and "
+            f"{sxx.size}"
+        )
+    frac = counts != np.floor(counts)
+    if frac.any():
+        i = int(np.argmax(frac))
+        raise ValueError(f"n must be whole numbers, got {counts[i]:g} at index {i}")
+    small = counts < 2
+    if small.any():
+        i = int(np.argmax(small))
+        raise ValueError(f"n must be at least 2 for a variance, got {counts[i]:g} at index {i}")
+    ss = sxx - sx * sx / counts
+    bad = ss < -1e-12 * np.maximum(np.abs(sxx), 1.0)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"inconsistent sums at index {i}: sum_x2 = {sxx[i]:g} is smaller than "
+            f"sum_x**2/n = {sx[i] * sx[i] / counts[i]:g}"
+        )
+    return np.maximum(ss, 0.0) / (counts - 1)

@@ -4,7 +4,7 @@ Every report reads the :class:`~sqms.surveys.models.Rollup` table (n, Σx, Σx²
 campaign × site × service × channel × month) through ``Rollup.objects.restrict(user)``, with
 one ``GROUP BY`` query per need; raw answers (``Response.answers``) are read only for
 drill-down, distributions of ratings, derived importance and comments. The maths comes from
-``sqms.analytics`` (and, until it moves there, ``sqms.surveys.stats_glue``).
+``sqms.analytics``; comment keywords from ``sqms.surveys.keywords``.
 
 Values whose n is under ``settings.SQMS_SURVEY_MIN_N`` are *suppressed*: their :class:`Stat`
 has ``suppressed=True`` and no mean or interval, so no page can show them as numbers.
@@ -28,11 +28,12 @@ from django.utils.translation import gettext as _
 from sqms.analytics import compare
 from sqms.analytics.funnel import funnel_means
 from sqms.analytics.ipa import ipa, key_drivers
-from sqms.analytics.metrics import proportion_ci
+from sqms.analytics.metrics import NpsResult, nps_from_counts, proportion_ci
+from sqms.analytics.reliability import cronbach_alpha_from_sums
 from sqms.analytics.summary import mean_ci_from_sums
 from sqms.core.models import Region, Service, Site
-from sqms.surveys import stats_glue
 from sqms.surveys.choices import Dimension, QuestionKind, QuestionRole, ResponseChannel
+from sqms.surveys.keywords import chinese_keywords, english_keywords, is_chinese
 from sqms.surveys.measures import GAP_PAIRS
 from sqms.surveys.models import Campaign, Question, Response, Rollup, pick
 
@@ -256,6 +257,44 @@ def share(n: int, k: float) -> Share:
     return Share(n, k, r.proportion, r.lo, r.hi, False)
 
 
+@dataclass(frozen=True)
+class Difference:
+    """A change (second − first) with its 95 % interval, test statistic and p value, as the
+    report pages show it; NaN fields where the test is undefined (e.g. no variance)."""
+
+    estimate: float
+    low: float
+    high: float
+    z: float
+    p_value: float
+
+
+NAN_DIFFERENCE = Difference(math.nan, math.nan, math.nan, math.nan, math.nan)
+
+
+def mean_difference(first: Sums, second: Sums) -> Difference:
+    """Mean of ``second`` minus mean of ``first`` (independent groups, Welch interval), from
+    their rollups; the statistic is Welch's t."""
+    if first[0] < 2 or second[0] < 2:
+        return NAN_DIFFERENCE
+    a, b = mean_ci_from_sums(*first), mean_ci_from_sums(*second)
+    try:
+        r = compare.welch_t_from_stats(a.mean, a.sd, a.n, b.mean, b.sd, b.n)
+    except ValueError:  # both groups without variance: no interval, no test
+        est = b.mean - a.mean
+        return Difference(est, est, est, math.nan, math.nan)
+    return Difference(r.estimate, r.lo, r.hi, r.statistic, r.pvalue)
+
+
+def estimate_difference(est1: float, se1: float, est2: float, se2: float) -> Difference:
+    """``est2 − est1`` of two independent estimates with standard errors (z-test)."""
+    try:
+        r = compare.difference_of_estimates(est1, se1, est2, se2)
+    except ValueError:  # both standard errors 0
+        return Difference(est2 - est1, math.nan, math.nan, math.nan, math.nan)
+    return Difference(r.estimate, r.lo, r.hi, r.statistic, r.pvalue)
+
+
 def _sums_by(qs: QuerySet[Rollup], measures: Iterable[str], *group: str) -> list[dict[str, Any]]:
     """One GROUP BY query: n, Σx, Σx² per (measure, *group) for the given measures."""
     return list(
@@ -353,7 +392,7 @@ class DimensionRow:
     mss: Stat
     # gap model
     management: Stat
-    gap1: stats_glue.Difference | None
+    gap1: Difference | None
     gap1_n: tuple[int, int]
     gap3: Stat
 
@@ -420,10 +459,13 @@ def _alpha(
     if len(items) < 2 or total[0] < max(min_n(), 2):
         return None, total[0]
     sums = [totals.get(f"{it.code}.{part}", ZERO) for it in items]
-    a = stats_glue.cronbach_alpha_from_sums(
-        [s[0] for s in sums], [s[1] for s in sums], [s[2] for s in sums], *total
-    )
-    return (None if math.isnan(a) else a), total[0]
+    try:
+        a = cronbach_alpha_from_sums(
+            [s[0] for s in sums], [s[1] for s in sums], [s[2] for s in sums], *total
+        )
+    except ValueError:  # an item with < 2 answers, or a total score without variance
+        return None, total[0]
+    return a.alpha, total[0]
 
 
 def servqual_report(
@@ -459,7 +501,7 @@ def servqual_report(
         m_sums, e_sums = totals.get(f"DIM.{d}.M", ZERO), totals.get(f"DIM.{d}.E", ZERO)
         gap1 = None
         if m_sums[0] >= minimum and e_sums[0] >= minimum:
-            gap1 = stats_glue.mean_difference(*e_sums, *m_sums)
+            gap1 = mean_difference(e_sums, m_sums)
         row = DimensionRow(
             code=d,
             label=dimension_label(d),
@@ -589,7 +631,7 @@ CSAT_MEASURES = ("CSAT", "CSAT.TOP", "NPS", "NPS.PRO", "NPS.DET", "OVERALL")
 class Satisfaction:
     csat: Stat  # mean rating
     top2: Share  # share in the top two boxes
-    nps: stats_glue.NpsResult | None
+    nps: NpsResult | None
     nps_n: int
     promoters: float
     detractors: float
@@ -604,7 +646,8 @@ def _satisfaction(cell: Mapping[str, Sums], minimum: int) -> Satisfaction:
     nps_n = pro[0]
     nps_value = None
     if nps_n >= minimum and nps_n > 0:
-        nps_value = stats_glue.nps_from_counts(nps_n, int(round(pro[1])), int(round(det[1])))
+        promoters, detractors = int(round(pro[1])), int(round(det[1]))
+        nps_value = nps_from_counts(promoters, nps_n - promoters - detractors, detractors, min_n=1)
     return Satisfaction(
         csat=stat(cell.get("CSAT", ZERO), minimum),
         top2=share(top[0], top[1]),
@@ -618,9 +661,9 @@ def _satisfaction(cell: Mapping[str, Sums], minimum: int) -> Satisfaction:
     )
 
 
-def _two_proportions(k1: float, n1: int, k2: float, n2: int) -> stats_glue.Difference:
+def _two_proportions(k1: float, n1: int, k2: float, n2: int) -> Difference:
     r = compare.two_proportions(int(round(k1)), int(n1), int(round(k2)), int(n2))
-    return stats_glue.Difference(r.estimate, r.lo, r.hi, r.statistic, r.pvalue)
+    return Difference(r.estimate, r.lo, r.hi, r.statistic, r.pvalue)
 
 
 @dataclass(frozen=True)
@@ -628,7 +671,7 @@ class Change:
     what: str
     current: float | None
     previous: float | None
-    difference: stats_glue.Difference | None
+    difference: Difference | None
 
     @property
     def significant(self) -> bool:
@@ -720,15 +763,13 @@ def csat_nps_report(user: Any, f: ReportFilters) -> SatisfactionReport:
                 _("CSAT mean"),
                 current.csat.mean,
                 previous.csat.mean,
-                stats_glue.mean_difference(*previous.csat_sums, *current.csat_sums),
+                mean_difference(previous.csat_sums, current.csat_sums),
             )
         )
     else:
         changes.append(Change(_("CSAT mean"), current.csat.mean, previous.csat.mean, None))
     if current.nps and previous.nps:
-        d = stats_glue.difference(
-            previous.nps.nps, previous.nps.se**2, current.nps.nps, current.nps.se**2
-        )
+        d = estimate_difference(previous.nps.nps, previous.nps.se, current.nps.nps, current.nps.se)
         changes.append(Change(_("NPS"), current.nps.nps, previous.nps.nps, d))
     else:
         changes.append(
@@ -1063,11 +1104,11 @@ def keywords(qs: QuerySet[Response], top: int = 20) -> Keywords:
     texts = list(
         qs.order_by("-submitted_at").values_list("comment", flat=True)[:KEYWORD_SAMPLE_CAP]
     )
-    zh = [t for t in texts if stats_glue.is_chinese(t)]
-    en = [t for t in texts if not stats_glue.is_chinese(t)]
+    zh = [t for t in texts if is_chinese(t)]
+    en = [t for t in texts if not is_chinese(t)]
     return Keywords(
-        stats_glue.chinese_keywords(zh, top),
-        stats_glue.english_keywords(en, top),
+        chinese_keywords(zh, top),
+        english_keywords(en, top),
         len(texts),
         KEYWORD_SAMPLE_CAP,
     )
@@ -1105,7 +1146,7 @@ def measure_condition(user: Any, f: ReportFilters, measure: str) -> Q:
     if measure.startswith("IMP."):
         codes = _role_codes(user, f, QuestionRole.IMPORTANCE, measure[4:])
         return Q(answers__has_any_keys=codes) if codes else Q(pk__in=[])
-    pairs = stats_glue_pairs()
+    pairs = gap_pairs()
     if measure.startswith(("DIM.", "DIMSUM.", "SQ.")):
         if measure.startswith("SQ."):
             codes = [it.code for it in scale_items(user, f)]
@@ -1130,7 +1171,8 @@ def measure_condition(user: Any, f: ReportFilters, measure: str) -> Q:
     return Q(answers__has_key=measure)
 
 
-def stats_glue_pairs() -> dict[str, tuple[str, ...]]:
+def gap_pairs() -> dict[str, tuple[str, ...]]:
+    """Gap measure part -> the two answer parts it is the difference of (e.g. GAP -> P, E)."""
     return dict(GAP_PAIRS)
 
 

@@ -1102,7 +1102,7 @@ def _answer_of(response: Any, measure: str) -> str:
         code = measure.split("=")[0]
         return str(answers.get(code, ""))
     head, _sep, part = measure.rpartition(".")
-    pairs = queries.stats_glue_pairs()
+    pairs = queries.gap_pairs()
     if part in pairs:
         hi, lo = pairs[part]
         a, b = answers.get(f"{head}.{hi}"), answers.get(f"{head}.{lo}")

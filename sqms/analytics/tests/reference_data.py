@@ -111,3 +111,11 @@ MONTGOMERY_TABLE_9_1 = [
     9.03, 11.47, 10.51, 9.40, 10.08, 9.37, 10.62, 10.31, 8.52, 10.84,
     10.90, 9.33, 12.29, 11.50, 10.60, 11.08, 10.38, 11.62, 11.31, 10.52,
 ]  # fmt: skip
+
+# Cushny & Peebles (1905), as used by Student (1908): extra hours of sleep of 10 patients on
+# two drugs. R data set `sleep` (group 1 and group 2). R `t.test(extra ~ group, data = sleep)`
+# (Welch, the default) prints t = -1.8608, df = 17.776, p-value = 0.07939, 95 % CI
+# -3.3654832 to 0.2054832; the summary-statistics version (means 0.75, 2.33, SDs 1.789010,
+# 2.002249) prints -3.3654835 to 0.2054835 in the documentation of R's `tTestA`.
+SLEEP_GROUP1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+SLEEP_GROUP2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]

@@ -6,6 +6,18 @@ Table II, method 10 (score interval without continuity correction). Examples (a)
 48/80: 0.0524 to 0.3339; (b) 9/10 vs 3/10: 0.1705 to 0.8090; (d) 5/56 vs 0/29: -0.0381 to
 0.1926. Typed from memory; the computed intervals agree to 4 decimals. (Example (c) is left
 out: its printed lower limit could not be recalled with confidence.)
+
+Welch from summary statistics: R ``t.test(extra ~ group, data = sleep)`` on Student's sleep
+data (``reference_data.SLEEP_GROUP1/2``): t = -1.8608, df = 17.776, p = 0.07939, 95 % CI
+-3.3654832 to 0.2054832; from the rounded summary (means 0.75, 2.33, SDs 1.789010, 2.002249,
+n 10 and 10) the documentation of R's ``tTestA`` prints the CI -3.3654835 to 0.2054835.
+
+Difference of two estimates: Altman, D. G. & Bland, J. M. (2003). Interaction revisited: the
+difference between two estimates. BMJ 326:219. Relative risks of non-vertebral fracture 0.67
+(95 % CI 0.46 to 0.98; women under 60) and 0.88 (0.71 to 1.08; older); on the log scale
+d = -0.2726, SE(d) = 0.2206, z = -1.24, P = 0.2; ratio of relative risks 0.76 (0.49 to
+1.17). The CI of 0.88 and the ratio's interval are from memory; d, SE(d) and 0.67's interval
+were checked against the text.
 """
 
 import math
@@ -17,6 +29,7 @@ from scipy import stats
 from statsmodels.stats import rates as sm_rates
 
 from sqms.analytics import compare
+from sqms.analytics.tests.reference_data import SLEEP_GROUP1, SLEEP_GROUP2
 
 
 @pytest.mark.parametrize(
@@ -113,6 +126,93 @@ def test_rate_ratio_matches_statsmodels_exact_conditional_test() -> None:
 def test_verdict_no_difference() -> None:
     r = compare.welch_t([1.0, 2.0, 3.0], [1.5, 2.5, 2.0])
     assert not r.significant and r.verdict == "no significant difference"
+
+
+def test_welch_from_stats_r_sleep_data() -> None:
+    g1, g2 = np.array(SLEEP_GROUP1), np.array(SLEEP_GROUP2)
+    # Reported by R as group 1 minus group 2, so group 2 is "first" here.
+    r = compare.welch_t_from_stats(
+        g2.mean(), g2.std(ddof=1), g2.size, g1.mean(), g1.std(ddof=1), g1.size
+    )
+    assert round(r.estimate, 2) == -1.58
+    assert round(r.statistic, 4) == -1.8608
+    assert round(r.df, 3) == 17.776  # type: ignore[arg-type]
+    assert round(r.pvalue, 5) == 0.07939
+    assert (round(r.lo, 7), round(r.hi, 7)) == (-3.3654832, 0.2054832)
+    assert r.verdict == "no significant difference"
+    # The same figures from the rounded summary statistics printed with the example.
+    s = compare.welch_t_from_stats(2.33, 2.002249, 10, 0.75, 1.789010, 10)
+    assert (round(s.lo, 7), round(s.hi, 7)) == (-3.3654835, 0.2054835)
+    assert round(s.statistic, 4) == -1.8608
+
+
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_welch_from_stats_matches_scipy_and_raw_data(alternative: str) -> None:
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(3.8, 0.7, 23), rng.normal(4.1, 1.3, 31)
+    r = compare.welch_t_from_stats(
+        a.mean(), a.std(ddof=1), a.size, b.mean(), b.std(ddof=1), b.size,
+        alternative=alternative,  # type: ignore[arg-type]
+    )  # fmt: skip
+    ref = stats.ttest_ind_from_stats(
+        b.mean(), b.std(ddof=1), b.size, a.mean(), a.std(ddof=1), a.size,
+        equal_var=False, alternative=alternative,
+    )  # fmt: skip
+    assert r.statistic == pytest.approx(ref.statistic)
+    assert r.pvalue == pytest.approx(ref.pvalue)
+    raw = compare.welch_t(a, b, alternative=alternative)  # type: ignore[arg-type]
+    assert r.df == pytest.approx(raw.df)
+    assert (r.lo, r.hi) == pytest.approx((raw.lo, raw.hi))
+    assert r.effect_size == pytest.approx(pg.compute_effsize(b, a, eftype="hedges"))
+
+
+def test_difference_of_estimates_altman_bland_2003() -> None:
+    def log_se(lo: float, hi: float) -> float:
+        return (math.log(hi) - math.log(lo)) / (2 * 1.96)
+
+    older, younger = math.log(0.88), math.log(0.67)
+    r = compare.difference_of_estimates(older, log_se(0.71, 1.08), younger, log_se(0.46, 0.98))
+    assert round(r.estimate, 4) == -0.2726
+    assert round(r.se, 4) == 0.2206
+    assert round(r.statistic, 2) == -1.24
+    assert round(r.pvalue, 1) == 0.2
+    assert round(math.exp(r.estimate), 2) == 0.76
+    assert (round(math.exp(r.lo), 2), round(math.exp(r.hi), 2)) == (0.49, 1.17)
+    assert r.verdict == "no significant difference"
+
+
+def test_difference_of_estimates_one_sided_and_interval_agree() -> None:
+    two = compare.difference_of_estimates(20.0, 4.0, 31.0, 3.0, confidence=0.9)
+    up = compare.difference_of_estimates(20.0, 4.0, 31.0, 3.0, alternative="greater")
+    down = compare.difference_of_estimates(20.0, 4.0, 31.0, 3.0, alternative="less")
+    assert up.pvalue + down.pvalue == pytest.approx(1.0)
+    assert two.pvalue == pytest.approx(2 * min(up.pvalue, down.pvalue))
+    # The one-sided 95 % bound is the matching limit of the two-sided 90 % interval.
+    assert up.lo == pytest.approx(two.lo) and up.hi == math.inf
+    assert down.hi == pytest.approx(two.hi) and down.lo == -math.inf
+    assert up.verdict == "significant increase" and down.verdict == "no significant difference"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: compare.welch_t_from_stats(1.0, 0.5, 1, 2.0, 0.5, 5), "n1 must be at least 2"),
+        (lambda: compare.welch_t_from_stats(1.0, 0.5, 5, 2.0, 0.5, 4.5), "n2 must be a whole"),  # type: ignore[arg-type]
+        (lambda: compare.welch_t_from_stats(1.0, -0.5, 5, 2.0, 0.5, 5), "must not be negative"),
+        (lambda: compare.welch_t_from_stats(1.0, 0.0, 5, 2.0, 0.0, 5), "zero variance"),
+        (
+            lambda: compare.welch_t_from_stats(np.nan, 0.5, 5, 2.0, 0.5, 5),
+            "mean1 must be a finite number",
+        ),
+        (lambda: compare.difference_of_estimates(1.0, 0.0, 2.0, 0.0), "both standard errors"),
+        (lambda: compare.difference_of_estimates(1.0, -1.0, 2.0, 1.0), "must not be negative"),
+        (lambda: compare.difference_of_estimates(1.0, 1.0, np.inf, 1.0), "estimate2"),
+        (lambda: compare.difference_of_estimates(1.0, 1.0, 2.0, 1.0, alpha=0), "alpha"),
+    ],
+)
+def test_from_summary_bad_input(call, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match=message):
+        call()
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,14 @@ Published values: Newcombe, R. G. (1998). Two-sided confidence intervals for the
 proportion: comparison of seven methods. Statistics in Medicine 17:857-872, Table I
 (examples 81/263, 15/148, 0/20, 1/29). Typed from memory of the table; every figure agrees
 with the computed interval to 4 decimals, which would not happen by accident.
+
+NPS from counts, worked examples with their margin of error: Cross Validated question 18603
+("How can I calculate margin of error in a NPS result?", whuber's answer): 1/2 promoters,
+1/3 passives, 1/6 detractors, n = 324 -> NPS about 33 %, standard error about 4.1 %.
+Talk Stats thread 58500 ("Net Promoter Score - calculating confidence intervals and margin
+of error"): 291 promoters, 476 passives, 395 detractors of 1162 -> NPS -9, margin 4.4.
+Engelhardt, A. (2016), "Net Promoter Score confidence intervals 2: maths and stats"
+(CYBAEA): with p = d = 1/3 the 95 % interval is about 320/sqrt(n) wide.
 """
 
 import numpy as np
@@ -68,6 +76,35 @@ def test_nps_counts_and_standard_error() -> None:
     assert not r.suppressed
 
 
+def test_nps_from_counts_cross_validated_18603() -> None:
+    r = metrics.nps_from_counts(162, 108, 54)
+    assert round(r.nps) == 33 and round(r.se, 1) == 4.1
+    assert (r.n, r.promoters, r.passives, r.detractors) == (324, 162, 108, 54)
+
+
+def test_nps_from_counts_talkstats_margin() -> None:
+    r = metrics.nps_from_counts(291, 476, 395)
+    assert round(r.nps) == -9
+    assert round((r.hi - r.lo) / 2, 1) == 4.4
+
+
+@pytest.mark.parametrize("n", [300, 900, 2700])
+def test_nps_from_counts_cybaea_rule_of_thumb(n: int) -> None:
+    r = metrics.nps_from_counts(n // 3, n // 3, n // 3)
+    assert r.nps == pytest.approx(0.0, abs=1e-12)
+    assert r.hi - r.lo == pytest.approx(320 / np.sqrt(n), rel=1e-3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 10), min_size=1, max_size=300))
+def test_nps_from_counts_equals_nps_on_the_answers(scores: list[int]) -> None:
+    x = np.array(scores)
+    prom, det = int((x >= 9).sum()), int((x <= 6).sum())
+    assert metrics.nps_from_counts(prom, x.size - prom - det, det, min_n=50) == metrics.nps(
+        scores, min_n=50
+    )
+
+
 def test_nps_interval_is_clipped_and_small_samples_are_flagged() -> None:
     r = metrics.nps([10, 10, 10, 9])
     assert r.nps == 100.0 and r.hi == 100.0 and r.suppressed
@@ -102,6 +139,10 @@ def test_top_box_on_a_seven_point_scale() -> None:
         (lambda: metrics.proportion_ci(1, 4, method="bogus"), "method"),  # type: ignore[arg-type]
         (lambda: metrics.proportion_ci(1, 4, confidence=1.0), "confidence"),
         (lambda: metrics.nps([5, 6], min_n=-1), "min_n"),
+        (lambda: metrics.nps_from_counts(0, 0, 0), "no answers"),
+        (lambda: metrics.nps_from_counts(-1, 3, 2), "promoters must be at least 0"),
+        (lambda: metrics.nps_from_counts(1, 2.5, 2), "passives must be a whole number"),  # type: ignore[arg-type]
+        (lambda: metrics.nps_from_counts(1, 2, 2, confidence=0), "confidence"),
     ],
 )
 def test_bad_input(call, message: str) -> None:  # type: ignore[no-untyped-def]

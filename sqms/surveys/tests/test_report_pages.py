@@ -259,3 +259,34 @@ def test_every_page_renders_empty_and_refuses_post(world, client_for, name):
         == 200
     )
     assert c.post(reverse(f"surveys:{name}")).status_code == 405
+
+
+def _sums(values):
+    x = np.asarray(values, dtype=float)
+    return (int(x.size), float(x.sum()), float((x**2).sum()))
+
+
+def test_mean_difference_from_rollups_is_welch_and_degenerate_cases_are_nan():
+    d = queries.mean_difference(_sums(CSAT_BEFORE), _sums(CSAT_NOW))
+    welch = stats.ttest_ind(CSAT_NOW, CSAT_BEFORE, equal_var=False)
+    ci = welch.confidence_interval(0.95)
+    assert d.estimate == pytest.approx(np.mean(CSAT_NOW) - np.mean(CSAT_BEFORE))
+    assert (d.low, d.high) == (pytest.approx(ci.low), pytest.approx(ci.high))
+    assert (d.z, d.p_value) == (pytest.approx(welch.statistic), pytest.approx(welch.pvalue))
+    # A group under 2 answers: nothing; both groups constant: the difference, no test.
+    assert all(
+        math.isnan(v) for v in vars(queries.mean_difference(_sums([4]), _sums(CSAT_NOW))).values()
+    )
+    flat = queries.mean_difference(_sums([4, 4, 4]), _sums([5, 5]))
+    assert (flat.estimate, flat.low, flat.high) == (1.0, 1.0, 1.0)
+    assert math.isnan(flat.z) and math.isnan(flat.p_value)
+
+
+def test_estimate_difference_z_test_and_zero_standard_errors():
+    d = queries.estimate_difference(-40.0, 25.3, 20.0, 27.6)
+    se = math.hypot(25.3, 27.6)
+    assert d.estimate == pytest.approx(60.0)
+    assert d.p_value == pytest.approx(2 * stats.norm.sf(60.0 / se))
+    none = queries.estimate_difference(100.0, 0.0, 100.0, 0.0)
+    assert none.estimate == 0.0
+    assert all(math.isnan(v) for v in (none.low, none.high, none.z, none.p_value))
