@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from sqms.core.choices import Channel
 from sqms.core.models import Site
@@ -282,12 +283,14 @@ def _batch(request: HttpRequest, pk: int) -> ImportBatch:
 
 
 @login_required
+@require_safe
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     return render(request, "surveys/import_detail.html", {"obj": batch})
 
 
 @login_required
+@require_safe
 def import_rejects(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     response = HttpResponse(

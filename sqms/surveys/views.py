@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from sqms.core import audit
 from sqms.core.choices import Channel, Role
@@ -91,6 +91,7 @@ INSTRUMENT_LIST = ListSpec(
 
 
 @login_required
+@require_safe
 def instrument_list(request: HttpRequest) -> HttpResponse:
     _require_role(request)
     qs = Instrument.objects.restrict(request.user, "view").annotate(
@@ -120,6 +121,7 @@ def install_builtins(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_role(request)
     inst = get_object_or_404(Instrument.objects.restrict(request.user, "view"), pk=pk)
@@ -304,6 +306,7 @@ CAMPAIGN_LIST = ListSpec(
 
 
 @login_required
+@require_safe
 def campaign_list(request: HttpRequest) -> HttpResponse:
     _require_role(request)
     qs = (
@@ -330,6 +333,7 @@ def _campaign(request: HttpRequest, pk: int, action: str = "view") -> Campaign:
 
 
 @login_required
+@require_safe
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     links = (
@@ -432,6 +436,7 @@ def campaign_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def campaign_export(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     fmt = request.GET.get("format", "csv")
@@ -462,6 +467,7 @@ def _link(request: HttpRequest, pk: int, site_pk: int) -> CampaignSite:
 
 
 @login_required
+@require_safe
 def campaign_card(request: HttpRequest, pk: int, site_pk: int, fmt: str) -> HttpResponse:
     link = _link(request, pk, site_pk)
     url = request.build_absolute_uri(reverse("public:form", args=[link.slug]))
@@ -525,6 +531,7 @@ RESPONSE_LIST = ListSpec(
 
 
 @login_required
+@require_safe
 def response_list(request: HttpRequest) -> HttpResponse:
     _require_role(request)
     qs = Response.objects.restrict(request.user, "view").select_related("campaign", "site")
@@ -532,6 +539,7 @@ def response_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_role(request)
     response = get_object_or_404(
