@@ -1592,11 +1592,12 @@ def do_import_file(
     report.mapping = mapping
     has_site_column = "@site" in mapping.columns.values() or report.tool == "native"
     if not has_site_column and default_site is None and campaign.sites.count() != 1:
-        if stream:
-            stream.close()
-        raise ImportRefused(
-            _("The file has no site column; map one to “@site” or choose a default site.")
-        )
+        message = _("The file has no site column; map one to “@site” or choose a default site.")
+        if not dry_run:
+            if stream:
+                stream.close()
+            raise ImportRefused(message)
+        report.warnings.append(message)
     if default_site is None and not has_site_column:
         default_site = campaign.sites.first()
     try:

@@ -350,3 +350,34 @@ def test_upload_scoping_and_bad_files(world, csat_campaign, client_for, settings
     big.name = "big.csv"
     r = client_for(world.qm).post(f"/surveys/campaigns/{csat_campaign.pk}/import/", {"file": big})
     assert "the limit is" in r.content.decode()
+
+
+SAMPLES = "/work/shared/samples/survey-exports"
+
+
+@pytest.mark.parametrize(
+    ("name", "tool"),
+    [
+        ("Cats Can Have a Little Salami.csv", "Qualtrics"),
+        ("steak-risk-survey.csv", "SurveyMonkey"),
+        ("survey_998192_R_data_file.csv", "LimeSurvey CSV"),
+    ],
+)
+def test_real_exports_dry_run(world, csat_campaign, name, tool):
+    import os
+
+    path = os.path.join(SAMPLES, name)
+    if not os.path.exists(path):
+        pytest.skip("shared samples not available")
+    out = io.StringIO()
+    call_command(
+        "import_responses",
+        path,
+        campaign=csat_campaign.pk,
+        dry_run=True,
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    text = out.getvalue()
+    assert f"Tool:       {tool}" in text and "no site column" in text and "Dry run:" in text
+    assert Response.objects.count() == 0

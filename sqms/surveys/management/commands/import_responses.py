@@ -152,6 +152,8 @@ class Command(BaseCommand):
             f"Responses:  {counts.get('complete', 0)} complete, {counts.get('incomplete', 0)} incomplete, "
             f"{counts.get('test', 0)} test/spam"
         )
+        for warning in report.warnings:
+            out.write(f"Warning:    {warning}")
         if options["dry_run"]:
             out.write("Mapping (column -> question):")
             for column, target in report.mapping.columns.items():
