@@ -89,7 +89,9 @@ def measures_of(plan: MeasurePlan, answers: Mapping[str, Any]) -> dict[str, floa
     for q in plan.questions:
         if q.kind in ("single", "multi"):
             value = answers.get(q.code)
-            chosen = value if isinstance(value, list) else [value] if value not in (None, "") else []
+            chosen = (
+                value if isinstance(value, list) else [value] if value not in (None, "") else []
+            )
             for v in chosen:
                 out[f"{q.code}={v}"] = 1.0
             continue
@@ -124,7 +126,8 @@ def measures_of(plan: MeasurePlan, answers: Mapping[str, Any]) -> dict[str, floa
 
 
 def _dimension_measures(plan: MeasurePlan, out: dict[str, float]) -> None:
-    suffixes = [p for p in plan.parts] + [g for g, (hi, lo) in GAP_PAIRS.items() if hi in plan.parts and lo in plan.parts]
+    gaps = [g for g, (hi, lo) in GAP_PAIRS.items() if hi in plan.parts and lo in plan.parts]
+    suffixes = [*plan.parts, *gaps]
     dim_gap: dict[str, float] = {}
     dim_perf: dict[str, float] = {}
     for dim, codes in plan.dimensions.items():
