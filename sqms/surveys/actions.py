@@ -383,6 +383,9 @@ def write_responses(
     stores nothing and reports the existing id. Any invalid row makes the whole call fail
     with a ``ValidationError`` listing ``row N: KEY message`` — unless ``skip_invalid``, when
     valid rows are stored and invalid ones reported in ``rejected``.
+
+    ``fast=True`` (imports, the demo; needs ``want_ids=False``) validates, measures and inserts
+    each chunk column-wise (:class:`VectorPlan`); the result is the same as row by row.
     """
     ensure_campaign_takes_responses(campaign)
     ensure_may_write_responses(campaign, acting_user)
