@@ -288,7 +288,8 @@ def test_export_import_round_trip(world, campaign, builtins, tmp_path):
     assert third_csv.read_bytes() == first.read_bytes()
 
 
-def test_upload_review_import_pages(world, csat_campaign, client_for):
+def test_upload_review_import_pages(world, csat_campaign, client_for, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
     c = client_for(world.qm)
     upload = io.BytesIO(WJX.encode("gb18030"))
     upload.name = "survey_0.csv"
@@ -321,7 +322,8 @@ def test_upload_review_import_pages(world, csat_campaign, client_for):
     assert "already imported" in r.content.decode() and Response.objects.count() == 3
 
 
-def test_upload_scoping_and_bad_files(world, csat_campaign, client_for, settings):
+def test_upload_scoping_and_bad_files(world, csat_campaign, client_for, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
     outsider = client_for(world.bravo_manager)
     upload = io.BytesIO(LIME.encode())
     upload.name = "lime.csv"
