@@ -435,6 +435,8 @@ def _write(
     comment_keys = plan.comment_keys
     add = delta.add
     month_cache: dict[tuple[int, int, int, int, int], dt.date] = {}
+    site_cache: dict[Any, tuple[Site | None, str | None]] = {}
+    service_cache: dict[Any, tuple[int | None, str | None]] = {}
 
     def flush(buffer: list[tuple[int, Response]]) -> None:
         if not buffer:
@@ -474,10 +476,26 @@ def _write(
                     result.skipped += 1
                     continue
             row_errors: list[tuple[str, str]] = []
-            site, err = sites.resolve(row.get("site"))
+            site_value = row.get("site")
+            got = site_cache.get(site_value) if type(site_value) in (str, int) else None
+            if got is None:
+                got = sites.resolve(site_value)
+                if type(site_value) in (str, int):
+                    site_cache[site_value] = got
+            site, err = got
             if err:
                 row_errors.append(("@site", err))
-            service_id, err = services.resolve(row.get("service"))
+            service_value = row.get("service")
+            got = (
+                service_cache.get(service_value)
+                if type(service_value) in (str, int, type(None))
+                else None
+            )
+            if got is None:
+                got = services.resolve(service_value)
+                if type(service_value) in (str, int, type(None)):
+                    service_cache[service_value] = got
+            service_id, err = got
             if err:
                 row_errors.append(("@service", err))
             raw = row.get("answers")
@@ -496,7 +514,7 @@ def _write(
                         ("@submitted_at", _("%(value)s is not a date") % {"value": submitted})
                     )
                     submitted = now
-            if site is not None and timezone.is_naive(submitted):
+            if site is not None and submitted.tzinfo is None:
                 submitted = submitted.replace(tzinfo=sites.tz[site.pk])
             if row_errors:
                 for column, message in row_errors:
@@ -822,6 +840,11 @@ class VectorPlan:
         # responses: one executemany, values adapted like the ORM does
         ops = connection.ops
         adapt_dt = ops.adapt_datetimefield_value
+        if connection.vendor == "sqlite" and settings.USE_TZ:  # what the ORM stores: naive UTC text
+
+            def adapt_dt(value: dt.datetime) -> str:
+                return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+
         adapt_json = ops.adapt_json_value
         comment_keys = self.comment_keys
         params = []
