@@ -169,7 +169,13 @@ def _load_people(ctx: DemoContext, regions: dict[str, Region]) -> None:
 
 
 def login_lines() -> list[str]:
-    lines = []
-    for username, role in org.ROLE_ACCOUNTS:
-        lines.append(f"  {username:<16} {Role(role).label!s:<18} password: {org.DEMO_PASSWORD}")
-    return lines
+    import unicodedata
+
+    def pad(text: str, width: int) -> str:
+        used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+        return text + " " * max(1, width - used)
+
+    return [
+        f"  {pad(username, 16)}{pad(str(Role(role).label), 18)}password: {org.DEMO_PASSWORD}"
+        for username, role in org.ROLE_ACCOUNTS
+    ]
