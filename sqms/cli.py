@@ -13,6 +13,7 @@ COMMANDS = {
     "check": "check the configuration (--deploy for production settings)",
     "import-responses": "import survey responses from LimeSurvey, Qualtrics, SurveyMonkey, Google Forms, 问卷星 or SQMS files",
     "export-responses": "export a campaign's responses as CSV or XLSX",
+    "install-instruments": "install the built-in survey instruments (SERVQUAL, CSAT, NPS, …)",
 }
 
 USAGE = (

@@ -225,6 +225,26 @@ class Stat:
         return not self.suppressed and self.mean is not None
 
 
+# The employee gap-3 survey asks how well delivery meets the written standard on a 1–7 scale,
+# 7 meaning "fully meets it"; gap 3 is the shortfall from that, S − 7, so that gaps 1, 3 and 5
+# share one scale where 0 is "no gap" and negative is a shortfall.
+GAP3_STANDARD = 7.0
+
+
+def shifted(s: Stat, by: float) -> Stat:
+    """The same estimate moved by a constant (its interval moves with it)."""
+    if s.mean is None:
+        return s
+    return Stat(
+        s.n,
+        s.mean + by,
+        None if s.lo is None else s.lo + by,
+        None if s.hi is None else s.hi + by,
+        s.sd,
+        s.suppressed,
+    )
+
+
 def stat(sums: Sums, minimum: int | None = None) -> Stat:
     n, s, ss = sums
     n = int(n)
@@ -520,7 +540,7 @@ def servqual_report(
             management=st(f"DIM.{d}.M"),
             gap1=gap1,
             gap1_n=(m_sums[0], e_sums[0]),
-            gap3=st(f"DIM.{d}.S"),
+            gap3=shifted(st(f"DIM.{d}.S"), -GAP3_STANDARD),
         )
         for part, value in (("P", alpha_p), ("E", alpha_e)):
             if value is not None and value < 0.7:

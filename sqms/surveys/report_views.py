@@ -493,7 +493,7 @@ def servqual_panels(r: queries.ServqualReport, *, gap_model_only: bool = False) 
             _("Gap 1: management's view − customers' expectation"),
             _("Gap 1 CI low"),
             _("Gap 1 CI high"),
-            *stat_columns(_("Gap 3: employees' delivery vs standards")),
+            *stat_columns(_("Gap 3: delivery vs standards (employees' score − 7)")),
             *stat_columns(_("Gap 5: perception − expectation")),
         ],
     )
@@ -645,7 +645,7 @@ def gap_model_figure(r: queries.ServqualReport) -> dict[str, Any]:
             },
             {
                 "type": "bar",
-                "name": _("Gap 3 (employee score)"),
+                "name": _("Gap 3 (delivery vs standards)"),
                 "x": labels,
                 "y": [_y(d.gap3) for d in r.dimensions],
             },
