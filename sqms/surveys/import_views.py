@@ -20,6 +20,7 @@ from sqms.core.models import Site
 from sqms.core.scoping import SITE_EDITORS, role_of
 from sqms.surveys import actions
 from sqms.surveys.forms import ImportUploadForm
+from sqms.surveys.import_messages import cell_error_text
 from sqms.surveys.models import Campaign, ImportBatch, MappingPreset
 
 META_TARGETS = [
@@ -249,7 +250,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
     if report is not None:
         for e in report.errors[:300]:
             if hasattr(e, "line"):
-                errors.append((e.line, e.column, e.message))
+                errors.append((e.line, e.column, cell_error_text(e)))
             else:
                 errors.append(tuple(e))
     sites = Site.objects.restrict(request.user, "view").filter(campaigns=campaign)

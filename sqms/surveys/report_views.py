@@ -24,13 +24,12 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from sqms.core.scoping import role_of
 from sqms.surveys import queries
 from sqms.surveys.queries import ReportFilters, Share, Stat
-
-SUPPRESSED = "n too small"
 
 
 def _suppressed_text() -> str:
@@ -428,9 +427,13 @@ def servqual_panels(r: queries.ServqualReport, *, gap_model_only: bool = False) 
                 ],
             )
             flags = {
+                # xgettext:no-python-format
                 "above": _("above the 99.8 % limit"),
+                # xgettext:no-python-format
                 "below": _("below the 99.8 % limit"),
+                # xgettext:no-python-format
                 "above95": _("above the 95 % limit"),
+                # xgettext:no-python-format
                 "below95": _("below the 95 % limit"),
                 "": "",
             }
@@ -727,7 +730,7 @@ def report_csat_nps(request: HttpRequest) -> HttpResponse:
     )
     for label, sat, bounds in (
         (_("Current"), r.current, r.current_period),
-        (_("Previous"), r.previous, r.previous_period),
+        (pgettext("period", "Previous"), r.previous, r.previous_period),
     ):
         period = (
             {"from": bounds[0].strftime("%Y-%m"), "to": bounds[1].strftime("%Y-%m")}
@@ -752,7 +755,7 @@ def report_csat_nps(request: HttpRequest) -> HttpResponse:
         _("Change against the previous period"),
         [
             _("Measure"),
-            _("Previous"),
+            pgettext("period", "Previous"),
             _("Current"),
             _("Change"),
             _("95 % CI low"),
@@ -867,15 +870,6 @@ def report_csat_nps(request: HttpRequest) -> HttpResponse:
 # Importance–performance -------------------------------------------------------------------------
 
 
-QUADRANT_LABELS = {
-    "concentrate": "Concentrate here",
-    "keep_up": "Keep up the good work",
-    "low_priority": "Low priority",
-    "overkill": "Possible overkill",
-    "": "",
-}
-
-
 def _quadrant(code: str) -> str:
     labels = {
         "concentrate": _("Concentrate here"),
@@ -978,6 +972,7 @@ def report_ipa(request: HttpRequest) -> HttpResponse:
             _("Rank"),
             _("Attribute"),
             imp_label,
+            # xgettext:no-python-format
             _("Relative weight (% of R²)"),
             _("Performance"),
             _("Quadrant"),
