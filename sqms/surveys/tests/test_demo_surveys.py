@@ -1,4 +1,4 @@
-"""The survey demo: loads quickly and shows its two patterns in the rollups."""
+"""The survey demo: loads quickly and shows its patterns in the rollups."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sqms.demo import load
 from sqms.demo import surveys as demo
+from sqms.surveys import queries
 from sqms.surveys.models import Campaign, Response, Rollup
 
 
@@ -51,3 +52,35 @@ def test_demo_patterns(db):
     assert Rollup.objects.filter(measure="DIM.responsiveness.S").exists()
     latest = Response.objects.order_by("-submitted_at").first()
     assert (timezone.localdate() - timezone.localtime(latest.submitted_at).date()).days <= 3
+
+
+def test_demo_servqual_is_reliable_and_store_volumes_differ(db):
+    ctx = load.DemoContext(locale="en", scale=1, seed=11, out=io.StringIO(), rng=random.Random(11))
+    load._load_org(ctx)
+    demo.generate(ctx, volume=0.35)
+    campaign = Campaign.objects.get(instrument__code="SERVQUAL")
+    report = queries.servqual_report(
+        ctx.users["quality"], queries.ReportFilters(campaign=campaign.pk)
+    )
+    # the items of each dimension hang together, for expectations and perceptions alike
+    assert len(report.dimensions) == 5
+    for row in report.dimensions:
+        assert row.alpha_p is not None and row.alpha_p >= 0.75, (row.code, row.alpha_p)
+        assert row.alpha_e is not None and row.alpha_e >= 0.75, (row.code, row.alpha_e)
+        assert row.e.mean > row.p.mean and row.e.sd < row.p.sd
+    assert not any("alpha" in w or "α" in w for w in report.warnings)
+    # stores differ in volume; the weak store and the strong one stand at the two ends (at
+    # full volume both are outside the 99.8 % funnel limits)
+    volumes = [r.gap.n for r in report.league]
+    assert len(volumes) == 24 and max(volumes) >= 2 * min(volumes)
+    ranked = sorted(report.league, key=lambda r: r.gap.mean)
+    assert ranked[0].code == demo.LOW_SITE and ranked[-1].code == demo.HIGH_SITE
+    assert ranked[-1].funnel.startswith("above")
+    # the gap model: managers under-estimate expectations a little (most on responsiveness);
+    # staff rate delivery against the standard about 5.7 of 7
+    everything = queries.servqual_report(ctx.users["quality"], queries.ReportFilters())
+    gap1 = {row.code: row.gap1.estimate for row in everything.dimensions if row.gap1}
+    assert len(gap1) == 5 and -0.7 < sum(gap1.values()) / 5 < -0.2
+    assert all(g < 0 for g in gap1.values())
+    for row in everything.dimensions:
+        assert 5.2 < row.gap3.mean + queries.GAP3_STANDARD < 6.2, (row.code, row.gap3)
