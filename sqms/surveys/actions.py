@@ -2096,7 +2096,7 @@ def do_import_file(
         site_value = default_site.pk if default_site is not None else None
         if streaming and columns:  # SQMS's own CSV, column-wise: write_responses takes chunks
             yielded = 0
-            for chunk in reader.iter_chunks(plan, cell_errors, chunk=CHUNK):
+            for chunk in _native_chunks(source, reader, plan, cell_errors):  # type: ignore[arg-type]
                 yielded += len(chunk)
                 yield ColumnRows(chunk, site_value)
             counts["complete"] = counts["total"] = yielded + len({e.line for e in cell_errors})
@@ -2232,6 +2232,78 @@ def do_import_file(
     finally:
         if stream is not None:
             stream.close()
+
+
+#: native CSV files at least this big are parsed in a second process while this one writes
+PIPELINE_MIN_BYTES = 16 << 20
+
+
+def _native_chunks(path: str, reader: Any, plan: Any, cell_errors: list[Any]) -> Iterator[Any]:
+    """``reader.iter_chunks(plan, cell_errors)`` — for a big file, in a forked child process
+    (parsing and mapping cost about as much as everything else, and the two overlap).
+
+    Only from a single-threaded process (forking one with threads is unsafe), where ``fork``
+    exists. The child reads the file on its own and touches nothing else (no database); the
+    cell errors and a format error come back with the chunks, in order.
+    """
+    import multiprocessing
+    import os
+    import queue as queues
+    import threading
+
+    if (
+        os.path.getsize(path) < PIPELINE_MIN_BYTES
+        or threading.active_count() > 1
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        yield from reader.iter_chunks(plan, cell_errors, chunk=CHUNK)
+        return
+    from sqms.surveys import importers
+
+    ctx = multiprocessing.get_context("fork")
+    q: Any = ctx.Queue(maxsize=6)
+    proc = ctx.Process(target=_parse_native_child, args=(path, plan, q), daemon=True)
+    proc.start()
+    try:
+        while True:
+            try:
+                kind, obj, errors = q.get(timeout=5)
+            except queues.Empty:
+                if not proc.is_alive():
+                    raise RuntimeError("the CSV parser process ended unexpectedly") from None
+                continue
+            cell_errors.extend(errors)
+            if kind == "chunk":
+                yield obj
+            elif kind == "end":
+                return
+            elif kind == "format":
+                raise importers.ImportFormatError(obj[0], line=obj[1], column=obj[2])
+            else:
+                raise RuntimeError(f"the CSV parser process failed: {obj}")
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join()
+        q.close()
+
+
+def _parse_native_child(path: str, plan: Any, q: Any) -> None:
+    from sqms.surveys import importers
+
+    errors: list[Any] = []
+    sent = 0
+    try:
+        with open(path, "rb") as stream:
+            reader = importers.NativeReader(stream)
+            for chunk in reader.iter_chunks(plan, errors, chunk=CHUNK):
+                q.put(("chunk", chunk, errors[sent:]))
+                sent = len(errors)
+        q.put(("end", None, errors[sent:]))
+    except importers.ImportFormatError as exc:
+        q.put(("format", (exc.reason, exc.line, exc.column), errors[sent:]))
+    except BaseException as exc:  # noqa: BLE001 — reported to the parent, which raises
+        q.put(("crash", repr(exc), errors[sent:]))
 
 
 def _already_imported(campaign: Campaign, sha: str) -> ImportBatch | None:
