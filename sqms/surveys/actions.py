@@ -929,6 +929,7 @@ class ColumnRows:
 
     chunk: Any  # importers.NativeChunk
     default_site: int | None = None
+    prepared: Any = None  # prepare_answers(...) of the chunk, when already done
 
     def dicts(self) -> list[dict[str, Any]]:
         site_value = self.default_site
@@ -947,7 +948,62 @@ class ColumnRows:
         ]
 
 
-_NONE_TYPE = type(None)
+_FRAGMENTS: dict[str, dict[Any, str]] = {}
+
+
+def prepare_answers(v: VectorPlan, answers: dict[str, list[Any]], n: int) -> Any:
+    """The answers of a column-wise chunk checked as :func:`check_answers` does, without the
+    messages: ``(X, jsons, ts)`` — the score matrix (NaN = no answer, columns ``v.keys``), each
+    row's answers as ``json.dumps`` writes them (keys in column order) and ``ts`` left None —
+    or False when any value is not the simple case (the caller then goes row by row).
+
+    Pure (no database): the import's parser process runs it too.
+    """
+    np = v.np
+    if not v.keyset.issuperset(answers):
+        return False
+    text_keys = v.text_keys
+    X = np.full((n, len(v.keys)), np.nan)
+    frag_cols: list[list[str]] = []
+    for key, col in answers.items():
+        values = set(col)
+        head = ", " + json_str(key) + ": "
+        if key in text_keys:
+            for t in values:
+                if t is None:
+                    continue
+                if type(t) is not str or not t or t != t.strip() or len(t) > TEXT_MAX:
+                    return False
+            frag_cols.append([head + json_str(t) if t is not None else "" for t in col])
+            continue
+        for x in values:
+            if type(x) is not int and x is not None:
+                return False
+        X[:, v.index[key]] = np.array(col, dtype=float)
+        frag = _FRAGMENTS.setdefault(key, {None: ""})
+        for x in values:
+            if x not in frag:
+                frag[x] = head + str(x)
+        frag_cols.append(list(map(frag.__getitem__, col)))
+    present = ~np.isnan(X)
+    bad = ((present & ((v.lo > X) | (v.hi < X))).any(axis=1)) | (
+        (~present & v.required).any(axis=1)
+    )
+    if v.points:
+        P = X[:, v.points]
+        pg = ~np.isnan(P)
+        bad |= pg.any(axis=1) & (np.where(pg, P, 0).sum(axis=1) != 100)
+    for key in v.text_required:
+        col = answers.get(key)
+        if col is None or None in col:
+            return False
+    if bad.any():
+        return False
+    if frag_cols:
+        jsons = ["{" + s[2:] + "}" for s in map("".join, zip(*frag_cols, strict=True))]
+    else:
+        jsons = ["{}"] * n
+    return X, jsons, None
 
 
 class _ColumnWriter:
@@ -990,7 +1046,6 @@ class _ColumnWriter:
         self.channel, self.now = channel, now
         self.campaign_id, self.instrument_id, self.batch_id = campaign_id, instrument_id, batch_id
         self.text_keys = set(vplan.text_keys)
-        self.frags: dict[str, dict[Any, str]] = {}
         # rollup sums: rows = cells (site, service key, channel, month), columns = measures
         self.groups: dict[tuple[int, int, str, dt.date], int] = {}
         self.measure_names: list[str] | None = None
@@ -1007,17 +1062,6 @@ class _ColumnWriter:
             self.adapt_dt = lambda d: d
         else:
             self.adapt_dt = lambda d: connection.ops.adapt_datetimefield_value(d)
-
-    def _fragments(self, key: str, values: set[Any]) -> dict[Any, str] | None:
-        """``value -> ', "KEY": value'`` as ``json.dumps`` writes it (None -> "")."""
-        frag = self.frags.get(key)
-        if frag is None:
-            frag = self.frags[key] = {None: ""}
-        head = ", " + json_str(key) + ": "
-        for v in values:
-            if v not in frag:
-                frag[v] = head + str(v)
-        return frag
 
     def _stamps(self, dates: list[dt.datetime], ts: Any) -> list[Any]:
         """``submitted_at`` as the database takes it; on SQLite the ORM's naive UTC text,
@@ -1097,43 +1141,11 @@ class _ColumnWriter:
         keep = None
         if stored or (seen and not seen.keys().isdisjoint(given)):
             keep = [e is None or (e not in stored and e not in seen) for e in exts]
-        # --- answers: numeric columns into X (NaN = no answer), checked as check_answers does
-        X = np.full((n, len(v.keys)), np.nan)
-        frag_cols: list[list[str]] = []
-        for key, col in answers.items():
-            values = set(col)
-            if key in self.text_keys:
-                for t in values:
-                    if t is None:
-                        continue
-                    if type(t) is not str or not t or t != t.strip() or len(t) > TEXT_MAX:
-                        return False
-                frag = self.frags.get(key)
-                if frag is None:
-                    frag = self.frags[key] = {None: ""}
-                head = ", " + json_str(key) + ": "
-                frag_cols.append([head + json_str(t) if t is not None else "" for t in col])
-                continue
-            for x in values:
-                if type(x) is not int and x is not None:
-                    return False
-            X[:, v.index[key]] = np.array(col, dtype=float)
-            frag = self._fragments(key, values)
-            frag_cols.append(list(map(frag.__getitem__, col)))
-        present = ~np.isnan(X)
-        bad = ((present & ((v.lo > X) | (v.hi < X))).any(axis=1)) | (
-            (~present & v.required).any(axis=1)
-        )
-        if v.points:
-            P = X[:, v.points]
-            pg = ~np.isnan(P)
-            bad |= pg.any(axis=1) & (np.where(pg, P, 0).sum(axis=1) != 100)
-        for key in v.text_required:
-            col = answers.get(key)
-            if col is None or None in col:
-                return False
-        if bad.any():
+        # --- answers: validated, as a matrix and as JSON (done by the parser process if any)
+        pre = cr.prepared if cr.prepared is not None else prepare_answers(v, answers, n)
+        if pre is False:
             return False
+        X, jsons, ts = pre
         # --- metadata, resolved once per distinct value
         meta = c.meta
         site_col = meta.get("site") or [""] * n
@@ -1182,7 +1194,9 @@ class _ColumnWriter:
             def sel(col: list[Any]) -> list[Any]:
                 return [col[i] for i in rows]
 
-            frag_cols = [sel(f) for f in frag_cols]
+            jsons = sel(jsons)
+            if ts is not None:
+                ts = ts[rows]
         exts = sel(exts)
         site_col, service_col = sel(site_col), sel(service_col)
         dates = sel(c.submitted_at)
@@ -1201,7 +1215,9 @@ class _ColumnWriter:
                 now if d is None else d.replace(tzinfo=tz[sid]) if d.tzinfo is None else d
                 for sid, d in zip(site_ids, dates, strict=True)
             ]
-        ts = np.array([d.timestamp() for d in dates])
+            ts = None
+        if ts is None:
+            ts = np.array([d.timestamp() for d in dates])
         stamps = self._stamps(dates, ts)
         sid_arr = np.array(site_ids, dtype=np.int64)
         month = np.empty(m, dtype=np.int64)  # year * 12 + month - 1, in the site's time zone
@@ -1236,11 +1252,6 @@ class _ColumnWriter:
         gidx = gmap[inverse.ravel()]
         self._add_sums(X, gidx)
         # --- the responses
-        jsons = (
-            ["{" + s[2:] + "}" for s in map("".join, zip(*frag_cols, strict=True))]
-            if frag_cols
-            else ["{}"] * m
-        )
         ckeys = v.comment_keys
         comments: Iterable[str] = repeat("")
         if len(ckeys) == 1 and ckeys[0] in self.text_keys:
@@ -2091,14 +2102,19 @@ def do_import_file(
         raise ImportRefused(str(exc)) from None
     cell_errors: list[Any] = []
     counts = {"total": 0, "complete": 0, "incomplete": 0, "test": 0}
+    answer_plan = AnswerPlan.build(campaign.instrument)
+    vplan: VectorPlan | None = VectorPlan(answer_plan) if streaming else None
+    if vplan is not None and not vplan.ok:
+        vplan = None
 
     def mapped(columns: bool = False) -> Iterator[Any]:
         site_value = default_site.pk if default_site is not None else None
         if streaming and columns:  # SQMS's own CSV, column-wise: write_responses takes chunks
             yielded = 0
-            for chunk in _native_chunks(source, reader, plan, cell_errors):  # type: ignore[arg-type]
+            chunks = _native_chunks(source, reader, plan, cell_errors, vplan)  # type: ignore[arg-type]
+            for chunk, prepared in chunks:
                 yielded += len(chunk)
-                yield ColumnRows(chunk, site_value)
+                yield ColumnRows(chunk, site_value, prepared)
             counts["complete"] = counts["total"] = yielded + len({e.line for e in cell_errors})
             return
         if streaming:  # SQMS's own CSV: positional parse+map, no intermediate row objects
@@ -2183,6 +2199,7 @@ def do_import_file(
                 result = write_responses(
                     campaign,
                     mapped(columns=True),
+                    plan=answer_plan,
                     channel=ResponseChannel.IMPORT,
                     acting_user=acting_user,
                     import_batch=batch,
@@ -2238,9 +2255,12 @@ def do_import_file(
 PIPELINE_MIN_BYTES = 16 << 20
 
 
-def _native_chunks(path: str, reader: Any, plan: Any, cell_errors: list[Any]) -> Iterator[Any]:
-    """``reader.iter_chunks(plan, cell_errors)`` — for a big file, in a forked child process
-    (parsing and mapping cost about as much as everything else, and the two overlap).
+def _native_chunks(
+    path: str, reader: Any, plan: Any, cell_errors: list[Any], vplan: VectorPlan | None
+) -> Iterator[tuple[Any, Any]]:
+    """``(chunk, prepared)`` for each chunk of ``reader.iter_chunks(plan, cell_errors)`` — for a
+    big file, in a forked child process that also runs :func:`prepare_answers` (with
+    ``vplan``), so parsing, mapping and checking overlap with the writing here.
 
     Only from a single-threaded process (forking one with threads is unsafe), where ``fork``
     exists. The child reads the file on its own and touches nothing else (no database); the
@@ -2256,13 +2276,14 @@ def _native_chunks(path: str, reader: Any, plan: Any, cell_errors: list[Any]) ->
         or threading.active_count() > 1
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        yield from reader.iter_chunks(plan, cell_errors, chunk=CHUNK)
+        for chunk in reader.iter_chunks(plan, cell_errors, chunk=CHUNK):
+            yield chunk, None
         return
     from sqms.surveys import importers
 
     ctx = multiprocessing.get_context("fork")
     q: Any = ctx.Queue(maxsize=6)
-    proc = ctx.Process(target=_parse_native_child, args=(path, plan, q), daemon=True)
+    proc = ctx.Process(target=_parse_native_child, args=(path, plan, vplan, q), daemon=True)
     proc.start()
     try:
         while True:
@@ -2288,7 +2309,7 @@ def _native_chunks(path: str, reader: Any, plan: Any, cell_errors: list[Any]) ->
         q.close()
 
 
-def _parse_native_child(path: str, plan: Any, q: Any) -> None:
+def _parse_native_child(path: str, plan: Any, vplan: VectorPlan | None, q: Any) -> None:
     from sqms.surveys import importers
 
     errors: list[Any] = []
@@ -2297,7 +2318,14 @@ def _parse_native_child(path: str, plan: Any, q: Any) -> None:
         with open(path, "rb") as stream:
             reader = importers.NativeReader(stream)
             for chunk in reader.iter_chunks(plan, errors, chunk=CHUNK):
-                q.put(("chunk", chunk, errors[sent:]))
+                prepared = None
+                if vplan is not None and len(chunk):
+                    prepared = prepare_answers(vplan, chunk.answers, len(chunk))
+                    dates = chunk.submitted_at
+                    if prepared and all(d is not None and d.tzinfo is not None for d in dates):
+                        ts = vplan.np.array([d.timestamp() for d in dates])
+                        prepared = (prepared[0], prepared[1], ts)
+                q.put(("chunk", (chunk, prepared), errors[sent:]))
                 sent = len(errors)
         q.put(("end", None, errors[sent:]))
     except importers.ImportFormatError as exc:
