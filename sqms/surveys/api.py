@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.filter_schema import FilterLookup
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -158,7 +158,7 @@ def post_response(request: HttpRequest, payload: OneResponseIn) -> Any:
     rid = result.row_ids[0]
     if rid is None:
         raise ValidationError(_("row 1: repeated external id"))
-    return (201 if result.created else 200), {"id": rid, "created": bool(result.created)}
+    return Status(201 if result.created else 200, {"id": rid, "created": bool(result.created)})
 
 
 @router.post("/responses/batch", response={201: BatchOut, 200: BatchOut})
@@ -186,11 +186,14 @@ def post_batch(request: HttpRequest, payload: BatchIn) -> Any:
             continue
         created = not (item.external_id and item.external_id in result.existing)
         results.append({"row": n, "id": rid, "created": created})
-    return (201 if result.created else 200), {
-        "created": result.created,
-        "existing": len(payload.responses) - result.created,
-        "results": results,
-    }
+    return Status(
+        201 if result.created else 200,
+        {
+            "created": result.created,
+            "existing": len(payload.responses) - result.created,
+            "results": results,
+        },
+    )
 
 
 @router.get("/responses", response=list[ResponseOut])
