@@ -389,6 +389,8 @@ def write_responses(
 
     ``fast=True`` (imports, the demo; needs ``want_ids=False``) validates, measures and inserts
     each chunk column-wise (:class:`VectorPlan`); the result is the same as row by row.
+    ``rows`` may also hold :class:`ColumnRows` (column-wise chunks, as ``do_import_file`` passes
+    for SQMS's own CSV), written by :class:`_ColumnWriter` on the fast path.
     """
     ensure_campaign_takes_responses(campaign)
     ensure_may_write_responses(campaign, acting_user)
@@ -994,8 +996,8 @@ def prepare_answers(v: VectorPlan, answers: dict[str, list[Any]], n: int) -> Any
         pg = ~np.isnan(P)
         bad |= pg.any(axis=1) & (np.where(pg, P, 0).sum(axis=1) != 100)
     for key in v.text_required:
-        col = answers.get(key)
-        if col is None or None in col:
+        tcol = answers.get(key)
+        if tcol is None or None in tcol:
             return False
     if bad.any():
         return False
@@ -1165,13 +1167,13 @@ class _ColumnWriter:
         service_of: dict[Any, int | None] = {}
         for value in set(service_col):
             sv = value or None
-            got = self.service_cache.get(sv)
-            if got is None:
-                got = self.services.resolve(sv)
-                self.service_cache[sv] = got
-            if got[1]:
+            sgot = self.service_cache.get(sv)
+            if sgot is None:
+                sgot = self.services.resolve(sv)
+                self.service_cache[sv] = sgot
+            if sgot[1]:
                 return False
-            service_of[value] = got[0]
+            service_of[value] = sgot[0]
         channel_of = {
             value: value if value in _VALID_CHANNELS else self.channel
             for value in set(meta.get("channel") or [""])
@@ -1290,11 +1292,11 @@ class _ColumnWriter:
             else:
                 cursor.executemany(
                     f"INSERT INTO {table} ({cols_sql}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    params,
+                    params,  # type: ignore[arg-type]
                 )
         result.created += m
-        for sid, k in Counter(site_ids).items():
-            self.per_site[sid] = self.per_site.get(sid, 0) + k
+        for sid, count in Counter(site_ids).items():
+            self.per_site[sid] = self.per_site.get(sid, 0) + count
         self.seen_ext.update(dict.fromkeys(e for e in exts if e is not None))
         return True
 
@@ -2323,7 +2325,7 @@ def _parse_native_child(path: str, plan: Any, vplan: VectorPlan | None, q: Any) 
                     prepared = prepare_answers(vplan, chunk.answers, len(chunk))
                     dates = chunk.submitted_at
                     if prepared and all(d is not None and d.tzinfo is not None for d in dates):
-                        ts = vplan.np.array([d.timestamp() for d in dates])
+                        ts = vplan.np.array([d.timestamp() for d in dates])  # type: ignore[union-attr]
                         prepared = (prepared[0], prepared[1], ts)
                 q.put(("chunk", (chunk, prepared), errors[sent:]))
                 sent = len(errors)

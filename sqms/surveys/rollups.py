@@ -72,7 +72,7 @@ class RollupDelta:
                 cursor.executemany(
                     f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
                     + upsert,
-                    sorted((a, b, c, d, str(e), *rest) for a, b, c, d, e, *rest in rows),
+                    sorted((a, b, c, d, str(e), *rest) for a, b, c, d, e, *rest in rows),  # type: ignore[arg-type]
                 )
             self.cells = {}
             return len(rows)
