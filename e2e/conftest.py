@@ -40,7 +40,9 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, tmp_path):  # type: ignore[no-untyped-def]
-    context = browser.new_context(accept_downloads=True, locale="en-US", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        accept_downloads=True, locale="en-US", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
