@@ -247,6 +247,12 @@ class NativeReader:
             else:
                 complex_cols = True
         width = len(header)
+        # every answer column a row may hold (a chunk of rows with errors or choice/number
+        # columns is mapped row by row, and must keep all of them)
+        all_targets = list(dict.fromkeys(
+            [t for _, t, _ in simple] + [t for _, t in texts]
+            + [t for k, t, _lk, _c in plan.fast if k in pos] + [c for _k, c, _o in plan.multi_opts]
+        ))  # fmt: skip
         required = set(plan.required_meta)
         miss = _MISSING
         fromiso = datetime.fromisoformat
@@ -277,7 +283,7 @@ class NativeReader:
                 or any("" in meta[f] for f in required)
             ):
                 good = list(self._slow(block, plan, errors))
-                yield NativeChunk.from_rows(good, [t for _, t, _ in simple] + [t for _, t in texts])
+                yield NativeChunk.from_rows(good, all_targets)
                 continue
             yield NativeChunk(
                 [ln for ln, _ in block],
