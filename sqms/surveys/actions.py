@@ -1859,26 +1859,31 @@ def do_update_campaign(
     return campaign
 
 
-@transaction.atomic
-def do_open_campaign(campaign: Campaign, *, acting_user: Any, channel: str) -> Campaign:
+def _set_status(
+    campaign: Campaign, status: str, event: str, *, acting_user: Any, channel: str
+) -> Campaign:
     ensure_allowed(acting_user, "change", campaign)
     audit.ensure_open(campaign)
     before = audit.snapshot(campaign)
-    campaign.status = CampaignStatus.OPEN
+    campaign.status = status
     campaign.save(update_fields=["status"])
-    audit.record(campaign, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
+    audit.record(campaign, event, actor=acting_user, channel=channel, before=before)
     return campaign
+
+
+@transaction.atomic
+def do_open_campaign(campaign: Campaign, *, acting_user: Any, channel: str) -> Campaign:
+    return _set_status(
+        campaign, CampaignStatus.OPEN, AuditAction.UPDATE, acting_user=acting_user, channel=channel
+    )
 
 
 @transaction.atomic
 def do_close_campaign(campaign: Campaign, *, acting_user: Any, channel: str) -> Campaign:
-    ensure_allowed(acting_user, "change", campaign)
-    audit.ensure_open(campaign)
-    before = audit.snapshot(campaign)
-    campaign.status = CampaignStatus.CLOSED
-    campaign.save(update_fields=["status"])
-    audit.record(campaign, AuditAction.CLOSE, actor=acting_user, channel=channel, before=before)
-    return campaign
+    """Close the campaign; it is read-only from then on."""
+    return _set_status(
+        campaign, CampaignStatus.CLOSED, AuditAction.CLOSE, acting_user=acting_user, channel=channel
+    )
 
 
 @transaction.atomic
