@@ -32,7 +32,13 @@ from sqms.analytics.metrics import NpsResult, nps_from_counts, proportion_ci
 from sqms.analytics.reliability import cronbach_alpha_from_sums
 from sqms.analytics.summary import mean_ci_from_sums
 from sqms.core.models import Region, Service, Site
-from sqms.surveys.choices import Dimension, QuestionKind, QuestionRole, ResponseChannel
+from sqms.surveys.choices import (
+    Dimension,
+    InstrumentKind,
+    QuestionKind,
+    QuestionRole,
+    ResponseChannel,
+)
 from sqms.surveys.keywords import chinese_keywords, english_keywords, is_chinese
 from sqms.surveys.measures import GAP_PAIRS
 from sqms.surveys.models import Campaign, Question, Response, Rollup, pick
@@ -488,6 +494,25 @@ def _alpha(
     return a.alpha, total[0]
 
 
+# Instruments whose answers the SERVQUAL page reads (CSAT and NPS surveys have their own page).
+SCALE_KINDS = (
+    InstrumentKind.SERVQUAL,
+    InstrumentKind.SERVPERF,
+    InstrumentKind.ZONE_OF_TOLERANCE,
+    InstrumentKind.GAP1_MANAGEMENT,
+    InstrumentKind.GAP3_EMPLOYEE,
+    InstrumentKind.CUSTOM,
+)
+
+
+def _scale_responses(qs: QuerySet[Rollup]) -> int:
+    """Responses in the selection to instruments with scale items (not CSAT or NPS surveys)."""
+    found = qs.filter(measure="RESP", campaign__instrument__kind__in=SCALE_KINDS).aggregate(
+        n=Sum("n")
+    )
+    return int(found["n"] or 0)
+
+
 def servqual_report(
     user: Any, f: ReportFilters, *, sections: Iterable[str] = ("trend", "league")
 ) -> ServqualReport:
@@ -568,7 +593,7 @@ def servqual_report(
         overall=st("SQ.GAP"),
         weighted=st("SQ.WGAP"),
         perf=st("SQ.PERF"),
-        responses=totals.get("RESP", ZERO)[0],
+        responses=_scale_responses(qs),
         trend=trend,
         league=league,
         funnel=funnel,

@@ -250,3 +250,14 @@ def test_gap_model_and_zone_of_tolerance(world):
     assert r.has_gap_model and r.has_zone_of_tolerance
     assert d.msa.mean == pytest.approx(1.0) and d.mss.mean == pytest.approx(-2.0)
     assert d.adequate.mean == pytest.approx(4.0) and d.desired.mean == pytest.approx(7.0)
+
+
+def test_responses_count_leaves_out_csat_and_nps_surveys(world, data):
+    from sqms.surveys.choices import InstrumentKind
+
+    csat = make_instrument("CSATONLY", extras=False)
+    csat.kind = InstrumentKind.CSAT
+    csat.save()
+    write(make_campaign(csat, [world.site_a], "CSAT"), world.site_a, [{}] * 7, at=when(2025, 3))
+    r = queries.servqual_report(world.qm, ReportFilters(site=world.site_a.pk))
+    assert r.responses == 5  # the 7 CSAT responses belong to the CSAT page
