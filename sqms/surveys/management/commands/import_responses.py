@@ -161,7 +161,11 @@ class Command(BaseCommand):
             for target, labels in report.mapping.labels.items():
                 shown = ", ".join(f"{k}={v}" for k, v in list(labels.items())[:8])
                 out.write(f"  labels {target}: {shown}")
-            unmapped = [c.key for c in report.columns if c.key not in report.mapping.columns]
+            unmapped = [
+                _shorten(" ".join(c.key.split()), 60)
+                for c in report.columns
+                if c.key not in report.mapping.columns
+            ]
             if unmapped:
                 out.write(
                     f"Not mapped: {', '.join(unmapped[:30])}{' …' if len(unmapped) > 30 else ''}"
@@ -197,3 +201,8 @@ class Command(BaseCommand):
             with open(options["rejects"], "w", encoding="utf-8-sig", newline="") as f:
                 f.write(actions.rejects_csv(errors))
             self.stderr.write(f"Rejected rows listed in {options['rejects']}")
+
+
+def _shorten(text: str, width: int) -> str:
+    """A column heading cut to ``width`` characters (survey tools put whole paragraphs there)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
