@@ -3,7 +3,7 @@ row-by-row path stores — responses, rollups, counts, errors — on awkward fil
 
 Three ways through ``do_import_file`` for the same file, each into its own campaign:
 
-* ``columns`` — the default: ``NativeReader.iter_chunks`` chunks into ``_ColumnWriter``, a
+* ``columns`` — the default: ``NativeReader.iter_chunks`` chunks into ``ColumnWriter``, a
   chunk that is not the simple case falling back to the row path (``CHUNK`` is made small so a
   file mixes both);
 * ``rows`` — ``VectorPlan`` disabled, so every chunk becomes row dicts checked by
@@ -24,15 +24,16 @@ from typing import Any
 import pytest
 
 from sqms.core.choices import Channel
-from sqms.surveys import actions
+from sqms.surveys import actions, column_writer, native_pipeline
+from sqms.surveys.answers import AnswerPlan
 from sqms.surveys.importers import native_targets
 from sqms.surveys.models import CampaignSite, ImportBatch, Instrument, Question, Response, Rollup
 
 SMALL_CHUNK = 4
 
 
-class _NoVector(actions.VectorPlan):
-    def __init__(self, plan: actions.AnswerPlan) -> None:
+class _NoVector(column_writer.VectorPlan):
+    def __init__(self, plan: AnswerPlan) -> None:
         super().__init__(plan)
         self.ok = False
 
@@ -174,18 +175,18 @@ def _run(
     exception, [(column writer took the chunk, chunk came prepared by the parser process)])."""
     calls: list[tuple[bool, bool]] = []
     with monkeypatch.context() as m:
-        m.setattr(actions, "CHUNK", SMALL_CHUNK)
-        m.setattr(actions, "PIPELINE_MIN_BYTES", 0 if fork else 1 << 40)
-        if mode != "columns":
+        m.setattr(column_writer, "CHUNK", SMALL_CHUNK)
+        m.setattr(native_pipeline, "PIPELINE_MIN_BYTES", 0 if fork else 1 << 40)
+        if mode != "columns":  # looked up in actions (_write, do_import_file): patched there
             m.setattr(actions, "VectorPlan", _NoVector)
-        write = actions._ColumnWriter.write
+        write = column_writer.ColumnWriter.write
 
         def spy(self, cr):  # type: ignore[no-untyped-def]
             done = write(self, cr)
             calls.append((done, cr.prepared is not None))
             return done
 
-        m.setattr(actions._ColumnWriter, "write", spy)
+        m.setattr(column_writer.ColumnWriter, "write", spy)
         source: Any = path.read_bytes() if mode == "bytes" else str(path)
         try:
             report = actions.do_import_file(
