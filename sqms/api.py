@@ -6,12 +6,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
-from sqms.core.actions import token_digest
+from sqms.core.actions import note_token_use, token_digest
 from sqms.core.models import ApiToken
 
 
@@ -35,8 +34,7 @@ class TokenAuth(HttpBearer):
             raise TokenRefused(_("This API token was revoked."))
         if not found.user.is_active:
             raise TokenRefused(_("The token's user is deactivated."))
-        if found.last_used_at is None or (timezone.now() - found.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        note_token_use(found)
         request.user = found.user
         return found.user
 

@@ -67,13 +67,43 @@ def _delete(obj: models.Model, *, acting_user: Any, channel: str) -> None:
     obj.delete()
 
 
+# Organization ------------------------------------------------------------------------------
+
+
+def the_organization() -> Organization:
+    """The one organization every region belongs to, created on first use."""
+    org = Organization.objects.order_by("id").first()
+    if org is None:
+        org = Organization.objects.create(name=str(_("My organization")))
+    return org
+
+
+@transaction.atomic
+def do_rename_organization(name: str, *, acting_user: Any, channel: str) -> Organization:
+    ensure_allowed(acting_user, "change", Organization)
+    org = the_organization()
+    before = {"name": org.name}
+    org.name = name
+    org.full_clean()
+    org.save(update_fields=["name"])
+    audit.record(
+        org,
+        AuditAction.UPDATE,
+        actor=acting_user,
+        channel=channel,
+        before=before,
+        after={"name": name},
+    )
+    return org
+
+
 # Regions -----------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def do_create_region(data: dict[str, Any], *, acting_user: Any, channel: str) -> Region:
     ensure_allowed(acting_user, "add", Region)
-    region = Region(organization=Organization.current())
+    region = Region(organization=the_organization())
     return _save_new(region, data, acting_user=acting_user, channel=channel)
 
 
@@ -298,6 +328,13 @@ def do_create_api_token(
         token, AuditAction.CREATE, actor=acting_user, channel=channel, after={"name": token.name}
     )
     return token, raw
+
+
+def note_token_use(token: ApiToken) -> None:
+    """Remember when a token was last used (at most once a minute; bookkeeping, not audited)."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
 @transaction.atomic

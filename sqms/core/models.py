@@ -42,13 +42,6 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def current(cls) -> Organization:
-        org = cls.objects.order_by("id").first()
-        if org is None:
-            org = cls.objects.create(name=str(_("My organization")))
-        return org
-
 
 class Region(models.Model):
     organization = models.ForeignKey(

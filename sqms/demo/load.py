@@ -12,7 +12,7 @@ from django.db import transaction
 
 from sqms.core import actions
 from sqms.core.choices import Channel, Role
-from sqms.core.models import Organization, Region, Service, Site
+from sqms.core.models import Region, Service, Site
 from sqms.demo import org
 
 # Each module has ``generate(ctx: DemoContext) -> str`` returning a one-line summary.
@@ -67,9 +67,9 @@ def load_demo(
 
 def _load_org(ctx: DemoContext) -> None:
     zh = ctx.locale != "en"
-    organization = Organization.current()
-    organization.name = "悦家连锁零售" if zh else "Homestead Retail Group"
-    organization.save()
+    actions.do_rename_organization(
+        "悦家连锁零售" if zh else "Homestead Retail Group", acting_user=None, channel=CLI
+    )
     rng = ctx.rng
     regions: dict[str, Region] = {}
     for code, name_zh, name_en, _cities in org.REGIONS:
@@ -164,8 +164,7 @@ def _load_people(ctx: DemoContext, regions: dict[str, Region]) -> None:
                 acting_user=None,
                 channel=CLI,
             )
-        Site.objects.filter(pk=site.pk).update(manager=manager)
-        site.manager = manager
+        actions.do_update_site(site, {"manager": manager}, acting_user=None, channel=CLI)
 
 
 def login_lines() -> list[str]:
