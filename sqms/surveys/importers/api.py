@@ -113,6 +113,7 @@ def parse_export(data: bytes, filename: str, expected_tool: str | None = None, *
     if data[:4] == b"PK\x03\x04":
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        # zipfile raises NotImplementedError for a compression method it cannot read
         except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
             raise ImportFormatError("corrupt ZIP / XLSX file") from None
         if any(n.lower().endswith((".lsr", ".lss")) for n in names):

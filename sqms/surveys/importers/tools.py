@@ -438,6 +438,7 @@ def parse_limesurvey_archive(data: bytes, filename: str) -> ParsedExport:
                     raise ImportFormatError("this survey archive holds no responses (.lsr) file")
                 xml = z.read(lsr[0])
                 lss_xml = z.read(lss[0]) if lss else None
+        # zipfile raises NotImplementedError for a compression method it cannot read
         except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as e:
             if isinstance(e, ImportFormatError):
                 raise
