@@ -11,16 +11,9 @@ from .model import DEFAULT_MAX_BYTES, TOOL_NAMES, TOOLS, ImportFormatError, Pars
 from .native import is_native_header, parse_native_records
 from .spreadsheet import read_xls, read_xlsx
 from .textio import Record, decode_bytes, iter_records, sniff_separator
-from .tools import (
-    GF_TIMESTAMP,
-    parse_google_forms,
-    parse_limesurvey,
-    parse_limesurvey_archive,
-    parse_limesurvey_vv,
-    parse_qualtrics,
-    parse_surveymonkey,
-    parse_wjx,
-)
+from .tools import PARSERS, Head
+from .tools import detect as detect_foreign
+from .tools.limesurvey import parse_archive
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -49,50 +42,10 @@ def detect_tool(records: list[Record], separator: str | None, filename: str) -> 
     """Recognise the tool from the first records; None if unknown."""
     if not records:
         return None
-    r0 = [(c or "").strip().lstrip("\ufeff") for c in records[0][1]]
-    r1 = [(c or "").strip() for c in records[1][1]] if len(records) > 1 else []
-    r2 = [(c or "").strip() for c in records[2][1]] if len(records) > 2 else []
-    low0 = [c.lower() for c in r0]
-    h0 = low0[0] if low0 else ""
-    if is_native_header(list(r0)):
+    head = Head.of(records, separator, filename)
+    if is_native_header(list(head.r0)):
         return "native"
-    if r2 and r2[0].startswith(('{"ImportId"', "{'ImportId'")):
-        return "qualtrics"
-    if {"startdate", "enddate", "responseid"} <= set(low0) or (
-        "responseid" in low0 and "finished" in low0
-    ):
-        return "qualtrics"
-    if h0 == "v1" and "ResponseID" in r1:
-        return "qualtrics"
-    if h0.replace(" ", "") == "respondentid" or "collector id" in low0 or "collectorid" in low0:
-        return "surveymonkey"
-    if "序号" in r0 and any("提交答卷时间" in c for c in r0):
-        return "wjx"
-    if h0 in GF_TIMESTAMP:
-        return "google-forms"
-    if r1 and "id" in r1 and ("submitdate" in r1 or "lastpage" in r1):
-        return "limesurvey-vv"
-    if "vvexport" in filename.lower() and separator == "\t":
-        return "limesurvey-vv"
-    first = h0
-    for sep in (". ", ": ", " - ", " "):
-        if first.startswith("id" + sep):
-            first = "id"
-    ls_markers = ("submitdate", "date submitted", "lastpage", "last page", "startlanguage",
-                  "start language")  # fmt: skip
-    if first in ("id", "response id") and any(any(m in c for m in ls_markers) for c in low0):
-        return "limesurvey"
-    return None
-
-
-_PARSERS = {
-    "limesurvey": parse_limesurvey,
-    "limesurvey-vv": parse_limesurvey_vv,
-    "qualtrics": parse_qualtrics,
-    "surveymonkey": parse_surveymonkey,
-    "google-forms": parse_google_forms,
-    "native": parse_native_records,
-}
+    return detect_foreign(head)
 
 
 def parse_export(data: bytes, filename: str, expected_tool: str | None = None, *,
@@ -117,7 +70,7 @@ def parse_export(data: bytes, filename: str, expected_tool: str | None = None, *
         except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
             raise ImportFormatError("corrupt ZIP / XLSX file") from None
         if any(n.lower().endswith((".lsr", ".lss")) for n in names):
-            export = parse_limesurvey_archive(data, filename)
+            export = parse_archive(data)
         elif any(n.startswith("xl/") for n in names):
             records, encoding = read_xlsx(data), "xlsx"
         else:
@@ -125,7 +78,7 @@ def parse_export(data: bytes, filename: str, expected_tool: str | None = None, *
     elif data[:8] == OLE2_MAGIC:
         records, encoding = read_xls(data), "xls"
     elif ext == ".lsr" or (data.lstrip()[:5] == b"<?xml" and b"LimeSurveyDocType" in data[:4096]):
-        export = parse_limesurvey_archive(data, filename)
+        export = parse_archive(data)
     else:
         text, encoding = decode_bytes(data)
         separator = "\t" if ext in (".tsv", ".tab") else sniff_separator(text)
@@ -145,12 +98,12 @@ def parse_export(data: bytes, filename: str, expected_tool: str | None = None, *
         _check_expected(tool, expected_tool)
         if tool != "limesurvey" and separator is not None:
             records = [(ln, ["" if c is None else c for c in r]) for ln, r in records]
-        if tool == "wjx":
-            export = parse_wjx(records, encoding, separator, filename)
-        elif tool == "limesurvey-lsa":
+        if tool == "limesurvey-lsa":
             raise ImportFormatError("a LimeSurvey archive must be a .lsa (ZIP) or .lsr (XML) file")
+        if tool == "native":
+            export = parse_native_records(records, encoding, separator)
         else:
-            export = _PARSERS[tool](records, encoding, separator)
+            export = PARSERS[tool](records, encoding, separator, filename)
     else:
         _check_expected(export.tool, expected_tool)
     if not export.rows:

@@ -12,13 +12,8 @@ from difflib import SequenceMatcher
 
 from .messages import render
 from .model import Column, ParsedExport, ParsedRow
-from .textio import clean_text, parse_datetime
-from .tools import (
-    is_limesurvey_fixed,
-    is_qualtrics_meta,
-    is_surveymonkey_meta,
-    is_wjx_meta,
-)
+from .textio import clean_text, norm_label, parse_datetime
+from .tools import is_meta_column as is_tool_meta_column
 
 KINDS = ("likert", "scale010", "single", "multi", "text", "number", "dual")
 NUMERIC_KINDS = frozenset({"likert", "scale010", "dual", "number"})
@@ -118,11 +113,6 @@ _NUM_LABEL = re.compile(r"^[(（\[]?\s*(-?\d+)\s*[)）\]]?\s*(?:分|[-–=:：�
 _NUM_TRAIL = re.compile(r"[(（\[]\s*(-?\d+)\s*[)）\]]\s*$|(?<![\d.])(-?\d+)\s*分$")
 _INT = re.compile(r"^-?\d+$")
 _OTHER_TEXT = re.compile(r"〖.*?〗")
-
-
-def norm_label(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s).strip().lower()
-    return re.sub(r"\s+", " ", s)
 
 
 def label_number(s: str) -> int | None:
@@ -236,22 +226,9 @@ def _sub_label(text: str) -> str:
 
 
 def is_meta_column(export: ParsedExport, col: Column) -> bool:
-    tool = export.tool
-    if tool.startswith("limesurvey"):
-        return is_limesurvey_fixed(col.code or col.key) or is_limesurvey_fixed(col.text)
-    if tool == "qualtrics":
-        return is_qualtrics_meta(col.code or col.key) or " - " in col.key and any(
-            w in col.key for w in ("Sentiment", "Topics", "Parent Topics")
-        ) or col.key.endswith(("_NPS_GROUP", "_DO", "_ADO")) or "_DO_" in col.key  # fmt: skip
-    if tool == "surveymonkey":
-        return is_surveymonkey_meta(col.key)
-    if tool == "google-forms":
-        return col.index == 0 or norm_label(col.key) in ("email address", "电子邮件地址")
-    if tool == "wjx":
-        return is_wjx_meta(col.key)
-    if tool == "native":
+    if export.tool == "native":
         return col.key in NATIVE_META
-    return False
+    return is_tool_meta_column(export.tool, col)
 
 
 _META_NAMES: dict[str, tuple[str, ...]] = {

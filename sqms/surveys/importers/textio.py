@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
@@ -244,3 +245,9 @@ def clean_text(s: str) -> str:
 
         s = html.unescape(s)
     return _WS.sub(" ", s.replace("\xa0", " ")).strip()
+
+
+def norm_label(s: str) -> str:
+    """An answer label or heading for comparison: NFKC, lower case, single spaces."""
+    s = unicodedata.normalize("NFKC", s).strip().lower()
+    return _WS.sub(" ", s)
