@@ -18,19 +18,10 @@ from django.views.decorators.http import require_safe
 from sqms.core.choices import Channel
 from sqms.core.models import Site
 from sqms.core.scoping import SITE_EDITORS, role_of
-from sqms.surveys import actions
+from sqms.surveys import actions, importers
 from sqms.surveys.forms import ImportUploadForm
 from sqms.surveys.import_messages import cell_error_text
 from sqms.surveys.models import Campaign, ImportBatch, MappingPreset
-
-META_TARGETS = [
-    ("@site", "@site"),
-    ("@service", "@service"),
-    ("@submitted_at", "@submitted_at"),
-    ("@external_id", "@external_id"),
-    ("@language", "@language"),
-    ("@channel", "@channel"),
-]
 
 
 def _upload_dir() -> Path:
@@ -108,23 +99,18 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _mapping_from_post(request: HttpRequest, export: Any, proposed: Any, specs: list[Any]) -> Any:
-    from sqms.surveys.importers import Mapping
-    from sqms.surveys.importers.mapping import propose_labels
-
     columns: dict[str, str] = {}
     for col in export.columns:
         target = request.POST.get(f"map-{col.index}", "")
         if target:
             columns[col.key] = target
-    mapping = Mapping(columns, {})
-    mapping.labels = propose_labels(export, mapping, specs)
+    mapping = importers.Mapping(columns, {})
+    mapping.labels = importers.propose_labels(export, mapping, specs)
     return mapping
 
 
 @login_required
 def import_review(request: HttpRequest, pk: int) -> HttpResponse:
-    from sqms.surveys.importers import Mapping
-
     try:
         campaign = _campaign_for_import(request, pk)
     except _Redirect as r:
@@ -140,7 +126,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
     if state.get("preset"):
         preset = MappingPreset.objects.filter(pk=state["preset"]).first()
         if preset is not None:
-            preset_mapping = Mapping.from_json(preset.mapping)
+            preset_mapping = importers.Mapping.from_json(preset.mapping)
     try:
         export, mapping, specs = actions.analyse_file(
             campaign, data, filename, expected_tool=state.get("format"), mapping=preset_mapping
@@ -234,7 +220,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    targets = [("", _("— ignore —")), *META_TARGETS]
+    targets = [("", _("— ignore —")), *((t, t) for t in importers.META_TARGETS)]
     for spec in specs:
         for t in spec.targets():
             targets.append((t, f"{t} · {spec.text[:40]}"))

@@ -8,6 +8,7 @@ SQMS's own export format. See ``docs`` in each module.
 
 from .api import check_size, detect_tool, parse_export, parse_file
 from .mapping import (
+    META_TARGETS,
     CellError,
     MappedRow,
     Mapping,
@@ -15,11 +16,14 @@ from .mapping import (
     QuestionSpec,
     apply_mapping,
     iter_apply_mapping,
+    propose_labels,
     propose_mapping,
 )
 from .messages import MESSAGES
 from .model import (
     DEFAULT_MAX_BYTES,
+    NATIVE_HEADER,
+    TOOL_NAMES,
     TOOLS,
     Column,
     ImportFormatError,
@@ -27,7 +31,6 @@ from .model import (
     ParsedRow,
 )
 from .native import (
-    NATIVE_HEADER,
     NativeChunk,
     NativeReader,
     iter_native_rows,
@@ -39,8 +42,10 @@ from .native import (
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "MESSAGES",
+    "META_TARGETS",
     "NATIVE_HEADER",
     "TOOLS",
+    "TOOL_NAMES",
     "CellError",
     "Column",
     "ImportFormatError",
@@ -60,6 +65,7 @@ __all__ = [
     "native_targets",
     "parse_export",
     "parse_file",
+    "propose_labels",
     "propose_mapping",
     "write_native_csv",
     "write_native_xlsx",

@@ -32,6 +32,9 @@ TOOL_NAMES: dict[str, str] = {
     "native": "SQMS export",
 }
 
+#: The fixed columns of SQMS's own export format; question targets follow them.
+NATIVE_HEADER = ("response_id", "submitted_at", "site", "service", "channel", "language")
+
 #: Default maximum size of an imported file (bytes).
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 

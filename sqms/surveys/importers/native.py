@@ -21,10 +21,9 @@ from itertools import islice, repeat
 from typing import IO, Any
 
 from .mapping import CellError, MappedRow, MappingPlan, QuestionSpec
-from .model import Column, ImportFormatError, ParsedExport, ParsedRow
+from .model import NATIVE_HEADER, Column, ImportFormatError, ParsedExport, ParsedRow
 from .textio import Record
 
-NATIVE_HEADER = ("response_id", "submitted_at", "site", "service", "channel", "language")
 META_FIELDS = NATIVE_HEADER[2:]
 _NS = re.compile(r"^[a-z][a-z0-9-]*:")
 
