@@ -6,9 +6,12 @@ the paired-t interval of perception against expectation:
 * item gap :math:`G_{ij} = P_{ij} - E_{ij}` (missing if either answer is missing);
 * dimension gap of respondent :math:`i`: the mean of his available item gaps in the
   dimension (available case);
-* unweighted SERVQUAL score of respondent :math:`i`: the mean of his dimension gaps;
-* weighted score: :math:`\sum_d w_d G_{id} / \sum_d w_d` over his available dimensions, with
-  importance points :math:`w_d` (customers split 100 points over the dimensions).
+* unweighted SERVQUAL score of respondent :math:`i`: the mean of his dimension gaps, given
+  only when he has a gap on every dimension (:func:`respondent_scores`, the one rule the
+  reports and imports share);
+* weighted score: :math:`\sum_d w_d G_{id} / \sum_d w_d` over all dimensions, with
+  importance points :math:`w_d` (customers split 100 points over the dimensions), likewise
+  only for a respondent with every dimension.
 
 Each summary carries its own ``n`` (respondents with an answer). With complete data the
 unweighted score equals the mean of the five dimension gaps, as defined by Parasuraman,
@@ -51,6 +54,7 @@ __all__ = [
     "SERVQUAL_22",
     "ServqualResult",
     "ZoneResult",
+    "respondent_scores",
     "score",
     "servperf",
     "zone_of_tolerance",
@@ -198,14 +202,6 @@ def _stats_from_sums(
     }
 
 
-def _summaries(
-    values: FloatArray, labels: Sequence[str], what: str, confidence: float
-) -> dict[str, MeanCI]:
-    """Column-wise mean and t-interval of a respondents x columns array with NaN."""
-    present, filled, shift = _shifted(values)
-    return _column_stats(present, filled, shift, labels, what, confidence)
-
-
 def _weights(
     weights: Mapping[str, float] | npt.ArrayLike | None, dims: Sequence[str], n_rows: int
 ) -> FloatArray | None:
@@ -233,6 +229,40 @@ def _weights(
     if (w.sum(axis=1) <= 0).any():
         raise ValueError("weights must not all be zero for a respondent")
     return np.broadcast_to(w, (n_rows, len(dims)))
+
+
+def respondent_scores(
+    dimension_scores: FloatArray, weights: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray | None]:
+    r"""Each respondent's unweighted and weighted SERVQUAL score from his dimension scores.
+
+    The missing-data rule of SQMS, the same in reports, imports and this package: a
+    respondent's dimension score is the mean of the items he answered in it (available
+    case); his overall score needs a score on **every** dimension — the mean of the five
+    dimension gaps as Parasuraman, Zeithaml & Berry (1988) define it — so that respondents
+    are compared on the same dimensions; otherwise it is NaN. The weighted score
+    :math:`\sum_d w_d G_d / \sum_d w_d` needs every dimension score and weights summing to
+    more than 0.
+
+    >>> import numpy as np
+    >>> G = np.array([[-1.0, -0.5], [np.nan, -2.0]])
+    >>> u, w = respondent_scores(G, np.array([[60.0, 40.0], [50.0, 50.0]]))
+    >>> u.tolist()[0], bool(np.isnan(u[1])), round(float(w[0]), 2), bool(np.isnan(w[1]))
+    (-0.75, True, -0.8, True)
+    """
+    complete: BoolArray = np.asarray(~np.isnan(dimension_scores).any(axis=1))
+    with np.errstate(invalid="ignore"):
+        unweighted = np.where(
+            complete, np.where(complete[:, None], dimension_scores, 0.0).mean(axis=1), np.nan
+        )
+    if weights is None:
+        return unweighted, None
+    w_sum = weights.sum(axis=1)
+    ok = complete & (w_sum > 0)
+    filled = np.where(ok[:, None], dimension_scores, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weighted = np.where(ok, (weights * filled).sum(axis=1) / np.where(ok, w_sum, 1.0), np.nan)
+    return unweighted, weighted
 
 
 _BLOCK = 32_768  # rows per block: keeps the temporaries in cache for 1,000,000-row surveys
@@ -295,17 +325,10 @@ def _profile(
         sums = np.add.reduceat(np.where(present, values, 0.0)[:, order], starts, axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             per_dim = np.where(counts > 0, sums / np.maximum(counts, 1.0), np.nan)
-        dim_present, dim_filled = dim_acc.add(per_dim)
-        dim_values = np.where(dim_present, per_dim, 0.0)
-        n_dims = dim_present.sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            overall = np.where(n_dims > 0, dim_values.sum(axis=1) / np.maximum(n_dims, 1), np.nan)
+        dim_acc.add(per_dim)
+        overall, ws = respondent_scores(per_dim, None if w is None else w[lo:hi])
         overall_acc.add(overall[:, None])
-        if w is not None:
-            w_avail = np.where(dim_present, w[lo:hi], 0.0)
-            w_sum = w_avail.sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                ws = np.where(w_sum > 0, (w_avail * dim_values).sum(axis=1) / w_sum, np.nan)
+        if ws is not None:
             weighted_acc.add(ws[:, None])
     items = item_acc.summaries(labels, "item", conf)
     dimensions_out = dim_acc.summaries(names, "dimension", conf)
@@ -404,7 +427,8 @@ def score(
         \mathrm{WSQ}_i = \frac{\sum_{d \in D_i} w_{id} G_{id}}{\sum_{d \in D_i} w_{id}}
 
     where :math:`d_i` are respondent :math:`i`'s answered items in dimension :math:`d` and
-    :math:`D_i` his dimensions with an answer. Each summary is
+    :math:`D_i` all dimensions: :math:`\mathrm{SQ}_i` and :math:`\mathrm{WSQ}_i` are
+    missing unless respondent :math:`i` has a gap on every dimension (:func:`respondent_scores`). Each summary is
     :math:`\bar G \pm t_{1-\alpha/2, n-1}\, s/\sqrt n` (the paired t-interval).
     Parasuraman, Zeithaml & Berry (1988, 1991).
 
