@@ -8,7 +8,6 @@ never an ``assert`` and never a silent NaN.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -117,11 +116,3 @@ def whole(arr: FloatArray, name: str) -> None:
     if frac.any():
         i = int(np.argmax(frac))
         raise ValueError(f"{name} must be whole numbers (counts), got {arr[i]:g} at index {i}")
-
-
-def same_length(
-    a: Sequence[Any] | npt.NDArray[Any], b: Sequence[Any] | npt.NDArray[Any], names: str
-) -> None:
-    """Raise ValueError if the two inputs differ in length."""
-    if len(a) != len(b):
-        raise ValueError(f"{names} must have the same length, got {len(a)} and {len(b)}")

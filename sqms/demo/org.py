@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
-from sqms.core.choices import Role, SiteKind
+from sqms.core.choices import Role
 
 DEMO_PASSWORD = "sqms-demo-2026"
 
@@ -207,15 +206,6 @@ SERVICES = [
 ]
 
 
-@dataclass(frozen=True)
-class DemoPerson:
-    username: str
-    first_name: str
-    last_name: str
-    role: str
-    label: str  # what the printed login list says about the account
-
-
 def person_name(rng: random.Random, locale: str) -> tuple[str, str]:
     """(first, last) for a generated staff member."""
     if locale == "en":
@@ -243,10 +233,6 @@ def site_plan(scale: int) -> list[dict[str, object]]:
                     }
                 )
     return stores
-
-
-def kind_for(index: int) -> str:
-    return SiteKind.STORE
 
 
 ROLE_ACCOUNTS = [

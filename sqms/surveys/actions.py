@@ -1381,10 +1381,6 @@ def export_responses(campaign: Campaign, fmt: str, stream: Any, *, acting_user: 
     return write_native_csv(rows, specs, stream)
 
 
-def vendor() -> str:
-    return connection.vendor
-
-
 __all__ = [
     "AnswerPlan",
     "Channel",

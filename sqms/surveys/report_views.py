@@ -102,10 +102,6 @@ def stat_columns(what: str) -> list[str]:
     return [_("n"), what, _("95 % CI low"), _("95 % CI high")]
 
 
-def _ok(s: Stat) -> bool:
-    return s.shown
-
-
 def _y(s: Stat) -> float | None:
     return s.mean if s.shown else None
 
