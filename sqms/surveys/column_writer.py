@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from sqms.analytics.servqual import respondent_scores
 from sqms.core.models import Service, Site
 from sqms.core.scoping import site_ids_in_scope
 from sqms.surveys.answers import NUMERIC_KINDS, TEXT_MAX, AnswerPlan, check_answers
@@ -233,18 +234,12 @@ class VectorPlan:
                 if suffix in ("P", ""):
                     dim_perf[dim] = mean
         dims = list(plan.dimensions)
-        if dims and len(dim_gap) == len(dims):
+        if dims and len(dim_gap) == len(dims):  # the one rule: sqms.analytics.servqual
             G = np.column_stack([dim_gap[d] for d in dims])
-            sq = G.mean(axis=1)  # NaN unless every dimension has a gap
-            out["SQ.GAP"] = sq
             W = np.column_stack([out.get(f"IMP.{d}", nan) for d in dims])
-            wtotal = W.sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out["SQ.WGAP"] = np.where(
-                    ~np.isnan(sq) & (wtotal > 0), (G * W).sum(axis=1) / wtotal, np.nan
-                )
+            out["SQ.GAP"], out["SQ.WGAP"] = respondent_scores(G, W)
         if dims and len(dim_perf) == len(dims):
-            out["SQ.PERF"] = np.column_stack([dim_perf[d] for d in dims]).mean(axis=1)
+            out["SQ.PERF"] = respondent_scores(np.column_stack([dim_perf[d] for d in dims]))[0]
         return out
 
     def write_chunk(
