@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "sqms.core",
     "sqms.surveys",
+    "sqms.demo",
 ]
 
 MIDDLEWARE = [
