@@ -35,10 +35,12 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/analytics.py
+	$(BIN)/python bench/calendars.py
 	$(BIN)/python bench/surveys.py
 
 bench-small: $(STAMP)
 	$(BIN)/python bench/analytics.py --scale small
+	$(BIN)/python bench/calendars.py --scale small
 	$(BIN)/python bench/surveys.py --scale small
 
 clean:
