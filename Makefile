@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
-.PHONY: demo test install lint typecheck messages bench bench-small e2e clean
+.PHONY: demo test install lint typecheck messages bench bench-small bench-load e2e clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/analytics.py
 	$(BIN)/python bench/calendars.py
 	$(BIN)/python bench/surveys.py
+	$(MAKE) bench-load
+
+# The public form under 200 and 1,000 concurrent customers against `sqms serve` (loopback only;
+# set DATABASE_URL=postgresql://… to run it on PostgreSQL).
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py --customers 200
+	$(BIN)/python bench/load.py --customers 1000
 
 bench-small: $(STAMP)
 	$(BIN)/python bench/analytics.py --scale small

@@ -96,7 +96,9 @@ def parse_database_url(url: str, base_dir: Path, name: str = "DATABASE_URL") -> 
             "NAME": str(path) if raw_path != ":memory:" else ":memory:",
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # Concurrent writers wait up to this long for the write lock, instead of
+                # failing with "database is locked"; BEGIN IMMEDIATE takes it up front.
+                "timeout": env_int("SQMS_SQLITE_BUSY_TIMEOUT", 20, minimum=1),
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
         }
@@ -117,7 +119,9 @@ def parse_database_url(url: str, base_dir: Path, name: str = "DATABASE_URL") -> 
             "HOST": unquote(parts.hostname or ""),
             "PORT": str(port or ""),
             "OPTIONS": options,
-            "CONN_MAX_AGE": 60,
+            # Each server thread keeps its connection between requests (checked before reuse).
+            "CONN_MAX_AGE": env_int("SQMS_DB_CONN_MAX_AGE", 60, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(
         f"{name}={url!r} is not supported; use sqlite:///path/to/file.sqlite3 "

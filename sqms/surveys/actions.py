@@ -425,7 +425,9 @@ def submit_public_response(
     A replayed token returns the response it stored the first time and stores nothing.
     """
     tok = (
-        SubmissionToken.objects.select_for_update()
+        # NO KEY UPDATE locks: they do not block the foreign-key checks of concurrent inserts
+        # (new tokens, responses), which on PostgreSQL otherwise deadlock under load.
+        SubmissionToken.objects.select_for_update(no_key=True)
         .filter(token=token, campaign_site=campaign_site)
         .first()
     )
@@ -434,7 +436,9 @@ def submit_public_response(
     if tok.used_at is not None:
         return tok.response, False
     cs = (
-        CampaignSite.objects.select_for_update().select_related("campaign").get(pk=campaign_site.pk)
+        CampaignSite.objects.select_for_update(no_key=True)
+        .select_related("campaign")
+        .get(pk=campaign_site.pk)
     )
     campaign = cs.campaign
     if not campaign.is_accepting():

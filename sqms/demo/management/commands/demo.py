@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
+from sqms.core.management.commands.serve import serve
 from sqms.demo import load
 
 
@@ -39,7 +40,9 @@ class Command(BaseCommand):
             "--reset", action="store_true", help="Delete all existing data first and load afresh."
         )
         parser.add_argument(
-            "--addrport", default="127.0.0.1:8000", help="Where to serve (default 127.0.0.1:8000)."
+            "--addrport",
+            default=None,
+            help="Where to serve (default: SQMS_BIND or 127.0.0.1:8000).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -68,7 +71,4 @@ class Command(BaseCommand):
         for line in load.login_lines():
             self.stdout.write(line)
         if not options["no_serve"]:
-            self.stdout.write(f"Serving on http://{options['addrport']}/ — press Ctrl+C to stop.")
-            call_command(
-                "runserver", options["addrport"], insecure_serving=True, use_reloader=False
-            )
+            serve(self.stdout, bind=options["addrport"])
