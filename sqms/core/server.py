@@ -68,6 +68,25 @@ def gunicorn_settings(options: ServerOptions) -> dict[str, Any]:
     }
 
 
+def serve(
+    stdout: Any, *, bind: str | None = None, workers: int | None = None, dev: bool = False
+) -> None:
+    """Collect static files, then run the server in the foreground until stopped."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    options = options_from_env(bind=bind, workers=workers)
+    if dev:
+        call_command("runserver", options.bind, insecure_serving=True, use_reloader=False)
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stdout.write(
+        f"SQMS on http://{options.bind}/ — {options.workers} workers × {options.threads} threads "
+        f"(database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}). Ctrl+C stops."
+    )
+    run(options)
+
+
 def run(options: ServerOptions) -> None:
     """Serve ``sqms.wsgi:application`` until stopped (Ctrl+C or SIGTERM)."""
     from django.db import connections

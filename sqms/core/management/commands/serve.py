@@ -4,29 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sqms.core import server
-
-
-def serve(
-    stdout: Any, *, bind: str | None = None, workers: int | None = None, dev: bool = False
-) -> None:
-    """Collect static files, then run the server in the foreground until stopped."""
-    if dev:
-        call_command(
-            "runserver", bind or "127.0.0.1:8000", insecure_serving=True, use_reloader=False
-        )
-        return
-    options = server.options_from_env(bind=bind, workers=workers)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    stdout.write(
-        f"SQMS on http://{options.bind}/ — {options.workers} workers × {options.threads} threads "
-        f"(database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}). Ctrl+C stops."
-    )
-    server.run(options)
+from sqms.core.server import serve
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
-from sqms.core.management.commands.serve import serve
+from sqms.core.server import serve
 from sqms.demo import load
 
 
