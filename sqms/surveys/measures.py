@@ -22,15 +22,21 @@ Keys (``measure`` in :class:`~sqms.surveys.models.Rollup`):
 ``RESP``               1 per response (counts responses per cell)
 =====================  ===========================================================
 
-The rules are pure Python and have no Django import, so the importer, the public form, the API
-and the demo generator all produce the same measures.
+The rules have no Django import, so the importer, the public form, the API and the demo
+generator all produce the same measures; the respondent's SERVQUAL scores (``SQ.*``) come from
+:func:`sqms.analytics.servqual.respondent_scores`, the one place the missing-data rule lives.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+
+from sqms.analytics.servqual import respondent_scores
 
 GAP_PAIRS = {"GAP": ("P", "E"), "MSA": ("P", "A"), "MSS": ("P", "D")}
 
@@ -143,11 +149,18 @@ def _dimension_measures(plan: MeasurePlan, out: dict[str, float]) -> None:
                 dim_gap[dim] = mean
             if suffix in ("P", ""):
                 dim_perf[dim] = mean
-    if plan.dimensions and len(dim_gap) == len(plan.dimensions):
-        out["SQ.GAP"] = sum(dim_gap.values()) / len(dim_gap)
-        weights = {d: out.get(f"IMP.{d}") for d in plan.dimensions}
-        total = sum(w for w in weights.values() if w is not None)
-        if all(w is not None for w in weights.values()) and total > 0:
-            out["SQ.WGAP"] = sum(dim_gap[d] * (weights[d] or 0.0) for d in dim_gap) / total
-    if plan.dimensions and len(dim_perf) == len(plan.dimensions):
-        out["SQ.PERF"] = sum(dim_perf.values()) / len(dim_perf)
+    dims = list(plan.dimensions)
+    if dims and len(dim_gap) == len(dims):  # the one rule: servqual.respondent_scores
+        gaps = np.array([[dim_gap[d] for d in dims]])
+        weights = np.array([[out.get(f"IMP.{d}", math.nan) for d in dims]])
+        unweighted, weighted = respondent_scores(gaps, weights)
+        _put(out, "SQ.GAP", unweighted)
+        _put(out, "SQ.WGAP", weighted)
+    if dims and len(dim_perf) == len(dims):
+        _put(out, "SQ.PERF", respondent_scores(np.array([[dim_perf[d] for d in dims]]))[0])
+
+
+def _put(out: dict[str, float], key: str, column: Any) -> None:
+    """Store a one-row score unless it is NaN (the rule found no score)."""
+    if column is not None and not math.isnan(column[0]):
+        out[key] = float(column[0])
