@@ -177,8 +177,9 @@ def _run(
     with monkeypatch.context() as m:
         m.setattr(column_writer, "CHUNK", SMALL_CHUNK)
         m.setattr(native_pipeline, "PIPELINE_MIN_BYTES", 0 if fork else 1 << 40)
-        if mode != "columns":  # looked up in actions (_write, do_import_file): patched there
-            m.setattr(actions, "VectorPlan", _NoVector)
+        if mode != "columns":  # looked up by _write and do_import_file: patched there
+            m.setattr(actions.responses, "VectorPlan", _NoVector)
+            m.setattr(actions.imports, "VectorPlan", _NoVector)
         write = column_writer.ColumnWriter.write
 
         def spy(self, cr):  # type: ignore[no-untyped-def]

@@ -82,7 +82,7 @@ def test_concurrent_import_hits_unique_constraint(world, csat_campaign, monkeypa
     )
     assert first.imported == 2
     # the other import committed after our "already imported?" check: the constraint decides
-    monkeypatch.setattr(actions, "_already_imported", lambda c, s: None)
+    monkeypatch.setattr(actions.imports, "_already_imported", lambda c, s: None)
     second = actions.do_import_file(
         csat_campaign, data, "a.csv", acting_user=world.qm, channel=Channel.WEB
     )
