@@ -10,7 +10,7 @@ scratch database created and dropped on that server):
 
 (a) imports the file with ``sqms import-responses``'s code path (``actions.do_import_file``),
 (b) times the SERVQUAL report for the whole chain, one region and one site
-    (``sqms.surveys.queries.servqual_report`` when present, else a direct rollup aggregate),
+    (``sqms.surveys.servqual.servqual_report`` when present, else a direct rollup aggregate),
 (c) recomputes the same item and dimension gaps with pandas from the raw CSV (the baseline).
 
 Each engine runs in its own process (Django settings are per process).
@@ -128,10 +128,10 @@ def _report_fns(campaign: object, sites: list) -> tuple[str, dict[str, object]]:
     region_id = sites[0].region_id
     site_id = sites[0].pk
     try:
-        from sqms.surveys import queries
+        from sqms.surveys.reports import selection, servqual
 
-        report = queries.servqual_report
-        Filters = queries.ReportFilters
+        report = servqual.servqual_report
+        Filters = selection.ReportFilters
 
         from django.contrib.auth import get_user_model
 
@@ -140,7 +140,7 @@ def _report_fns(campaign: object, sites: list) -> tuple[str, dict[str, object]]:
         def run(**kw):  # type: ignore[no-untyped-def]
             return lambda: report(qm, Filters(campaign=campaign.pk, **kw))  # type: ignore[attr-defined]
 
-        return "queries.servqual_report", {
+        return "servqual.servqual_report", {
             "chain": run(),
             "region": run(region=region_id),
             "site": run(site=site_id),

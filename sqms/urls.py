@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sqms.api import api
+from sqms.core import charts
 from sqms.core import views as core_views
 from sqms.core.auth_views import LoginView
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.password_change, name="password_change"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("assets/plotly.min.js", charts.plotly_js, name="plotly_js"),
     path("org/", include("sqms.core.urls")),
     path("surveys/", include("sqms.surveys.urls")),
     path("s/", include("sqms.surveys.public_urls")),

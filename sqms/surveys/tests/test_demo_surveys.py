@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from sqms.demo import load
 from sqms.demo import surveys as demo
-from sqms.surveys import queries
 from sqms.surveys.models import Campaign, Response, Rollup
+from sqms.surveys.reports import selection, servqual
 
 
 def _mean(qs) -> float:  # type: ignore[no-untyped-def]
@@ -59,8 +59,8 @@ def test_demo_servqual_is_reliable_and_store_volumes_differ(db):
     load._load_org(ctx)
     demo.generate(ctx, volume=0.35)
     campaign = Campaign.objects.get(instrument__code="SERVQUAL")
-    report = queries.servqual_report(
-        ctx.users["quality"], queries.ReportFilters(campaign=campaign.pk)
+    report = servqual.servqual_report(
+        ctx.users["quality"], selection.ReportFilters(campaign=campaign.pk)
     )
     # the items of each dimension hang together, for expectations and perceptions alike
     assert len(report.dimensions) == 5
@@ -78,9 +78,9 @@ def test_demo_servqual_is_reliable_and_store_volumes_differ(db):
     assert ranked[-1].funnel.startswith("above")
     # the gap model: managers under-estimate expectations a little (most on responsiveness);
     # staff rate delivery against the standard about 5.7 of 7
-    everything = queries.servqual_report(ctx.users["quality"], queries.ReportFilters())
+    everything = servqual.servqual_report(ctx.users["quality"], selection.ReportFilters())
     gap1 = {row.code: row.gap1.estimate for row in everything.dimensions if row.gap1}
     assert len(gap1) == 5 and -0.7 < sum(gap1.values()) / 5 < -0.2
     assert all(g < 0 for g in gap1.values())
     for row in everything.dimensions:
-        assert 5.2 < row.gap3.mean + queries.GAP3_STANDARD < 6.2, (row.code, row.gap3)
+        assert 5.2 < row.gap3.mean + servqual.GAP3_STANDARD < 6.2, (row.code, row.gap3)

@@ -13,8 +13,17 @@ from django.urls import reverse
 from scipy import stats
 
 from sqms.analytics.metrics import proportion_ci
-from sqms.surveys import queries
-from sqms.surveys.queries import ReportFilters
+from sqms.core import stats as report_stats
+from sqms.surveys.reports import (
+    comments,
+    csat_nps,
+    distribution,
+    drilldown,
+    ipa,
+    selection,
+    servqual,
+)
+from sqms.surveys.reports.selection import ReportFilters
 from sqms.surveys.tests.test_reports_support import (
     ITEMS,
     fast_password_hasher,  # noqa: F401
@@ -55,7 +64,7 @@ def satisfaction(world, campaign):
 
 
 def test_csat_nps_values_and_change(world, satisfaction):
-    r = queries.csat_nps_report(
+    r = csat_nps.csat_nps_report(
         world.qm, ReportFilters.from_params({"from": "2025-04", "to": "2025-06"})
     )
     assert r.previous_period[0].isoformat() == "2025-01-01"
@@ -94,7 +103,7 @@ def test_csat_page_suppresses_small_n_and_scopes(
     with django_assert_max_num_queries(14):
         page = manager.get(reverse("surveys:report_csat_nps"))
     assert BRAVO_MARK not in page.content.decode() and "BRAVO" not in page.content.decode()
-    r = queries.csat_nps_report(world.alpha_manager, ReportFilters())
+    r = csat_nps.csat_nps_report(world.alpha_manager, ReportFilters())
     assert [code for _id, code, _name, _s in r.by_site] == ["ALPHA"]
 
 
@@ -102,7 +111,7 @@ def test_stated_importance_grid(world, campaign):
     write(
         campaign, world.site_a, servqual_answers([-1] * 5, imp=(30, 70))
     )  # IMP_REL 30, IMP_TAN 70
-    r = queries.ipa_report(world.qm, ReportFilters(), "stated")
+    r = ipa.ipa_report(world.qm, ReportFilters(), "stated")
     by = {p.key: p for p in r.points}
     assert by["tangibles"].importance == pytest.approx(70) and by[
         "reliability"
@@ -122,8 +131,8 @@ def test_derived_importance_from_raw_answers(world, campaign):
         overall.append(a["OVERALL"])
         t1.append(a["T1.P"])
     write(campaign, world.site_a, answers)
-    r = queries.ipa_report(world.qm, ReportFilters(), "derived")
-    assert r.sample == 30 and r.cap == queries.IPA_SAMPLE_CAP
+    r = ipa.ipa_report(world.qm, ReportFilters(), "derived")
+    assert r.sample == 30 and r.cap == selection.IPA_SAMPLE_CAP
     by = {p.key: p for p in r.points}
     assert by["T1"].importance == pytest.approx(np.corrcoef(t1, overall)[0, 1])
     assert r.drivers[0].key == "T1"  # the strongest driver by relative weight
@@ -135,7 +144,7 @@ def test_distribution_of_choices_and_ratings(world, campaign, client_for):
         world.site_a,
         [{"VISIT": 1, "CSAT": 5}, {"VISIT": 2, "CSAT": 4}, {"VISIT": 2, "CSAT": 4}] * 2,
     )
-    r = queries.distribution_report(world.qm, ReportFilters(), "CSAT")
+    r = distribution.distribution_report(world.qm, ReportFilters(), "CSAT")
     visit = next(d for d in r.choices if d.key == "VISIT")
     assert visit.n == 6 and visit.counts == [("1 First visit", 2), ("2 Regular", 4)]
     assert r.rating.key == "CSAT"
@@ -147,7 +156,7 @@ def test_distribution_of_choices_and_ratings(world, campaign, client_for):
     )
     assert "Regular" in body
     # the drill-down of one option lists exactly its responses
-    assert queries.drilldown(world.qm, ReportFilters(), "VISIT=2").count() == 4
+    assert drilldown.drilldown_responses(world.qm, ReportFilters(), "VISIT=2").count() == 4
 
 
 def test_comments_search_keywords_and_scope(world, campaign, client_for):
@@ -164,11 +173,11 @@ def test_comments_search_keywords_and_scope(world, campaign, client_for):
     write(
         campaign, world.site_b, servqual_answers([0] * 2), comments=[f"Rude {BRAVO_MARK}", "great"]
     )
-    qs = queries.comments(world.qm, ReportFilters())
-    kw = queries.keywords(qs)
+    qs = comments.comments(world.qm, ReportFilters())
+    kw = comments.keywords(qs)
     assert kw.english[0] == ("slow", 2)
     assert "排队" in [w for w, _weight in kw.chinese]
-    assert queries.comments(world.qm, ReportFilters(), "queue").count() == 1
+    assert comments.comments(world.qm, ReportFilters(), "queue").count() == 1
     body = client_for(world.alpha_manager).get(reverse("surveys:report_comments")).content.decode()
     assert ALPHA_MARK in body and BRAVO_MARK not in body
     body = (
@@ -182,19 +191,21 @@ def test_comments_search_keywords_and_scope(world, campaign, client_for):
 def test_drilldown_lists_the_responses_behind_a_number(world, campaign, client_for):
     write(campaign, world.site_a, servqual_answers([-1, -2, -3, -1, -1]), comments=[ALPHA_MARK] * 5)
     write(campaign, world.site_b, servqual_answers([0] * 5), comments=[BRAVO_MARK] * 5)
-    r = queries.servqual_report(world.qm, ReportFilters(site=world.site_a.pk))
+    r = servqual.servqual_report(world.qm, ReportFilters(site=world.site_a.pk))
     assert (
-        queries.drilldown(world.qm, ReportFilters(site=world.site_a.pk), "T1.GAP").count()
+        drilldown.drilldown_responses(
+            world.qm, ReportFilters(site=world.site_a.pk), "T1.GAP"
+        ).count()
         == r.items[0].gap.n
     )
     assert (
-        queries.drilldown(
+        drilldown.drilldown_responses(
             world.qm, ReportFilters(), "SQ.GAP", month=when(2025, 3).date().replace(day=1)
         ).count()
         == 10
     )
     assert (
-        queries.drilldown(
+        drilldown.drilldown_responses(
             world.qm, ReportFilters(), "T1.GAP", month=when(2025, 4).date().replace(day=1)
         ).count()
         == 0
@@ -231,7 +242,7 @@ def test_report_links_drill_down(world, campaign, client_for):
 
 
 def test_plotly_is_served_offline_with_long_cache(world, client_for):
-    response = client_for(world.qm).get(reverse("surveys:plotly_js"), {"v": "x"})
+    response = client_for(world.qm).get(reverse("plotly_js"), {"v": "x"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
     assert "max-age=31536000" in response["Cache-Control"]
@@ -267,7 +278,7 @@ def _sums(values):
 
 
 def test_mean_difference_from_rollups_is_welch_and_degenerate_cases_are_nan():
-    d = queries.mean_difference(_sums(CSAT_BEFORE), _sums(CSAT_NOW))
+    d = report_stats.mean_difference(_sums(CSAT_BEFORE), _sums(CSAT_NOW))
     welch = stats.ttest_ind(CSAT_NOW, CSAT_BEFORE, equal_var=False)
     ci = welch.confidence_interval(0.95)
     assert d.estimate == pytest.approx(np.mean(CSAT_NOW) - np.mean(CSAT_BEFORE))
@@ -275,18 +286,18 @@ def test_mean_difference_from_rollups_is_welch_and_degenerate_cases_are_nan():
     assert (d.z, d.p_value) == (pytest.approx(welch.statistic), pytest.approx(welch.pvalue))
     # A group under 2 answers: nothing; both groups constant: the difference, no test.
     assert all(
-        math.isnan(v) for v in vars(queries.mean_difference(_sums([4]), _sums(CSAT_NOW))).values()
+        math.isnan(v) for v in vars(report_stats.mean_difference(_sums([4]), _sums(CSAT_NOW))).values()
     )
-    flat = queries.mean_difference(_sums([4, 4, 4]), _sums([5, 5]))
+    flat = report_stats.mean_difference(_sums([4, 4, 4]), _sums([5, 5]))
     assert (flat.estimate, flat.low, flat.high) == (1.0, 1.0, 1.0)
     assert math.isnan(flat.z) and math.isnan(flat.p_value)
 
 
 def test_estimate_difference_z_test_and_zero_standard_errors():
-    d = queries.estimate_difference(-40.0, 25.3, 20.0, 27.6)
+    d = report_stats.estimate_difference(-40.0, 25.3, 20.0, 27.6)
     se = math.hypot(25.3, 27.6)
     assert d.estimate == pytest.approx(60.0)
     assert d.p_value == pytest.approx(2 * stats.norm.sf(60.0 / se))
-    none = queries.estimate_difference(100.0, 0.0, 100.0, 0.0)
+    none = report_stats.estimate_difference(100.0, 0.0, 100.0, 0.0)
     assert none.estimate == 0.0
     assert all(math.isnan(v) for v in (none.low, none.high, none.z, none.p_value))

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from scipy import stats
 
-from sqms.surveys import queries
-from sqms.surveys.queries import ReportFilters
+from sqms.surveys.reports import servqual
+from sqms.surveys.reports.selection import ReportFilters
 from sqms.surveys.tests.test_reports_support import (
     ITEMS,
     fast_password_hasher,  # noqa: F401
@@ -43,7 +43,7 @@ def t_interval(values):
 
 
 def test_gap_and_t_interval_by_hand(world, data):
-    r = queries.servqual_report(world.qm, ReportFilters(site=world.site_a.pk))
+    r = servqual.servqual_report(world.qm, ReportFilters(site=world.site_a.pk))
     lo, hi = t_interval(GAPS_A)
     assert r.overall.n == 5
     assert r.overall.mean == pytest.approx(-1.6)
@@ -75,7 +75,7 @@ def test_weighted_score_uses_importance_points(world):
         a["IMP_TAN"], a["IMP_REL"] = 20, 80
         answers.append(a)
     write(camp, world.site_a, answers)
-    r = queries.servqual_report(world.qm, ReportFilters())
+    r = servqual.servqual_report(world.qm, ReportFilters())
     assert r.overall.mean == pytest.approx(-1.0)  # mean of −2 and 0
     assert r.weighted.mean == pytest.approx(-0.4)  # (−2·20 + 0·80)/100
 
@@ -94,7 +94,7 @@ def test_cronbach_alpha_from_rollups_matches_raw_formula(world):
             a[f"{code}.E"], a[f"{code}.P"] = 6, float(x)
         answers.append(a)
     write(camp, world.site_a, answers)
-    r = queries.servqual_report(world.qm, ReportFilters())
+    r = servqual.servqual_report(world.qm, ReportFilters())
 
     def alpha(m):
         k = m.shape[1]
@@ -109,7 +109,7 @@ def test_cronbach_alpha_from_rollups_matches_raw_formula(world):
 
 
 def test_small_n_is_suppressed(world, data, client_for):
-    r = queries.servqual_report(world.qm, ReportFilters(site=world.site_b.pk))
+    r = servqual.servqual_report(world.qm, ReportFilters(site=world.site_b.pk))
     assert r.overall.n == 3 and r.overall.suppressed and r.overall.mean is None
     assert all(row.gap.suppressed for row in r.items)
     page = client_for(world.qm).get(reverse("surveys:report_servqual"), {"site": world.site_b.pk})
@@ -120,16 +120,16 @@ def test_small_n_is_suppressed(world, data, client_for):
 
 def test_min_n_is_configurable(world, data, settings):
     settings.SQMS_SURVEY_MIN_N = 3
-    r = queries.servqual_report(world.qm, ReportFilters(site=world.site_b.pk))
+    r = servqual.servqual_report(world.qm, ReportFilters(site=world.site_b.pk))
     assert not r.overall.suppressed and r.overall.mean == pytest.approx(2 / 3)
 
 
 def test_site_manager_sees_only_own_site(world, data, client_for):
-    r = queries.servqual_report(world.alpha_manager, ReportFilters())
+    r = servqual.servqual_report(world.alpha_manager, ReportFilters())
     assert r.overall.n == 5 and r.overall.mean == pytest.approx(-1.6)
     assert [s.code for s in r.league] == ["ALPHA"]
     # asking for site B explicitly gives nothing
-    other = queries.servqual_report(world.alpha_manager, ReportFilters(site=world.site_b.pk))
+    other = servqual.servqual_report(world.alpha_manager, ReportFilters(site=world.site_b.pk))
     assert other.overall.n == 0 and other.league == []
     body = client_for(world.alpha_manager).get(reverse("surveys:report_servqual")).content.decode()
     assert BRAVO_MARK not in body and "BRAVO" not in body
@@ -137,7 +137,7 @@ def test_site_manager_sees_only_own_site(world, data, client_for):
 
 def test_quality_manager_league_and_funnel(world, data, settings):
     settings.SQMS_SURVEY_MIN_N = 3
-    r = queries.servqual_report(world.qm, ReportFilters())
+    r = servqual.servqual_report(world.qm, ReportFilters())
     assert [s.code for s in r.league] == ["BRAVO", "ALPHA"]  # best (highest gap) first
     all_gaps = GAPS_A + [1, 0, 1]
     assert r.funnel.target == pytest.approx(np.mean(all_gaps))
@@ -160,17 +160,17 @@ def test_trend_by_month_and_quarter(world):
     write(camp, world.site_a, servqual_answers([-2] * 5), at=when(2025, 1))
     write(camp, world.site_a, servqual_answers([0] * 5), at=when(2025, 2))
     write(camp, world.site_a, servqual_answers([1] * 5), at=when(2025, 4))
-    r = queries.servqual_report(world.qm, ReportFilters())
+    r = servqual.servqual_report(world.qm, ReportFilters())
     assert [(p.label, p.overall.mean) for p in r.trend] == [
         ("2025-01", -2),
         ("2025-02", 0),
         ("2025-04", 1),
     ]
-    q = queries.servqual_report(world.qm, ReportFilters(grain="quarter"))
+    q = servqual.servqual_report(world.qm, ReportFilters(grain="quarter"))
     assert [(p.label, p.overall.n) for p in q.trend] == [("2025 Q1", 10), ("2025 Q2", 5)]
     assert q.trend[0].overall.mean == pytest.approx(-1.0)
     # period filter
-    f = queries.servqual_report(
+    f = servqual.servqual_report(
         world.qm, ReportFilters.from_params({"from": "2025-02", "to": "2025-04"})
     )
     assert f.overall.n == 10 and f.overall.mean == pytest.approx(0.5)
@@ -240,7 +240,7 @@ def test_gap_model_and_zone_of_tolerance(world):
         ]
         * 5,
     )
-    r = queries.servqual_report(world.qm, ReportFilters(), sections=())
+    r = servqual.servqual_report(world.qm, ReportFilters(), sections=())
     d = r.dimensions[0]
     assert d.gap1.estimate == pytest.approx(5.0 - 6.0)
     welch = stats.ttest_ind([5, 5, 4, 5, 6], [6, 6, 6, 6, 6], equal_var=False)
@@ -259,5 +259,5 @@ def test_responses_count_leaves_out_csat_and_nps_surveys(world, data):
     csat.kind = InstrumentKind.CSAT
     csat.save()
     write(make_campaign(csat, [world.site_a], "CSAT"), world.site_a, [{}] * 7, at=when(2025, 3))
-    r = queries.servqual_report(world.qm, ReportFilters(site=world.site_a.pk))
+    r = servqual.servqual_report(world.qm, ReportFilters(site=world.site_a.pk))
     assert r.responses == 5  # the 7 CSAT responses belong to the CSAT page
