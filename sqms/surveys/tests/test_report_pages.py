@@ -286,7 +286,8 @@ def test_mean_difference_from_rollups_is_welch_and_degenerate_cases_are_nan():
     assert (d.z, d.p_value) == (pytest.approx(welch.statistic), pytest.approx(welch.pvalue))
     # A group under 2 answers: nothing; both groups constant: the difference, no test.
     assert all(
-        math.isnan(v) for v in vars(report_stats.mean_difference(_sums([4]), _sums(CSAT_NOW))).values()
+        math.isnan(v)
+        for v in vars(report_stats.mean_difference(_sums([4]), _sums(CSAT_NOW))).values()
     )
     flat = report_stats.mean_difference(_sums([4, 4, 4]), _sums([5, 5]))
     assert (flat.estimate, flat.low, flat.high) == (1.0, 1.0, 1.0)
