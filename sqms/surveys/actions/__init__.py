@@ -43,7 +43,6 @@ from sqms.surveys.actions.instruments import (
 )
 from sqms.surveys.actions.public import SubmissionRefused, issue_token, submit_public_response
 from sqms.surveys.actions.responses import (
-    apply_rollups,
     ensure_campaign_takes_responses,
     ensure_may_write_responses,
     write_responses,
@@ -59,7 +58,6 @@ __all__ = [
     "SubmissionRefused",
     "WriteResult",
     "analyse_file",
-    "apply_rollups",
     "check_answers",
     "do_close_campaign",
     "do_create_campaign",

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -313,51 +313,19 @@ def _write(
             continue
         flush(buffer)
         if len(delta.cells) > 200_000:
-            apply_rollups(delta)
+            delta.apply()
         if progress is not None:
             progress(len(chunk))
     if result.errors and not skip_invalid:
         raise ValidationError(result.errors[:1000])
     if columns is not None:
         columns.flush()
-    apply_rollups(delta)
+    delta.apply()
     for site_id, n in per_site.items():
         CampaignSite.objects.filter(campaign_id=campaign_id, site_id=site_id).update(
             response_count=F("response_count") + n
         )
     return result
-
-
-def apply_rollups(delta: RollupDelta) -> int:
-    """``delta.apply()``, except on PostgreSQL with many cells: COPY the cells into a temporary
-    table and merge them with one ``INSERT … SELECT … ON CONFLICT`` (the multi-row VALUES upsert
-    costs ~0.1 ms per cell there, mostly in client-side query parsing)."""
-    if connection.vendor != "postgresql" or len(delta.cells) < 2000:
-        return delta.apply()
-    from sqms.surveys.models import Rollup
-
-    table = Rollup._meta.db_table
-    cols = "campaign_id, site_id, service_key, channel, period, measure, n, total, total_sq"
-    sign = delta.sign
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS sqms_rollup_delta (campaign_id bigint, site_id bigint, "
-            "service_key integer, channel varchar(10), period date, measure varchar(80), n integer, "
-            "total double precision, total_sq double precision) ON COMMIT DELETE ROWS"
-        )
-        cursor.execute("TRUNCATE sqms_rollup_delta")
-        with cursor.cursor.copy(f"COPY sqms_rollup_delta ({cols}) FROM STDIN") as copy:
-            for key, v in delta.cells.items():
-                copy.write_row((*key, sign * int(v[0]), sign * v[1], sign * v[2]))
-        cursor.execute(
-            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM sqms_rollup_delta "
-            "ON CONFLICT (campaign_id, site_id, service_key, channel, period, measure) DO UPDATE SET "
-            f"n = {table}.n + excluded.n, total = {table}.total + excluded.total, "
-            f"total_sq = {table}.total_sq + excluded.total_sq"
-        )
-    touched = len(delta.cells)
-    delta.cells = {}
-    return touched
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[Any]:
