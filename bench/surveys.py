@@ -1,6 +1,7 @@
 """Survey benchmark: import throughput and SERVQUAL report latency vs a pandas baseline.
 
     python bench/surveys.py --scale small   # 20,000 responses over 24 stores (bench/results/surveys.json)
+    python bench/surveys.py --scale medium  # 200,000 responses over 48 stores
     python bench/surveys.py --scale full    # 1,000,000 responses over 96 stores
 
 Generates a native SQMS CSV of SERVQUAL responses with the demo generator (``sqms.demo.surveys``,
@@ -11,7 +12,9 @@ scratch database created and dropped on that server):
 (a) imports the file with ``sqms import-responses``'s code path (``actions.do_import_file``),
 (b) times the SERVQUAL report for the whole chain, one region and one site
     (``sqms.surveys.servqual.servqual_report`` when present, else a direct rollup aggregate),
-(c) recomputes the same item and dimension gaps with pandas from the raw CSV (the baseline).
+(c) recomputes the same item and dimension gaps with pandas from the raw CSV (the baseline),
+(d) writes the same responses as row dicts (the path the other tools' imports and the demo
+    take: ``actions.write_responses(..., fast=True)``) into a second campaign.
 
 Each engine runs in its own process (Django settings are per process).
 """
@@ -33,6 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 SCALES = {
     "small": {"responses": 20_000, "stores_scale": 1},
+    "medium": {"responses": 200_000, "stores_scale": 2},
     "full": {"responses": 1_000_000, "stores_scale": 4},
 }
 
@@ -108,6 +112,43 @@ def _write_csv(path: Path, sites: list, campaign: object, n: int) -> float:
     with open(path, "wb") as f:
         write_native_csv(mapped, actions.question_specs(campaign.instrument), f)  # type: ignore[attr-defined]
     return time.perf_counter() - started
+
+
+def _row_dict_import(sites: list, n: int) -> dict[str, object]:
+    import random
+
+    from django.utils import timezone
+
+    from sqms.core.choices import Channel
+    from sqms.demo.surveys import servqual_rows
+    from sqms.surveys import actions
+    from sqms.surveys.choices import CampaignStatus
+    from sqms.surveys.models import Instrument
+
+    campaign = actions.do_create_campaign(
+        {
+            "name": "bench SERVQUAL rows",
+            "instrument": Instrument.objects.get(code="SERVQUAL"),
+            "sites": sites,
+            "status": CampaignStatus.OPEN,
+        },
+        acting_user=None,
+        channel=Channel.CLI,
+    )
+    per_store_month = n / len(sites) / 12
+    rows = list(servqual_rows(sites, random.Random(1), per_store_month, timezone.localdate()))
+    for i, r in enumerate(rows):
+        r["external_id"] = f"rows:{i}"
+    t = time.perf_counter()
+    result = actions.write_responses(
+        campaign, rows, channel="import", acting_user=None, want_ids=False, fast=True
+    )
+    elapsed = time.perf_counter() - t
+    return {
+        "responses": result.created,
+        "seconds": round(elapsed, 2),
+        "responses_per_s": round(result.created / elapsed),
+    }
 
 
 def _timed(fn, repeat: int = 5) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -233,6 +274,7 @@ def worker(args: argparse.Namespace) -> None:
         "seconds": round(elapsed, 2),
         "responses_per_s": round(report.imported / elapsed),
     }
+    result["row_dicts"] = _row_dict_import(sites, cfg["responses"])
     from sqms.surveys.models import Rollup
 
     result["rollup_rows"] = Rollup.objects.filter(campaign=campaign).count()

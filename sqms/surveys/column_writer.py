@@ -13,6 +13,7 @@ its transaction.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
 import zoneinfo
 from collections import Counter
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
 from json.encoder import encode_basestring_ascii as json_str  # what json.dumps writes
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -242,22 +243,9 @@ class VectorPlan:
             out["SQ.PERF"] = respondent_scores(np.column_stack([dim_perf[d] for d in dims]))[0]
         return out
 
-    def write_chunk(
-        self,
-        pending: list[tuple[Any, ...]],
-        plan: AnswerPlan,
-        result: WriteResult,
-        delta: RollupDelta,
-        campaign_id: int,
-        instrument_id: int,
-        batch_id: int | None,
-        *,
-        write: bool,
-    ) -> dict[int, int]:
-        """Validate, measure and insert one chunk; returns responses added per site."""
+    def invalid(self, X: Any) -> Any:
+        """Rows of the score matrix ``X`` that break a range, required or points-sum rule."""
         np = self.np
-        defaults, pick = self.defaults, self.pick
-        X = np.array([pick(defaults | a) for *_m, a in pending], dtype=float)
         present = ~np.isnan(X)
         bad = ((present & ((self.lo > X) | (self.hi < X))).any(axis=1)) | (
             (~present & self.required).any(axis=1)
@@ -266,98 +254,20 @@ class VectorPlan:
             P = X[:, self.points]
             given = ~np.isnan(P)
             bad |= given.any(axis=1) & (np.where(given, P, 0).sum(axis=1) != 100)
-        for k in self.text_required:
-            bad |= np.array([k not in a for *_m, a in pending])
-        bad_rows = np.flatnonzero(bad)
-        for i in bad_rows:
-            label = pending[i][0]
-            _clean, errors = check_answers(plan, pending[i][-1])
-            for column, message in errors.items():
-                result.errors.append(
-                    _("row %(row)s: %(column)s %(message)s")
-                    % {"row": label, "column": column, "message": message}
-                )
-                result.rejected.append((label, column, message))
-        if len(bad_rows):
-            keep = ~bad
-            X = X[keep]
-            pending = [p for p, k in zip(pending, keep, strict=True) if k]
-        if not pending or not write:
-            return {}
-        # rollups: group rows by cell, then n, Σx, Σx² per measure with bincount
-        groups: dict[tuple[int, int, str, dt.date], int] = {}
-        gidx = np.array(
-            [groups.setdefault((p[1], p[2] or 0, p[3], p[4]), len(groups)) for p in pending],
-            dtype=np.intp,
-        )
-        ng = len(groups)
-        cells = delta.cells
-        gkeys = list(groups)
-        for measure, col in self.measures(X).items():
-            ok = ~np.isnan(col)
-            if not ok.any():
-                continue
-            g, v = gidx[ok], col[ok]
-            n = np.bincount(g, minlength=ng)
-            s1 = np.bincount(g, weights=v, minlength=ng)
-            s2 = np.bincount(g, weights=v * v, minlength=ng)
-            for j in np.flatnonzero(n):
-                site_id, service_key, channel, period = gkeys[j]
-                key = (campaign_id, site_id, service_key, channel, period, measure)
-                cell = cells.get(key)
-                if cell is None:
-                    cells[key] = [int(n[j]), float(s1[j]), float(s2[j])]
-                else:
-                    cell[0] += int(n[j])
-                    cell[1] += float(s1[j])
-                    cell[2] += float(s2[j])
-        # responses: one executemany, values adapted like the ORM does
-        ops = connection.ops
-        adapt_dt = ops.adapt_datetimefield_value
-        if connection.vendor == "sqlite" and settings.USE_TZ:  # what the ORM stores: naive UTC text
+        return bad
 
-            def adapt_dt(value: dt.datetime) -> str:
-                return str(value.astimezone(dt.UTC).replace(tzinfo=None))
 
-        adapt_json = ops.adapt_json_value
-        comment_keys = self.comment_keys
-        params = []
-        per_site: dict[int, int] = {}
-        for _label, site_id, service_id, channel, _period, submitted, ext, language, a in pending:
-            comment = "\n".join(str(a[k]) for k in comment_keys if k in a) if comment_keys else ""
-            params.append(
-                (
-                    campaign_id,
-                    instrument_id,
-                    site_id,
-                    service_id,
-                    channel,
-                    language,
-                    adapt_dt(submitted),
-                    ext,
-                    adapt_json(a, None),
-                    comment,
-                    batch_id,
-                )
-            )
-            per_site[site_id] = per_site.get(site_id, 0) + 1
-        table = Response._meta.db_table
-        cols = (
-            "campaign_id, instrument_id, site_id, service_id, channel, language, submitted_at, "
-            "external_id, answers, comment, import_batch_id"
-        )
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # COPY: far faster than INSERT on PostgreSQL
-                with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                    for row in params:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(
-                    f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    params,
-                )
-        result.created += len(params)
-        return per_site
+class Pending(NamedTuple):
+    """A row of the row path left for :meth:`ColumnWriter.write_rows`."""
+
+    label: Any
+    site_id: int
+    service_id: int | None
+    channel: str
+    submitted_at: dt.datetime
+    external_id: str | None
+    language: str
+    answers: dict[str, Any]
 
 
 @dataclass
@@ -428,19 +338,11 @@ def prepare_answers(v: VectorPlan, answers: dict[str, list[Any]], n: int) -> Any
             if x not in frag:
                 frag[x] = head + str(x)
         frag_cols.append(list(map(frag.__getitem__, col)))
-    present = ~np.isnan(X)
-    bad = ((present & ((v.lo > X) | (v.hi < X))).any(axis=1)) | (
-        (~present & v.required).any(axis=1)
-    )
-    if v.points:
-        P = X[:, v.points]
-        pg = ~np.isnan(P)
-        bad |= pg.any(axis=1) & (np.where(pg, P, 0).sum(axis=1) != 100)
     for key in v.text_required:
         tcol = answers.get(key)
         if tcol is None or None in tcol:
             return False
-    if bad.any():
+    if v.invalid(X).any():
         return False
     if frag_cols:
         jsons = ["{" + s[2:] + "}" for s in map("".join, zip(*frag_cols, strict=True))]
@@ -565,7 +467,6 @@ class ColumnWriter:
         return out
 
     def write(self, cr: ColumnRows) -> bool:
-        np = self.np
         v = self.v
         c = cr.chunk
         n = len(c)
@@ -659,6 +560,40 @@ class ColumnWriter:
                 for sid, d in zip(site_ids, dates, strict=True)
             ]
             ts = None
+        # --- comments: the comment questions' text, one line each
+        ckeys = v.comment_keys
+        comments: Iterable[str] = repeat("")
+        if len(ckeys) == 1 and ckeys[0] in self.text_keys:
+            if ckeys[0] in answers:
+                comments = [t or "" for t in sel(answers[ckeys[0]])]
+        elif ckeys:
+            ccols = [sel(answers[k]) for k in ckeys if k in answers]
+            if ccols:
+                comments = [
+                    "\n".join(str(t) for t in texts if t is not None)
+                    for texts in zip(*ccols, strict=True)
+                ]
+        self._store(X, jsons, comments, exts, site_ids, service_ids, channels, languages, dates, ts)
+        return True
+
+    def _store(
+        self,
+        X: Any,
+        jsons: list[str],
+        comments: Iterable[str],
+        exts: list[str | None],
+        site_ids: list[int],
+        service_ids: list[int | None],
+        channels: list[str],
+        languages: list[str],
+        dates: list[dt.datetime],
+        ts: Any,
+    ) -> None:
+        """Insert valid, resolved rows (aware ``dates``; ``ts`` their timestamps or None) and
+        add their measures to the rollup sums: the one insert both column-wise paths use."""
+        np = self.np
+        tz = self.sites.tz
+        m = len(exts)
         if ts is None:
             ts = np.array([d.timestamp() for d in dates])
         stamps = self._stamps(dates, ts)
@@ -694,19 +629,6 @@ class ColumnWriter:
             gmap[j] = g
         gidx = gmap[inverse.ravel()]
         self._add_sums(X, gidx)
-        # --- the responses
-        ckeys = v.comment_keys
-        comments: Iterable[str] = repeat("")
-        if len(ckeys) == 1 and ckeys[0] in self.text_keys:
-            if ckeys[0] in answers:
-                comments = [t or "" for t in sel(answers[ckeys[0]])]
-        elif ckeys:
-            ccols = [sel(answers[k]) for k in ckeys if k in answers]
-            if ccols:
-                comments = [
-                    "\n".join(str(t) for t in ts if t is not None)
-                    for ts in zip(*ccols, strict=True)
-                ]
         params = zip(
             repeat(self.campaign_id),
             repeat(self.instrument_id),
@@ -735,11 +657,51 @@ class ColumnWriter:
                     f"INSERT INTO {table} ({cols_sql}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     params,  # type: ignore[arg-type]
                 )
-        result.created += m
+        self.result.created += m
         for sid, count in Counter(site_ids).items():
             self.per_site[sid] = self.per_site.get(sid, 0) + count
         self.seen_ext.update(dict.fromkeys(e for e in exts if e is not None))
-        return True
+
+    def write_rows(self, pending: list[Pending], plan: AnswerPlan, *, write: bool) -> None:
+        """Rows the row path screened with :meth:`VectorPlan.quick_ok` (site, service and time
+        resolved): checked over columns — failing rows are re-checked with
+        :func:`check_answers` for the messages — and, when ``write``, stored by :meth:`_store`."""
+        np = self.np
+        v = self.v
+        result = self.result
+        defaults, pick = v.defaults, v.pick
+        X = np.array([pick(defaults | p.answers) for p in pending], dtype=float)
+        bad = v.invalid(X)
+        for k in v.text_required:
+            bad |= np.array([k not in p.answers for p in pending])
+        bad_rows = np.flatnonzero(bad).tolist()
+        for i in bad_rows:
+            label = pending[i].label
+            _clean, errors = check_answers(plan, pending[i].answers)
+            for column, message in errors.items():
+                result.errors.append(
+                    _("row %(row)s: %(column)s %(message)s")
+                    % {"row": label, "column": column, "message": message}
+                )
+                result.rejected.append((label, column, message))
+        if bad_rows:
+            X = X[~bad]
+            pending = [p for p, b in zip(pending, bad.tolist(), strict=True) if not b]
+        if not pending or not write:
+            return
+        ckeys = v.comment_keys
+        self._store(
+            X,
+            [json.dumps(p.answers) for p in pending],
+            ["\n".join(str(p.answers[k]) for k in ckeys if k in p.answers) for p in pending],
+            [p.external_id for p in pending],
+            [p.site_id for p in pending],
+            [p.service_id for p in pending],
+            [p.channel for p in pending],
+            [p.language for p in pending],
+            [p.submitted_at for p in pending],
+            None,
+        )
 
     def _add_sums(self, X: Any, gidx: Any) -> None:
         np = self.np

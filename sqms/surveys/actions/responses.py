@@ -23,6 +23,7 @@ from sqms.surveys.column_writer import (
     _VALID_CHANNELS,
     ColumnRows,
     ColumnWriter,
+    Pending,
     ServiceResolver,
     SiteResolver,
     VectorPlan,
@@ -186,7 +187,7 @@ def _write(
                 ).values_list("external_id", "id")
             )
         buffer: list[tuple[int, Response]] = []
-        pending: list[tuple[Any, ...]] = []
+        pending: list[Pending] = []
         for row in chunk:
             index = len(result.row_ids)
             label = row.get("row", index + 1)
@@ -257,17 +258,17 @@ def _write(
             row_channel = row.get("channel")
             if row_channel not in _VALID_CHANNELS:
                 row_channel = channel
+            language = str(row.get("language") or "")[:10]
+            if raw is not None:  # fast path: checked, measured and inserted per chunk
+                pending.append(
+                    Pending(label, site.pk, service_id, row_channel, submitted, ext, language, raw)
+                )
+                continue
             local = submitted.astimezone(sites.tz[site.pk])
             key = (local.year, local.month)
             period = month_cache.get(key)
             if period is None:
                 period = month_cache[key] = dt.date(local.year, local.month, 1)
-            language = str(row.get("language") or "")[:10]
-            if raw is not None:  # fast path: validated and measured per chunk, with numpy
-                pending.append(
-                    (label, site.pk, service_id, row_channel, period, submitted, ext, language, raw)
-                )
-                continue
             comment = "\n".join(str(answers[k]) for k in comment_keys if k in answers)
             response = Response(
                 campaign_id=campaign_id,
@@ -294,18 +295,8 @@ def _write(
             per_site[site.pk] = per_site.get(site.pk, 0) + 1
             result.created += 1
         if pending:
-            assert vplan is not None
-            for site_id, n in vplan.write_chunk(
-                pending,
-                plan,
-                result,
-                delta,
-                campaign_id,
-                instrument_id,
-                batch_id,
-                write=not (result.errors and not skip_invalid),
-            ).items():
-                per_site[site_id] = per_site.get(site_id, 0) + n
+            assert columns is not None
+            columns.write_rows(pending, plan, write=not (result.errors and not skip_invalid))
         if result.errors and not skip_invalid:
             buffer.clear()
             if len(result.errors) > 1000:
