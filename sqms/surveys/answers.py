@@ -2,7 +2,7 @@
 checks and cleans one response's answers against them (messages per answer key).
 
 Used by every response writer in :mod:`sqms.surveys.actions` and by the public form; the
-column-wise checks in :mod:`sqms.surveys.column_writer` follow the same rules.
+column-wise checks in :mod:`sqms.surveys.vector_plan` follow the same rules.
 """
 
 from __future__ import annotations

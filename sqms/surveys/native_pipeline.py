@@ -1,5 +1,5 @@
 """The forked parser for big native SQMS CSV imports: a child process parses, maps and checks
-the file (:func:`~sqms.surveys.column_writer.prepare_answers`) chunk by chunk while
+the file (:func:`~sqms.surveys.vector_plan.prepare_answers`) chunk by chunk while
 :func:`sqms.surveys.actions.do_import_file` writes the chunks already sent.
 
 The child touches no database; it only reads the file and puts chunks on a queue.
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqms.surveys import column_writer
-from sqms.surveys.column_writer import VectorPlan, prepare_answers
+from sqms.surveys.vector_plan import VectorPlan, prepare_answers
 
 #: native CSV files at least this big are parsed in a second process while this one writes
 PIPELINE_MIN_BYTES = 16 << 20

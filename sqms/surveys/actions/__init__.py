@@ -48,7 +48,7 @@ from sqms.surveys.actions.responses import (
     write_responses,
 )
 from sqms.surveys.answers import AnswerPlan, check_answers
-from sqms.surveys.column_writer import WriteResult
+from sqms.surveys.resolvers import WriteResult
 
 __all__ = [
     "QUESTION_FIELDS",

@@ -30,11 +30,7 @@ from sqms.surveys.choices import (
     QuestionKind,
     ResponseChannel,
 )
-from sqms.surveys.column_writer import (
-    ColumnRows,
-    SiteResolver,
-    VectorPlan,
-)
+from sqms.surveys.column_writer import ColumnRows
 from sqms.surveys.models import (
     Campaign,
     ImportBatch,
@@ -42,6 +38,8 @@ from sqms.surveys.models import (
     MappingPreset,
 )
 from sqms.surveys.native_pipeline import native_chunks
+from sqms.surveys.resolvers import SiteResolver
+from sqms.surveys.vector_plan import VectorPlan
 
 
 def question_specs(instrument: Instrument) -> list[Any]:

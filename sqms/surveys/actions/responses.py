@@ -19,16 +19,7 @@ from sqms.core.models import Site
 from sqms.core.scoping import SITE_EDITORS, role_of
 from sqms.surveys import column_writer
 from sqms.surveys.answers import AnswerPlan, check_answers
-from sqms.surveys.column_writer import (
-    _VALID_CHANNELS,
-    ColumnRows,
-    ColumnWriter,
-    Pending,
-    ServiceResolver,
-    SiteResolver,
-    VectorPlan,
-    WriteResult,
-)
+from sqms.surveys.column_writer import ColumnRows, ColumnWriter, Pending
 from sqms.surveys.measures import measures_of
 from sqms.surveys.models import (
     Campaign,
@@ -36,7 +27,9 @@ from sqms.surveys.models import (
     ImportBatch,
     Response,
 )
+from sqms.surveys.resolvers import VALID_CHANNELS, ServiceResolver, SiteResolver, WriteResult
 from sqms.surveys.rollups import RollupDelta
+from sqms.surveys.vector_plan import VectorPlan
 
 
 def ensure_may_write_responses(campaign: Campaign, acting_user: Any) -> None:
@@ -256,7 +249,7 @@ def _write(
             if ext is not None:
                 seen_ext[ext] = None
             row_channel = row.get("channel")
-            if row_channel not in _VALID_CHANNELS:
+            if row_channel not in VALID_CHANNELS:
                 row_channel = channel
             language = str(row.get("language") or "")[:10]
             if raw is not None:  # fast path: checked, measured and inserted per chunk

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from sqms.core.choices import Channel
-from sqms.surveys import actions, column_writer, native_pipeline
+from sqms.surveys import actions, column_writer, native_pipeline, vector_plan
 from sqms.surveys.answers import AnswerPlan
 from sqms.surveys.importers import native_targets
 from sqms.surveys.models import CampaignSite, ImportBatch, Instrument, Question, Response, Rollup
@@ -32,7 +32,7 @@ from sqms.surveys.models import CampaignSite, ImportBatch, Instrument, Question,
 SMALL_CHUNK = 4
 
 
-class _NoVector(column_writer.VectorPlan):
+class _NoVector(vector_plan.VectorPlan):
     def __init__(self, plan: AnswerPlan) -> None:
         super().__init__(plan)
         self.ok = False
