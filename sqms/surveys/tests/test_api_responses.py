@@ -8,12 +8,7 @@ from django.test import Client
 from sqms.core import actions as core_actions
 from sqms.core.choices import Channel
 from sqms.surveys.models import Response, Rollup
-from sqms.surveys.tests.test_collect_support import (  # noqa: F401
-    builtins,
-    campaign,
-    csat_campaign,
-    servqual_answers,
-)
+from sqms.surveys.tests.builtin_answers import servqual_answers
 
 
 def api(user) -> Client:  # type: ignore[no-untyped-def]

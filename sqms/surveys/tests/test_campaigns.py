@@ -11,7 +11,6 @@ from sqms.core.choices import Channel
 from sqms.core.models import AuditEvent
 from sqms.surveys import actions
 from sqms.surveys.models import Campaign, CampaignSite, Instrument
-from sqms.surveys.tests.test_collect_support import builtins, campaign, servqual_answers  # noqa: F401
 
 
 def pdf_text(data: bytes) -> str:

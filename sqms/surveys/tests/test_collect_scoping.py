@@ -8,7 +8,6 @@ import pytest
 from sqms.core.choices import Channel
 from sqms.surveys import actions
 from sqms.surveys.models import CampaignSite, ImportBatch, Response
-from sqms.surveys.tests.test_collect_support import builtins, servqual_answers  # noqa: F401
 
 LIME = (
     '"id","submitdate","lastpage","startlanguage","CSAT","COMMENT"\r\n'

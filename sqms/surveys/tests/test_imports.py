@@ -12,12 +12,7 @@ from sqms.core.choices import Channel
 from sqms.core.models import AuditEvent
 from sqms.surveys import actions
 from sqms.surveys.models import ImportBatch, MappingPreset, Response, Rollup
-from sqms.surveys.tests.test_collect_support import (  # noqa: F401
-    builtins,
-    campaign,
-    csat_campaign,
-    servqual_answers,
-)
+from sqms.surveys.tests.builtin_answers import servqual_answers
 
 LIME = (
     '"id","submitdate","lastpage","startlanguage","seed","startdate","datestamp","STORE","CSAT","COMMENT"\r\n'

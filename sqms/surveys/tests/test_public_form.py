@@ -12,12 +12,6 @@ from django.test import Client
 from sqms.core.choices import Channel
 from sqms.surveys import actions
 from sqms.surveys.models import CampaignSite, Response, Rollup
-from sqms.surveys.tests.test_collect_support import (  # noqa: F401
-    builtins,
-    campaign,
-    csat_campaign,
-    servqual_answers,
-)
 
 
 @pytest.fixture(autouse=True)

@@ -14,9 +14,8 @@ from scipy import stats
 
 from sqms.surveys.reports import servqual
 from sqms.surveys.reports.selection import ReportFilters
-from sqms.surveys.tests.test_reports_support import (
+from sqms.surveys.tests.report_data import (
     ITEMS,
-    fast_password_hasher,  # noqa: F401
     make_campaign,
     make_instrument,
     servqual_answers,
@@ -225,7 +224,7 @@ def test_gap_model_and_zone_of_tolerance(world):
     c2 = make_campaign(management, [world.site_a], "Managers")
     c3 = make_campaign(employees, [world.site_a], "Employees")
     c4 = make_campaign(zot, [world.site_a], "Zone")
-    write(c1, world.site_a, servqual_answers([-1] * 5, e=6.0))
+    write(c1, world.site_a, servqual_answers([-1] * 5, e=6))
     write(c2, world.site_a, [{f"{c}.M": m for c, _d in ITEMS} for m in (5, 5, 4, 5, 6)])  # mean 5
     write(c3, world.site_a, [{f"{c}.S": s for c, _d in ITEMS} for s in (6, 5, 6, 6, 7)])  # mean 6
     write(

@@ -10,7 +10,7 @@ import pytest
 from sqms.surveys import rollups
 from sqms.surveys.models import Rollup
 from sqms.surveys.rollups import RollupDelta
-from sqms.surveys.tests.test_reports_support import make_campaign, make_instrument
+from sqms.surveys.tests.report_data import make_campaign, make_instrument
 
 MONTH = dt.date(2025, 3, 1)
 

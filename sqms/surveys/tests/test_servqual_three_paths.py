@@ -19,7 +19,7 @@ from sqms.core import actions as core_actions
 from sqms.core.choices import Channel
 from sqms.surveys import actions
 from sqms.surveys.models import Campaign, Rollup
-from sqms.surveys.tests.test_reports_support import make_campaign, make_instrument
+from sqms.surveys.tests.report_data import make_campaign, make_instrument
 from sqms.surveys.tests.test_servqual_rule import DIMS, E, P
 
 CODES = ["T1", "T2", "R1", "R2"]  # make_instrument: T = tangibles (A), R = reliability (B)

@@ -12,12 +12,7 @@ from sqms.core.choices import Channel
 from sqms.surveys import actions
 from sqms.surveys.choices import ResponseChannel
 from sqms.surveys.models import CampaignSite, Response, Rollup
-from sqms.surveys.tests.test_collect_support import (  # noqa: F401
-    builtins,
-    campaign,
-    csat_campaign,
-    servqual_answers,
-)
+from sqms.surveys.tests.builtin_answers import servqual_answers
 
 API = ResponseChannel.API
 

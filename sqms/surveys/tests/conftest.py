@@ -1,4 +1,5 @@
-"""Shared fixtures and helpers for the collection tests (imported by the test_* modules)."""
+"""Fixtures of the surveys tests: the built-in instruments and open campaigns over the two
+sites of the ``world`` personas (``sqms/test.py``)."""
 
 from __future__ import annotations
 
@@ -44,12 +45,3 @@ def csat_campaign(world, builtins):  # type: ignore[no-untyped-def]
         acting_user=world.qm,
         channel=Channel.WEB,
     )
-
-
-def servqual_answers(e: int = 6, p: int = 5, overall: int = 5) -> dict:
-    answers: dict = {}
-    for n in range(1, 23):
-        answers[f"SQ{n:02d}.E"] = e
-        answers[f"SQ{n:02d}.P"] = p
-    answers["OVERALL"] = overall
-    return answers

@@ -1,19 +1,16 @@
-"""Test data for the report tests: a small instrument, campaigns and responses written with
-their rollups exactly as the writers do (``measures_of`` + ``RollupDelta``)."""
+"""Test data for the report tests: a small instrument, campaigns, and responses stored by the
+product's one writer (``actions.write_responses``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import pytest
-
+from sqms.surveys import actions
 from sqms.surveys.choices import CampaignStatus, InstrumentKind, QuestionKind, QuestionRole
-from sqms.surveys.measures import MeasurePlan, MeasureQuestion, measures_of
+from sqms.surveys.measures import MeasurePlan, MeasureQuestion
 from sqms.surveys.models import Campaign, CampaignSite, Instrument, Question, Response
-from sqms.surveys.rollups import RollupDelta, month_of
 
 # two dimensions: tangibles T1, T2; reliability R1, R2
 ITEMS = [("T1", "tangibles"), ("T2", "tangibles"), ("R1", "reliability"), ("R2", "reliability")]
@@ -43,6 +40,7 @@ def make_instrument(
             scale_min=1,
             scale_max=7,
             ratings=list(ratings),
+            required=False,  # the tests answer only what each case needs
         )
     if extras:
         dims = sorted({d for _c, d in items})
@@ -56,11 +54,13 @@ def make_instrument(
                 role=QuestionRole.IMPORTANCE,
                 dimension=d,
                 text_en=f"Importance of {d}",
+                required=False,
             )
         specs = [
             ("OVERALL", QuestionKind.LIKERT, QuestionRole.OVERALL, 1, 7, []),
             ("CSAT", QuestionKind.LIKERT, QuestionRole.CSAT, 1, 5, []),
             ("NPS", QuestionKind.SCALE_0_10, QuestionRole.NPS, 0, 10, []),
+            ("COMMENT", QuestionKind.TEXT, QuestionRole.COMMENT, None, None, []),
             (
                 "VISIT",
                 QuestionKind.SINGLE,
@@ -85,6 +85,7 @@ def make_instrument(
                 scale_min=lo,
                 scale_max=hi,
                 options=options,
+                required=False,
             )
     return inst
 
@@ -117,39 +118,29 @@ def write(
     comments: Sequence[str] | None = None,
     service: Any = None,
 ) -> list[Response]:
-    plan = plan_of(campaign.instrument)
+    """Store one response per answers dict, a minute apart from ``at``, through
+    ``write_responses``; ``comments`` go into the COMMENT question."""
     at = at or when(2025, 3)
-    tz = zoneinfo.ZoneInfo(site.time_zone)
-    delta = RollupDelta()
     rows = []
     for i, a in enumerate(answers):
+        a = dict(a)
+        if comments and i < len(comments) and comments[i]:
+            a["COMMENT"] = comments[i]
         rows.append(
-            Response(
-                campaign=campaign,
-                instrument=campaign.instrument,
-                site=site,
-                service=service,
-                channel=channel,
-                submitted_at=at + dt.timedelta(minutes=i),
-                answers=dict(a),
-                comment=(comments[i] if comments and i < len(comments) else ""),
-            )
+            {
+                "answers": a,
+                "site": site,
+                "service": service,
+                "channel": channel,
+                "submitted_at": at + dt.timedelta(minutes=i),
+            }
         )
-        delta.add(
-            campaign_id=campaign.pk,
-            site_id=site.pk,
-            service_key=service.pk if service else 0,
-            channel=channel,
-            period=month_of(at, tz),
-            measures=measures_of(plan, a),
-        )
-    created = Response.objects.bulk_create(rows)
-    delta.apply()
-    return created
+    result = actions.write_responses(campaign, rows, channel=channel, acting_user=None)
+    return list(Response.objects.filter(pk__in=result.ids).order_by("submitted_at"))
 
 
 def servqual_answers(
-    gaps: Sequence[float], *, e: float = 6.0, imp: tuple[int, int] = (50, 50)
+    gaps: Sequence[int], *, e: int = 6, imp: tuple[int, int] = (50, 50)
 ) -> list[dict[str, Any]]:
     """One respondent per gap: every item answered with E = e and P = e + gap."""
     out = []
@@ -161,10 +152,3 @@ def servqual_answers(
         a["IMP_REL"], a["IMP_TAN"] = imp
         out.append(a)
     return out
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings: Any) -> None:
-    """The personas' passwords are hashed with the production hasher otherwise (seconds per test).
-    Test modules import this fixture so it runs before ``world``."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
