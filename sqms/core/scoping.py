@@ -68,6 +68,19 @@ def site_ids_in_scope(user: Any) -> set[int] | None:
     return scope
 
 
+def editors_of(model: type[models.Model]) -> set[str]:
+    """The roles that may write ``model`` at all, as the model declares them in
+    ``scope_editors`` (default: quality managers only)."""
+    editors: set[str] = getattr(model, "scope_editors", ORG_EDITORS)
+    return editors
+
+
+def allowed(user: Any, action: Action, model: type[models.Model]) -> bool:
+    """Whether the user's role may ``action`` records of ``model`` (the pages' ``can_*`` flags;
+    whether one record is in the user's scope is :meth:`RestrictedQuerySet.restrict`'s part)."""
+    return may(user, action, editors_of(model))
+
+
 def may(user: Any, action: Action, editors: set[str]) -> bool:
     """Whether the user's role may perform ``action`` on a kind whose writers are ``editors``."""
     role = role_of(user)
@@ -82,8 +95,7 @@ class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user: Any, action: Action = "view") -> RestrictedQuerySet:
         """Keep the rows ``user`` may ``action``; an empty queryset when the role may not."""
         model = self.model
-        editors: set[str] = getattr(model, "scope_editors", ORG_EDITORS)
-        if not may(user, action, editors):
+        if not allowed(user, action, model):
             return self.none()
         scope = site_ids_in_scope(user)
         if scope is None:
@@ -118,8 +130,16 @@ def scope_q(model: type[models.Model], site_ids: set[int], user: Any) -> Q:
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
 
-def ensure_allowed(user: Any, action: Action, target: models.Model | type[models.Model]) -> None:
-    """Raise PermissionDenied unless ``user`` may ``action`` the record (or, for a class, add one).
+def ensure_allowed(
+    user: Any,
+    action: Action,
+    target: models.Model | type[models.Model],
+    *,
+    message: str | None = None,
+) -> None:
+    """Raise PermissionDenied (with ``message`` when given) unless ``user`` may ``action`` the
+    record — or, for a class, records of that kind — by the model's ``scope_editors`` and the
+    user's scope. The one permission check every action makes.
 
     ``user=None`` is the system itself (demo loader, migrations) and is always allowed.
     """
@@ -129,13 +149,12 @@ def ensure_allowed(user: Any, action: Action, target: models.Model | type[models
     if user is None:
         return
     if isinstance(target, type):
-        editors: set[str] = getattr(target, "scope_editors", ORG_EDITORS)
-        if not may(user, action, editors):
-            raise PermissionDenied(_("Your role may not do this."))
+        if not allowed(user, action, target):
+            raise PermissionDenied(message or _("Your role may not do this."))
         return
     model = type(target)
     if not model._default_manager.restrict(user, action).filter(pk=target.pk).exists():  # type: ignore[attr-defined]
-        raise PermissionDenied(_("You may not change this record."))
+        raise PermissionDenied(message or _("You may not change this record."))
 
 
 def ensure_site_in_scope(user: Any, site_id: int | None) -> None:

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_safe
 
 from sqms.core.choices import Channel
 from sqms.core.models import Site
-from sqms.core.scoping import SITE_EDITORS, role_of
+from sqms.core.scoping import allowed, role_of
 from sqms.surveys import actions, importers
 from sqms.surveys.forms import ImportUploadForm
 from sqms.surveys.import_messages import cell_error_text
-from sqms.surveys.models import Campaign, ImportBatch, MappingPreset
+from sqms.surveys.models import Campaign, ImportBatch, MappingPreset, Response
 
 
 def _upload_dir() -> Path:
@@ -31,7 +31,7 @@ def _upload_dir() -> Path:
 
 
 def _campaign_for_import(request: HttpRequest, pk: int) -> Campaign:
-    if role_of(request.user) not in SITE_EDITORS:
+    if not allowed(request.user, "add", Response):
         raise PermissionDenied
     campaign = get_object_or_404(
         Campaign.objects.restrict(request.user, "view").select_related("instrument"), pk=pk

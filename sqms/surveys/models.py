@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sqms.core.models import Service, Site, code_validator
-from sqms.core.scoping import ORG_EDITORS, RestrictedManager
+from sqms.core.scoping import ORG_EDITORS, SITE_EDITORS, RestrictedManager
 from sqms.surveys.choices import (
     CampaignStatus,
     InstrumentKind,
@@ -262,6 +262,7 @@ class ImportBatch(models.Model):
     objects = RestrictedManager()
     scope_site_path = "campaign__sites"
     scope_many = True
+    scope_editors = SITE_EDITORS
 
     class Meta:
         ordering = ["-created_at"]
@@ -287,6 +288,8 @@ class MappingPreset(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    scope_editors = SITE_EDITORS  # organisation-wide: no site path
+
     def __str__(self) -> str:
         return self.name
 
@@ -310,6 +313,7 @@ class Response(models.Model):
 
     objects = RestrictedManager()
     scope_site_path = "site"
+    scope_editors = SITE_EDITORS
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

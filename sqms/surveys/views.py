@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from sqms.core import audit
-from sqms.core.choices import Channel, Role
+from sqms.core.choices import Channel
 from sqms.core.listing import ListColumn, ListFilter, ListSpec, render_list
 from sqms.core.models import Site
-from sqms.core.scoping import SITE_EDITORS, may, role_of
+from sqms.core.scoping import allowed, role_of
 from sqms.core.views import add_errors
 from sqms.surveys import actions, cards
 from sqms.surveys.choices import CampaignStatus, InstrumentKind, ResponseChannel
@@ -37,10 +37,6 @@ from sqms.surveys.models import (
 )
 
 WEB = Channel.WEB
-
-
-def _is_qm(request: HttpRequest) -> bool:
-    return role_of(request.user) == Role.QUALITY_MANAGER
 
 
 def _require_role(request: HttpRequest) -> None:
@@ -97,13 +93,15 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
     qs = Instrument.objects.restrict(request.user, "view").annotate(
         question_count=Count("questions")
     )
-    create = reverse("surveys:instrument_create") if _is_qm(request) else None
+    create = (
+        reverse("surveys:instrument_create") if allowed(request.user, "add", Instrument) else None
+    )
     return render_list(
         request,
         INSTRUMENT_LIST,
         qs,
         template="surveys/instrument_list.html",
-        extra={"create_url": create, "can_install": _is_qm(request)},
+        extra={"create_url": create, "can_install": allowed(request.user, "add", Instrument)},
     )
 
 
@@ -139,7 +137,7 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "obj": inst,
             "grouped": [(s, qs) for s, qs in grouped if qs or s is not None],
             "history": audit.history(inst)[:50],
-            "can_change": _is_qm(request) and inst.is_current,
+            "can_change": allowed(request.user, "change", Instrument) and inst.is_current,
             "has_responses": actions.has_responses(inst),
             "versions": versions,
             "campaigns": Campaign.objects.restrict(request.user, "view").filter(instrument=inst),
@@ -149,7 +147,7 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def instrument_create(request: HttpRequest) -> HttpResponse:
-    if not _is_qm(request):
+    if not allowed(request.user, "add", Instrument):
         raise PermissionDenied
     form = InstrumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -168,7 +166,7 @@ def instrument_create(request: HttpRequest) -> HttpResponse:
 
 
 def _current_instrument(request: HttpRequest, pk: int) -> Instrument:
-    if not _is_qm(request):
+    if not allowed(request.user, "change", Instrument):
         raise PermissionDenied
     return get_object_or_404(Instrument.objects.restrict(request.user, "change"), pk=pk)
 
@@ -314,7 +312,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         .select_related("instrument")
         .annotate(site_count=Count("campaign_sites", distinct=True))
     )
-    create = reverse("surveys:campaign_create") if _is_qm(request) else None
+    create = reverse("surveys:campaign_create") if allowed(request.user, "add", Campaign) else None
     return render_list(
         request,
         CAMPAIGN_LIST,
@@ -342,7 +340,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("site")
         .order_by("site__code")
     )
-    can_change = _is_qm(request) and not campaign.is_closed
+    can_change = allowed(request.user, "change", Campaign) and not campaign.is_closed
     imports = ImportBatch.objects.restrict(request.user, "view").filter(campaign=campaign)[:20]
     return render(
         request,
@@ -352,7 +350,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "links": links,
             "history": audit.history(campaign)[:50],
             "can_change": can_change,
-            "can_import": role_of(request.user) in SITE_EDITORS and not campaign.is_closed,
+            "can_import": allowed(request.user, "add", Response) and not campaign.is_closed,
             "imports": imports,
             "response_count": Response.objects.restrict(request.user, "view")
             .filter(campaign=campaign)
@@ -392,7 +390,7 @@ def _campaign_form_page(request: HttpRequest, campaign: Campaign | None) -> Http
 
 @login_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    if not _is_qm(request):
+    if not allowed(request.user, "add", Campaign):
         raise PermissionDenied
     return _campaign_form_page(request, None)
 
@@ -558,7 +556,3 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     (key, q.text, ", ".join(map(str, value)) if isinstance(value, list) else value)
                 )
     return render(request, "surveys/response_detail.html", {"obj": response, "rows": rows})
-
-
-def may_import(user: Any) -> bool:
-    return may(user, "change", SITE_EDITORS)

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from sqms.core import audit
 from sqms.core.choices import AuditAction
 from sqms.core.models import Site
-from sqms.core.scoping import SITE_EDITORS, ensure_allowed, role_of
+from sqms.core.scoping import ensure_allowed
 from sqms.surveys.actions.responses import (
     ensure_campaign_takes_responses,
     ensure_may_write_responses,
@@ -422,9 +422,9 @@ def rejects_csv(rejects: list[tuple[Any, str, str]]) -> str:
 def do_save_preset(
     name: str, instrument: Instrument, mapping: Any, *, acting_user: Any
 ) -> MappingPreset:
-    ensure_allowed(acting_user, "view", Campaign)
-    if role_of(acting_user) not in SITE_EDITORS and acting_user is not None:
-        raise PermissionDenied(_("Your role may not save mapping presets."))
+    ensure_allowed(
+        acting_user, "add", MappingPreset, message=_("Your role may not save mapping presets.")
+    )
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the preset a name.")})

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from sqms.core import audit
-from sqms.core.choices import AuditAction, Role
-from sqms.core.scoping import role_of
+from sqms.core.choices import AuditAction
+from sqms.core.scoping import ensure_allowed
 from sqms.surveys import instruments as builtin_defs
 from sqms.surveys.answers import NUMERIC_KINDS
 from sqms.surveys.choices import (
@@ -30,8 +30,9 @@ from sqms.surveys.models import (
 
 
 def _ensure_qm(acting_user: Any) -> None:
-    if acting_user is not None and role_of(acting_user) != Role.QUALITY_MANAGER:
-        raise PermissionDenied(_("Only a quality manager may do this."))
+    ensure_allowed(
+        acting_user, "change", Instrument, message=_("Only a quality manager may do this.")
+    )
 
 
 @transaction.atomic

@@ -9,14 +9,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sqms.core.models import Site
-from sqms.core.scoping import SITE_EDITORS, role_of
+from sqms.core.scoping import ensure_allowed
 from sqms.surveys import column_writer
 from sqms.surveys.answers import AnswerPlan, check_answers
 from sqms.surveys.column_writer import ColumnRows, ColumnWriter, Pending
@@ -33,12 +33,12 @@ from sqms.surveys.vector_plan import VectorPlan
 
 
 def ensure_may_write_responses(campaign: Campaign, acting_user: Any) -> None:
-    if acting_user is None:
-        return
-    if role_of(acting_user) not in SITE_EDITORS:
-        raise PermissionDenied(_("Your role may not add survey responses."))
-    if not Campaign.objects.restrict(acting_user, "view").filter(pk=campaign.pk).exists():
-        raise PermissionDenied(_("You may not add responses to this campaign."))
+    ensure_allowed(
+        acting_user, "add", Response, message=_("Your role may not add survey responses.")
+    )
+    ensure_allowed(
+        acting_user, "view", campaign, message=_("You may not add responses to this campaign.")
+    )
 
 
 def ensure_campaign_takes_responses(campaign: Campaign) -> None:
