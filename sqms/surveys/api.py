@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -117,14 +116,9 @@ def _write(
     request: HttpRequest, campaign: Campaign, items: list[ResponseIn]
 ) -> actions.WriteResult:
     rows = [{**item.dict(), "row": n} for n, item in enumerate(items, start=1)]
-    try:
-        return actions.write_responses(
-            campaign, rows, channel=ResponseChannel.API, acting_user=request.user
-        )
-    except IntegrityError:  # a concurrent request stored the same external id first
-        return actions.write_responses(
-            campaign, rows, channel=ResponseChannel.API, acting_user=request.user
-        )
+    return actions.write_responses(
+        campaign, rows, channel=ResponseChannel.API, acting_user=request.user
+    )
 
 
 @router.get("/campaigns", response=list[CampaignOut])

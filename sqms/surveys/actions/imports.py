@@ -341,21 +341,18 @@ def do_import_file(
                 report.already = True
                 report.batch = ImportBatch.objects.filter(campaign=campaign, sha256=sha).first()
                 return report
-            try:
-                result = write_responses(
-                    campaign,
-                    mapped(columns=True),
-                    plan=answer_plan,
-                    channel=ResponseChannel.IMPORT,
-                    acting_user=acting_user,
-                    import_batch=batch,
-                    skip_invalid=True,
-                    want_ids=False,
-                    progress=progress,
-                    fast=True,
-                )
-            except ValidationError:
-                raise
+            result = write_responses(
+                campaign,
+                mapped(columns=True),
+                plan=answer_plan,
+                channel=ResponseChannel.IMPORT,
+                acting_user=acting_user,
+                import_batch=batch,
+                skip_invalid=True,
+                want_ids=False,
+                progress=progress,
+                fast=True,
+            )
             rejects = [(e.line, e.column, e.message) for e in cell_errors] + [
                 (r, c, m) for r, c, m in result.rejected
             ]

@@ -6,11 +6,11 @@ the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,7 +71,8 @@ def write_responses(
     error messages, default the 1-based position).
 
     A row whose external id is already stored for this campaign (or repeats an earlier row)
-    stores nothing and reports the existing id. Any invalid row makes the whole call fail
+    stores nothing and reports the existing id; when a concurrent write stores the same id
+    first, ``rows`` given as a sequence are written once more (the row then reports it). Any invalid row makes the whole call fail
     with a ``ValidationError`` listing ``row N: KEY message`` — unless ``skip_invalid``, when
     valid rows are stored and invalid ones reported in ``rejected``.
 
@@ -83,19 +84,28 @@ def write_responses(
     """
     ensure_campaign_takes_responses(campaign)
     ensure_may_write_responses(campaign, acting_user)
-    with transaction.atomic():
-        return _write(
-            campaign,
-            rows,
-            channel=channel,
-            acting_user=acting_user,
-            import_batch=import_batch,
-            skip_invalid=skip_invalid,
-            plan=plan,
-            want_ids=want_ids,
-            progress=progress,
-            fast=fast,
-        )
+    retry = isinstance(rows, Sequence)  # a stream cannot be read twice
+    while True:
+        try:
+            with transaction.atomic():
+                return _write(
+                    campaign,
+                    rows,
+                    channel=channel,
+                    acting_user=acting_user,
+                    import_batch=import_batch,
+                    skip_invalid=skip_invalid,
+                    plan=plan,
+                    want_ids=want_ids,
+                    progress=progress,
+                    fast=fast,
+                )
+        except IntegrityError:
+            if not retry:
+                raise
+            # a concurrent write stored one of the external ids between our check and our
+            # insert; once more, and that row is now reported as existing
+            retry = False
 
 
 def _write(
@@ -172,13 +182,7 @@ def _write(
                 continue
             chunk = chunk.dicts()  # not the simple case: row by row, with the messages
         ext_ids = [str(r["external_id"]) for r in chunk if r.get("external_id")]
-        stored: dict[str, int] = {}
-        if ext_ids:
-            stored = dict(
-                Response.objects.filter(
-                    campaign_id=campaign_id, external_id__in=ext_ids
-                ).values_list("external_id", "id")
-            )
+        stored = _stored_ids(campaign_id, ext_ids) if ext_ids else {}
         buffer: list[tuple[int, Response]] = []
         pending: list[Pending] = []
         for row in chunk:
@@ -310,6 +314,15 @@ def _write(
             response_count=F("response_count") + n
         )
     return result
+
+
+def _stored_ids(campaign_id: int, ext_ids: list[str]) -> dict[str, int]:
+    """External id -> id of this campaign's responses already stored under those ids."""
+    return dict(
+        Response.objects.filter(campaign_id=campaign_id, external_id__in=ext_ids).values_list(
+            "external_id", "id"
+        )
+    )
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[Any]:

@@ -142,3 +142,34 @@ def test_points_must_add_to_100_and_show_if(world, campaign, builtins):
         campaign, [{"answers": answers, "site": world.site_a}], channel=API, acting_user=None
     )
     assert Rollup.objects.filter(measure="SQ.WGAP").exists()
+
+
+def test_a_concurrent_write_of_the_same_external_id_is_retried_once(world, campaign, monkeypatch):  # type: ignore[no-untyped-def]
+    """Another request stores external id X between our look-up and our insert: the unique
+    constraint refuses the insert, and write_responses (not its callers) runs once more,
+    now reporting X as existing."""
+    first = actions.write_responses(
+        campaign,
+        [{"answers": servqual_answers(), "site": world.site_a, "external_id": "X"}],
+        channel=API,
+        acting_user=world.alpha_manager,
+    )
+    real = actions.responses._stored_ids
+    calls = []
+
+    def stale_on_first_call(campaign_id, ext_ids):  # type: ignore[no-untyped-def]
+        calls.append(ext_ids)
+        return {} if len(calls) == 1 else real(campaign_id, ext_ids)
+
+    monkeypatch.setattr(actions.responses, "_stored_ids", stale_on_first_call)
+    rows = [
+        {"answers": servqual_answers(), "site": world.site_a, "external_id": "X"},
+        {"answers": servqual_answers(p=3), "site": world.site_a, "external_id": "Y"},
+    ]
+    result = actions.write_responses(campaign, rows, channel=API, acting_user=world.alpha_manager)
+    assert len(calls) == 2
+    assert result.existing == {"X": first.ids[0]} and result.created == 1
+    assert sorted(Response.objects.values_list("external_id", flat=True)) == ["X", "Y"]
+    assert CampaignSite.objects.get(campaign=campaign, site=world.site_a).response_count == 2
+    rollup = Rollup.objects.get(campaign=campaign, measure="RESP")
+    assert rollup.n == 2
