@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/analytics.py
 	$(BIN)/python bench/calendars.py
 	$(BIN)/python bench/surveys.py
+	$(BIN)/python bench/importers.py
 	$(MAKE) bench-load
 
 # The public form under 200 and 1,000 concurrent customers against `sqms serve` (loopback only;
@@ -49,6 +50,7 @@ bench-small: $(STAMP)
 	$(BIN)/python bench/analytics.py --scale small
 	$(BIN)/python bench/calendars.py --scale small
 	$(BIN)/python bench/surveys.py --scale small
+	$(BIN)/python bench/importers.py 20000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -188,7 +188,7 @@ def test_bad_date_and_range_reported_by_row_and_column() -> None:
 
 def test_chunks_equal_row_path_including_errors() -> None:
     from sqms.surveys.importers import Mapping
-    from sqms.surveys.importers.bench import make_native_csv, servqual_questions
+    from sqms.surveys.importers.tests.native_data import make_native_csv, servqual_questions
 
     qs = servqual_questions()
     data = make_native_csv(3000, qs).decode("utf-8-sig").splitlines(keepends=True)
@@ -218,13 +218,3 @@ def test_chunks_equal_row_path_including_errors() -> None:
     ]
     assert len(rows) == 2997 and sum(len(c) for c in chunks) == 2997
     assert chunks[0].answers["SQ01.E"][0] == rows[0].answers["SQ01.E"]
-
-
-def test_native_parse_and_map_speed() -> None:
-    """SERVQUAL-shaped native CSV (44 scores + overall + comment); prints rows/s (CPU time)."""
-    from sqms.surveys.importers.bench import measure
-
-    res = measure(20_000)
-    res.pop("bytes")
-    print("\nnative parse+map rows/s: " + ", ".join(f"{k} {v:,.0f}" for k, v in res.items()))
-    assert min(res.values()) > 20_000
