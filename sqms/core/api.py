@@ -7,11 +7,12 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from sqms.core import actions
 from sqms.core.choices import Channel, SiteKind
 from sqms.core.models import Region, Service, Site
+from sqms.core.pagination import BoundedPagination, DbId
 
 router = Router(tags=["organization"])
 API = Channel.API
@@ -49,7 +50,7 @@ class SiteOut(Schema):
 
 
 class SiteIn(Schema):
-    region_id: int
+    region_id: DbId
     code: str = Field(..., min_length=1, max_length=32)
     name: str = Field(..., min_length=1, max_length=200)
     kind: SiteKind = SiteKind.STORE
@@ -61,7 +62,7 @@ class SiteIn(Schema):
 
 
 class SitePatch(Schema):
-    region_id: int | None = None
+    region_id: DbId | None = None
     code: str | None = Field(None, min_length=1, max_length=32)
     name: str | None = Field(None, min_length=1, max_length=200)
     kind: SiteKind | None = None
@@ -76,7 +77,7 @@ class SiteFilter(FilterSchema):
     q: Annotated[
         str | None, FilterLookup(["code__icontains", "name__icontains", "city__icontains"])
     ] = None
-    region_id: int | None = None
+    region_id: DbId | None = None
     kind: SiteKind | None = None
     is_active: bool | None = None
 
@@ -104,7 +105,7 @@ class ServicePatch(Schema):
     code: str | None = Field(None, min_length=1, max_length=32)
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
-    site_ids: list[int] | None = None
+    site_ids: list[DbId] | None = None
 
 
 def _site_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
@@ -131,7 +132,7 @@ def _service_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
 
 
 @router.get("/regions", response=list[RegionOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_regions(request: HttpRequest, q: str | None = None) -> Any:
     qs = Region.objects.restrict(request.user, "view")
     if q:
@@ -140,7 +141,7 @@ def list_regions(request: HttpRequest, q: str | None = None) -> Any:
 
 
 @router.get("/regions/{region_id}", response=RegionOut)
-def get_region(request: HttpRequest, region_id: int) -> Any:
+def get_region(request: HttpRequest, region_id: DbId) -> Any:
     return get_object_or_404(Region.objects.restrict(request.user, "view"), pk=region_id)
 
 
@@ -152,7 +153,7 @@ def create_region(request: HttpRequest, payload: RegionIn) -> Any:
 
 
 @router.patch("/regions/{region_id}", response=RegionOut)
-def update_region(request: HttpRequest, region_id: int, payload: RegionPatch) -> Any:
+def update_region(request: HttpRequest, region_id: DbId, payload: RegionPatch) -> Any:
     region = get_object_or_404(Region.objects.restrict(request.user, "change"), pk=region_id)
     return actions.do_update_region(
         region, payload.dict(exclude_unset=True), acting_user=request.user, channel=API
@@ -160,13 +161,13 @@ def update_region(request: HttpRequest, region_id: int, payload: RegionPatch) ->
 
 
 @router.get("/sites", response=list[SiteOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_sites(request: HttpRequest, filters: Query[SiteFilter]) -> Any:
     return filters.filter(Site.objects.restrict(request.user, "view").select_related("region"))
 
 
 @router.get("/sites/{site_id}", response=SiteOut)
-def get_site(request: HttpRequest, site_id: int) -> Any:
+def get_site(request: HttpRequest, site_id: DbId) -> Any:
     return get_object_or_404(
         Site.objects.restrict(request.user, "view").select_related("region"), pk=site_id
     )
@@ -181,7 +182,7 @@ def create_site(request: HttpRequest, payload: SiteIn) -> Any:
 
 
 @router.patch("/sites/{site_id}", response=SiteOut)
-def update_site(request: HttpRequest, site_id: int, payload: SitePatch) -> Any:
+def update_site(request: HttpRequest, site_id: DbId, payload: SitePatch) -> Any:
     site = get_object_or_404(Site.objects.restrict(request.user, "change"), pk=site_id)
     return actions.do_update_site(
         site, _site_data(request, payload), acting_user=request.user, channel=API
@@ -197,8 +198,8 @@ def _services(request: HttpRequest) -> Any:
 
 
 @router.get("/services", response=list[ServiceOut])
-@paginate(LimitOffsetPagination)
-def list_services(request: HttpRequest, q: str | None = None, site_id: int | None = None) -> Any:
+@paginate(BoundedPagination)
+def list_services(request: HttpRequest, q: str | None = None, site_id: DbId | None = None) -> Any:
     qs = _services(request)
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
@@ -208,7 +209,7 @@ def list_services(request: HttpRequest, q: str | None = None, site_id: int | Non
 
 
 @router.get("/services/{service_id}", response=ServiceOut)
-def get_service(request: HttpRequest, service_id: int) -> Any:
+def get_service(request: HttpRequest, service_id: DbId) -> Any:
     return get_object_or_404(_services(request), pk=service_id)
 
 
@@ -221,7 +222,7 @@ def create_service(request: HttpRequest, payload: ServiceIn) -> Any:
 
 
 @router.patch("/services/{service_id}", response=ServiceOut)
-def update_service(request: HttpRequest, service_id: int, payload: ServicePatch) -> Any:
+def update_service(request: HttpRequest, service_id: DbId, payload: ServicePatch) -> Any:
     service = get_object_or_404(Service.objects.restrict(request.user, "change"), pk=service_id)
     actions.do_update_service(
         service, _service_data(request, payload), acting_user=request.user, channel=API

@@ -100,6 +100,7 @@ URL_KWARGS = {
         "spk": r["survey_section"].pk,
     },
     "api:get_campaign": lambda w, r: {"campaign_id": r["survey_campaign"].pk},
+    "api:walk_responses": lambda w, r: {"campaign_id": r["survey_campaign"].pk},
     "api:get_response": lambda w, r: {"response_id": r["survey_response"].pk},
     "public:form": lambda w, r: {"slug": r["survey_link"].slug},
     "public:thanks": lambda w, r: {"slug": r["survey_link"].slug},
