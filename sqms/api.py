@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router, Schema
 from ninja.security import HttpBearer
 
 from sqms.core.actions import note_token_use, token_digest
@@ -72,17 +72,46 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
             {"loc": ["body", field], "msg": " ".join(messages)}
             for field, messages in exc.message_dict.items()
         ]
+        codes = {e.code for errors in exc.error_dict.values() for e in errors}
     else:
         detail = [{"loc": ["body"], "msg": m} for m in exc.messages]
-    return api.create_response(request, {"detail": detail}, status=422)
+        codes = {e.code for e in exc.error_list}
+    # only "already exists" errors: the request was fine, it conflicts with a stored record
+    status = 409 if codes == {"unique"} else 422
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
+class ErrorOut(Schema):
+    """Every error answer: ``detail`` is a message, or for 422 a list of
+    ``{"loc": [...], "msg": ...}`` naming each field or parameter at fault."""
+
+    detail: str | list[dict[str, Any]]
+
+
+#: statuses every authenticated operation may answer besides its own: the token (401), the
+#: role (403), a record not found or outside the scope (404), a code or name that already
+#: exists (409), a broken rule or a parameter out of range (422); 400 for a body that is not JSON
+ERROR_STATUSES = (400, 401, 403, 404, 409, 422)
+
+
+def _declare_errors(router: Router) -> None:
+    """Add the error statuses to each operation's OpenAPI responses, so every app's endpoints
+    document them without repeating them in each decorator."""
+    for path_view in router.path_operations.values():
+        for operation in path_view.operations:
+            for status in ERROR_STATUSES:
+                operation.response_models.setdefault(
+                    status, operation._create_response_model(ErrorOut)
+                )
 
 
 def _add_routers() -> None:
     from sqms.core.api import router as core_router
     from sqms.surveys.api import router as surveys_router
 
-    api.add_router("/", core_router)
-    api.add_router("/surveys/", surveys_router)
+    for prefix, router in (("/", core_router), ("/surveys/", surveys_router)):
+        _declare_errors(router)
+        api.add_router(prefix, router)
 
 
 _add_routers()

@@ -233,7 +233,13 @@ def do_create_user(
 ) -> Any:
     _ensure_user_admin(acting_user)
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("A user with that username already exists.")})
+        raise ValidationError(
+            {
+                "username": ValidationError(
+                    _("A user with that username already exists."), code="unique"
+                )
+            }
+        )
     _check_scope_for_role(role, list(regions), list(sites), all_sites)
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
     if password:

@@ -83,7 +83,7 @@ def test_create_update_and_audit_through_the_api(world: World) -> None:
     assert events[1].changes == {"name": ["From API", "Renamed"]}
 
 
-def test_wrong_types_and_rule_violations_answer_422_naming_the_field(world: World) -> None:
+def test_wrong_types_answer_422_and_duplicates_409_naming_the_field(world: World) -> None:
     c = Client()
     headers = bearer(world.qm)
     wrong = c.post(
@@ -100,9 +100,20 @@ def test_wrong_types_and_rule_violations_answer_422_naming_the_field(world: Worl
         content_type="application/json",
         **headers,
     )
-    assert duplicate.status_code == 422
+    assert duplicate.status_code == 409
     assert duplicate.json()["detail"][0]["loc"] == ["body", "code"]
     assert Site.objects.filter(code="ALPHA").count() == 1
+    # a duplicate together with another broken rule is still the request's fault: 422
+    both = c.post(
+        "/api/v1/sites",
+        data=json.dumps(
+            {"region_id": world.region_a.pk, "code": "ALPHA", "name": "A", "time_zone": "Mars/Base"}
+        ),
+        content_type="application/json",
+        **headers,
+    )
+    assert both.status_code == 422
+    assert {e["loc"][-1] for e in both.json()["detail"]} == {"code", "time_zone"}
 
 
 def test_writes_need_the_role(world: World) -> None:

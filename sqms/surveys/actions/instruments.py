@@ -91,7 +91,13 @@ def do_create_instrument(data: dict[str, Any], *, acting_user: Any, channel: str
     _ensure_qm(acting_user)
     inst = Instrument(kind=data.pop("kind", InstrumentKind.CUSTOM), **data)
     if Instrument.objects.filter(code=inst.code).exists():
-        raise ValidationError({"code": _("An instrument with this code already exists.")})
+        raise ValidationError(
+            {
+                "code": ValidationError(
+                    _("An instrument with this code already exists."), code="unique"
+                )
+            }
+        )
     inst.full_clean()
     inst.save()
     audit.record(inst, AuditAction.CREATE, actor=acting_user, channel=channel)
