@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
-.PHONY: demo test install lint typecheck messages bench bench-small bench-load e2e clean
+.PHONY: demo test install lint typecheck messages fuzz bench bench-small bench-load e2e clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ messages: $(STAMP)
 
 test: $(STAMP) messages
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# schemathesis over every API operation against a fresh demo (DATABASE_URL picks the database).
+fuzz: $(STAMP) messages
+	$(BIN)/python scripts/fuzz_api.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

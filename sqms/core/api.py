@@ -3,9 +3,11 @@ update. Every query goes through ``restrict`` and every write through ``actions`
 
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -98,7 +100,7 @@ class ServiceIn(Schema):
     code: str = Field(..., min_length=1, max_length=32)
     name: str = Field(..., min_length=1, max_length=200)
     description: str = ""
-    site_ids: list[int] = []
+    site_ids: list[DbId] = []
 
 
 class ServicePatch(Schema):
@@ -108,8 +110,20 @@ class ServicePatch(Schema):
     site_ids: list[DbId] | None = None
 
 
-def _site_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
+def _patch_data(payload: Schema) -> dict[str, Any]:
+    """The fields a PATCH sent; a field sent as null is refused by name (none may be empty —
+    leave a field out to keep its value)."""
     data = payload.dict(exclude_unset=True)
+    nulls = sorted(k for k, v in data.items() if v is None)
+    if nulls:
+        raise ValidationError(
+            {k: _("may not be null; leave the field out to keep its value") for k in nulls}
+        )
+    return data
+
+
+def _site_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
+    data = _patch_data(payload)
     if "region_id" in data:
         data["region"] = get_object_or_404(
             Region.objects.restrict(request.user, "view"), pk=data.pop("region_id")
@@ -118,15 +132,13 @@ def _site_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
 
 
 def _service_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
-    data = payload.dict(exclude_unset=True)
+    data = _patch_data(payload)
     if "site_ids" in data:
         wanted = set(data.pop("site_ids"))
         sites = list(Site.objects.restrict(request.user, "view").filter(pk__in=wanted))
         if len(sites) != len(wanted):
-            from django.core.exceptions import ValidationError
-
             missing = sorted(wanted - {s.pk for s in sites})
-            raise ValidationError({"site_ids": f"unknown site id(s): {missing}"})
+            raise ValidationError({"site_ids": _("unknown site id(s): %(ids)s") % {"ids": missing}})
         data["sites"] = sites
     return data
 

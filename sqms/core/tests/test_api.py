@@ -140,3 +140,26 @@ def test_api_list_query_count_is_pinned(world: World, django_assert_max_num_quer
         assert c.get("/api/v1/sites", **headers).json()["count"] == 17
     with django_assert_max_num_queries(6):
         assert c.get("/api/v1/services", **headers).status_code == 200
+
+
+def test_patch_with_null_fields_is_refused_by_name(world: World) -> None:
+    """Found by the API fuzzer: PATCH {"address": null} reached the database (500)."""
+    c = Client()
+    headers = bearer(world.qm)
+    r = c.patch(
+        f"/api/v1/sites/{world.site_a.pk}",
+        data=json.dumps({"city": None, "address": None, "name": "Kept"}),
+        content_type="application/json",
+        **headers,
+    )
+    assert r.status_code == 422
+    assert [e["loc"][-1] for e in r.json()["detail"]] == ["address", "city"]
+    world.site_a.refresh_from_db()
+    assert world.site_a.name != "Kept"
+    r = c.patch(
+        f"/api/v1/services/{world.service.pk}",
+        data=json.dumps({"site_ids": None}),
+        content_type="application/json",
+        **headers,
+    )
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "site_ids"]
