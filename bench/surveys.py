@@ -55,7 +55,6 @@ def _setup(db_url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
 
 
 def _org(stores_scale: int) -> tuple[list, object]:

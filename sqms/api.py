@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from ninja.security import HttpBearer
 
 from sqms.core.actions import note_token_use, token_digest
 from sqms.core.models import ApiToken
+from sqms.core.ratelimit import hit, seconds_left
 
 
 class TokenRefused(Exception):
@@ -19,8 +21,14 @@ class TokenRefused(Exception):
         self.reason = reason
 
 
+class RateLimited(Exception):
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+
+
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer sqms_…``; unknown and revoked tokens are refused with the reason."""
+    """``Authorization: Bearer sqms_…``; unknown and revoked tokens are refused with the reason,
+    and each token may make ``SQMS_API_RATE_PER_TOKEN`` requests a minute (then 429)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = (
@@ -34,6 +42,8 @@ class TokenAuth(HttpBearer):
             raise TokenRefused(_("This API token was revoked."))
         if not found.user.is_active:
             raise TokenRefused(_("The token's user is deactivated."))
+        if not hit(f"api-token:{found.pk}", settings.SQMS_API_RATE_PER_TOKEN):
+            raise RateLimited(seconds_left())
         note_token_use(found)
         request.user = found.user
         return found.user
@@ -53,6 +63,16 @@ api = NinjaAPI(
 @api.exception_handler(TokenRefused)
 def token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
     return api.create_response(request, {"detail": exc.reason}, status=401)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    message = _("Too many requests with this token; try again in %(seconds)d seconds.")
+    response = api.create_response(
+        request, {"detail": message % {"seconds": exc.retry_after}}, status=429
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(PermissionDenied)
@@ -88,10 +108,14 @@ class ErrorOut(Schema):
     detail: str | list[dict[str, Any]]
 
 
-#: statuses every authenticated operation may answer besides its own: the token (401), the
-#: role (403), a record not found or outside the scope (404), a code or name that already
-#: exists (409), a broken rule or a parameter out of range (422); 400 for a body that is not JSON
-ERROR_STATUSES = (400, 401, 403, 404, 409, 422)
+#: statuses every authenticated operation may answer besides its own: a malformed query (400),
+#: the token (401), the role (403), a record not found or outside the scope (404), a code or
+#: name that already exists (409), a broken rule or a parameter out of range (422), the token's
+#: rate limit (429, with Retry-After)
+ERROR_STATUSES = (400, 401, 403, 404, 409, 422, 429)
+#: and those that take a body: too large (413), not JSON (415); a body that is not valid UTF-8
+#: or JSON, too deeply nested or holding NUL characters is a 400 (sqms.core.request_guard)
+BODY_ERROR_STATUSES = (413, 415)
 
 
 def _declare_errors(router: Router) -> None:
@@ -99,7 +123,8 @@ def _declare_errors(router: Router) -> None:
     document them without repeating them in each decorator."""
     for path_view in router.path_operations.values():
         for operation in path_view.operations:
-            for status in ERROR_STATUSES:
+            has_body = any(m.__ninja_param_source__ == "body" for m in operation.models)
+            for status in ERROR_STATUSES + (BODY_ERROR_STATUSES if has_body else ()):
                 operation.response_models.setdefault(
                     status, operation._create_response_model(ErrorOut)
                 )

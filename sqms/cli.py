@@ -47,11 +47,6 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2) from None
     from django.core.management import ManagementUtility
 
-    if name == "migrate":
-        ManagementUtility(["sqms", "migrate", *rest]).execute()
-        if "--help" not in rest and "-h" not in rest:
-            ManagementUtility(["sqms", "createcachetable"]).execute()
-        return
     ManagementUtility(["sqms", name.replace("-", "_"), *rest]).execute()
 
 

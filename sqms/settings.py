@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "sqms.core.request_guard.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,13 +94,6 @@ if (
 ):
     Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "sqms_cache",
-    }
-}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -141,7 +135,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+SQMS_API_MAX_BODY_BYTES = env_int("SQMS_API_MAX_BODY_MB", 5, minimum=1) * 1024 * 1024
+SQMS_API_MAX_JSON_DEPTH = 32
+SQMS_API_RATE_PER_TOKEN = env_int("SQMS_API_RATE_PER_TOKEN", 600, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(5 * 1024 * 1024, SQMS_API_MAX_BODY_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SQMS_IMPORT_MAX_BYTES = env_int("SQMS_IMPORT_MAX_MB", 200, minimum=1) * 1024 * 1024
 SQMS_SURVEY_MIN_N = env_int("SQMS_SURVEY_MIN_N", 5, minimum=1)

@@ -50,7 +50,6 @@ class Command(BaseCommand):
             self.stderr.write("--scale must be 1 or more.")
             raise SystemExit(2)
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable", verbosity=0)
         translation.activate(options["locale"])
         if options["reset"] and load.already_loaded():
             load.reset_database(self.stdout)
