@@ -6,18 +6,18 @@ drives the HTML table and the ``?export=csv|xlsx`` download, so both always agre
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from sqms.core import exports
 
 
 @dataclass(frozen=True)
@@ -78,33 +78,14 @@ def apply_query(
     return qs, state
 
 
-def export_rows(spec: ListSpec, qs: QuerySet, fmt: str) -> HttpResponse:
+def export_rows(spec: ListSpec, qs: QuerySet, fmt: str) -> StreamingHttpResponse | FileResponse:
+    """The list's rows as a streamed CSV or XLSX download (see :mod:`sqms.core.exports`)."""
     header = [str(c.label) for c in spec.columns]
     rows = ([_cell(c.value(obj)) for c in spec.columns] for obj in qs.iterator(chunk_size=2000))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    filename = f"{spec.export_name}-{stamp}.{fmt}"
+    filename = exports.stamped(spec.export_name, fmt)
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(spec.export_name[:31])
-        ws.append(header)
-        for row in rows:
-            ws.append(row)
-        buf = io.BytesIO()
-        wb.save(buf)
-        response = HttpResponse(
-            buf.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")  # Excel opens UTF-8 CSV with a BOM correctly
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(rows)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return exports.xlsx_download(filename, spec.export_name, header, rows)
+    return exports.csv_download(filename, header, rows)
 
 
 def _cell(value: Any) -> Any:
@@ -123,7 +104,7 @@ def render_list(
     qs: QuerySet,
     template: str = "core/list.html",
     extra: dict[str, Any] | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     qs, state = apply_query(spec, request, qs)
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):

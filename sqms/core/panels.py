@@ -4,16 +4,16 @@ same rows; number formatting and minimum-n suppression of cells.
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sqms.core import exports
 from sqms.core.stats import Stat
 
 
@@ -89,7 +89,7 @@ def stat_columns(what: str) -> list[str]:
 
 def render_panels(
     request: HttpRequest, template: str, context: dict[str, Any], panels: list[Panel]
-) -> HttpResponse:
+) -> HttpResponseBase:
     wanted = request.GET.get("download")
     if wanted:
         for panel in panels:
@@ -99,13 +99,6 @@ def render_panels(
     return render(request, template, context)
 
 
-def panel_csv(panel: Panel) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(panel.columns)
-    for row in panel.rows:
-        writer.writerow(["" if c.value is None else c.value for c in row])
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{panel.name}-{stamp}.csv"'
-    return response
+def panel_csv(panel: Panel) -> HttpResponseBase:
+    rows = (["" if c.value is None else c.value for c in row] for row in panel.rows)
+    return exports.csv_download(exports.stamped(panel.name, "csv"), panel.columns, rows)

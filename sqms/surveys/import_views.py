@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import secrets
 from pathlib import Path
 from typing import Any
@@ -11,10 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from sqms.core import exports
 from sqms.core.choices import Channel
 from sqms.core.models import Site
 from sqms.core.scoping import allowed, role_of
@@ -278,10 +282,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def import_rejects(request: HttpRequest, pk: int) -> HttpResponse:
+def import_rejects(request: HttpRequest, pk: int) -> HttpResponseBase:
     batch = _batch(request, pk)
-    response = HttpResponse(
-        "\ufeff" + (batch.rejects_csv or ""), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="rejects-{batch.pk}.csv"'
-    return response
+    # Parsed again so that files stored before cells were neutralized are safe too.
+    header, *rows = list(csv.reader(io.StringIO(batch.rejects_csv))) or [[]]
+    return exports.csv_download(f"rejects-{batch.pk}.csv", header, rows)

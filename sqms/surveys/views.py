@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from sqms.core import audit
+from sqms.core import audit, exports
 from sqms.core.choices import Channel
 from sqms.core.listing import ListColumn, ListFilter, ListSpec, render_list
 from sqms.core.models import Site
@@ -88,7 +88,7 @@ INSTRUMENT_LIST = ListSpec(
 
 @login_required
 @require_safe
-def instrument_list(request: HttpRequest) -> HttpResponse:
+def instrument_list(request: HttpRequest) -> HttpResponseBase:
     _require_role(request)
     qs = Instrument.objects.restrict(request.user, "view").annotate(
         question_count=Count("questions")
@@ -305,7 +305,7 @@ CAMPAIGN_LIST = ListSpec(
 
 @login_required
 @require_safe
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: HttpRequest) -> HttpResponseBase:
     _require_role(request)
     qs = (
         Campaign.objects.restrict(request.user, "view")
@@ -435,24 +435,17 @@ def campaign_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def campaign_export(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_export(request: HttpRequest, pk: int) -> HttpResponseBase:
     campaign = _campaign(request, pk)
-    fmt = request.GET.get("format", "csv")
-    if fmt not in ("csv", "xlsx"):
-        fmt = "csv"
-    buf = io.BytesIO()
-    actions.export_responses(campaign, fmt, buf, acting_user=request.user)
-    ctype = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        if fmt == "xlsx"
-        else "text/csv; charset=utf-8"
-    )
-    response = HttpResponse(buf.getvalue(), content_type=ctype)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = (
-        f'attachment; filename="campaign-{campaign.pk}-responses-{stamp}.{fmt}"'
-    )
-    return response
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    filename = exports.stamped(f"campaign-{campaign.pk}-responses", fmt)
+    if fmt == "xlsx":
+        return exports.workbook_download(
+            filename,
+            lambda f: actions.export_responses(campaign, "xlsx", f, acting_user=request.user),
+        )
+    chunks = actions.native_csv_chunks(campaign, acting_user=request.user)
+    return exports.text_download(filename, chunks)
 
 
 def _link(request: HttpRequest, pk: int, site_pk: int) -> CampaignSite:
@@ -530,7 +523,7 @@ RESPONSE_LIST = ListSpec(
 
 @login_required
 @require_safe
-def response_list(request: HttpRequest) -> HttpResponse:
+def response_list(request: HttpRequest) -> HttpResponseBase:
     _require_role(request)
     qs = Response.objects.restrict(request.user, "view").select_related("campaign", "site")
     return render_list(request, RESPONSE_LIST, qs)

@@ -50,12 +50,12 @@ def test_site_csv_and_xlsx_exports_hold_the_filtered_rows(world: World, client_f
     c = client_for(world.alpha_manager)
     response = c.get(reverse("core:site_list"), {"export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0][:2] == ["Code", "Name"]
     assert [r[0] for r in rows[1:]] == ["ALPHA"]  # the site manager's scope only
     qm = client_for(world.qm)
     xlsx = qm.get(reverse("core:site_list"), {"export": "xlsx", "q": "S00"})
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     codes = [row[0].value for row in sheet.iter_rows(min_row=2)]
     assert codes == ["S000", "S001", "S002"]
 

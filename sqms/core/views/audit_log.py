@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -56,6 +57,6 @@ def _changes_text(changes: dict[str, Any]) -> str:
 
 @require_safe
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: HttpRequest) -> HttpResponseBase:
     qs = AuditEvent.objects.restrict(request.user, "view")
     return render_list(request, AUDIT_LIST, qs, template="core/audit_log.html")

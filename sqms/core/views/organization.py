@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,7 +42,7 @@ REGION_LIST = ListSpec(
 
 @require_safe
 @login_required
-def region_list(request: HttpRequest) -> HttpResponse:
+def region_list(request: HttpRequest) -> HttpResponseBase:
     qs = Region.objects.restrict(request.user, "view").annotate(site_count=Count("sites"))
     create = (
         reverse("core:region_create") if may(request.user, "add", Region.scope_editors) else None
@@ -137,7 +138,7 @@ SITE_LIST = ListSpec(
 
 @require_safe
 @login_required
-def site_list(request: HttpRequest) -> HttpResponse:
+def site_list(request: HttpRequest) -> HttpResponseBase:
     qs = Site.objects.restrict(request.user, "view").select_related("region", "manager")
     create = reverse("core:site_create") if may(request.user, "add", Region.scope_editors) else None
     return render_list(request, SITE_LIST, qs, extra={"create_url": create})
@@ -219,7 +220,7 @@ def _site_choices(request: HttpRequest) -> list[tuple[str, str]]:
 
 @require_safe
 @login_required
-def service_list(request: HttpRequest) -> HttpResponse:
+def service_list(request: HttpRequest) -> HttpResponseBase:
     visible_sites = Site.objects.restrict(request.user, "view")
     qs = Service.objects.restrict(request.user, "view").annotate(
         site_count=Count("sites", filter=_in_sites(visible_sites))

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -60,7 +61,7 @@ USER_LIST = ListSpec(
 
 @require_safe
 @role_required(Role.QUALITY_MANAGER)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: HttpRequest) -> HttpResponseBase:
     qs = User.objects.select_related("profile")
     return render_list(
         request,

@@ -19,7 +19,7 @@ from sqms.surveys.actions.campaigns import (
     do_open_campaign,
     do_update_campaign,
 )
-from sqms.surveys.actions.exports import export_responses, export_rows
+from sqms.surveys.actions.exports import export_responses, export_rows, native_csv_chunks
 from sqms.surveys.actions.imports import (
     ImportRefused,
     ImportReport,
@@ -76,6 +76,7 @@ __all__ = [
     "ensure_campaign_takes_responses",
     "ensure_may_write_responses",
     "export_responses",
+    "native_csv_chunks",
     "export_rows",
     "has_responses",
     "issue_token",

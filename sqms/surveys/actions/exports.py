@@ -35,24 +35,35 @@ def export_rows(campaign: Campaign, responses: Iterable[Response]) -> Iterator[A
         )
 
 
+def _responses(campaign: Campaign, acting_user: Any) -> Iterator[Response]:
+    qs = (
+        Response.objects.restrict(acting_user, "view")
+        if acting_user is not None
+        else Response.objects.all()
+    )
+    return (
+        qs.filter(campaign=campaign)
+        .select_related("site", "service")
+        .order_by("submitted_at", "id")
+        .iterator(chunk_size=2000)
+    )
+
+
 def export_responses(campaign: Campaign, fmt: str, stream: Any, *, acting_user: Any) -> int:
     """Write the campaign's responses in the user's scope as native CSV or XLSX."""
     from sqms.surveys.importers import write_native_csv, write_native_xlsx
 
-    qs = (
-        (
-            Response.objects.restrict(acting_user, "view")
-            .filter(campaign=campaign)
-            .select_related("site", "service")
-            .order_by("submitted_at", "id")
-        )
-        if acting_user is not None
-        else Response.objects.filter(campaign=campaign)
-        .select_related("site", "service")
-        .order_by("submitted_at", "id")
-    )
     specs = question_specs(campaign.instrument)
-    rows = export_rows(campaign, qs.iterator(chunk_size=2000))
+    rows = export_rows(campaign, _responses(campaign, acting_user))
     if fmt == "xlsx":
         return write_native_xlsx(rows, specs, stream)
     return write_native_csv(rows, specs, stream)
+
+
+def native_csv_chunks(campaign: Campaign, *, acting_user: Any) -> Iterator[str]:
+    """The same native CSV as :func:`export_responses`, as text chunks for a streamed download."""
+    from sqms.surveys.importers import native_csv_lines
+
+    yield "\ufeff"
+    specs = question_specs(campaign.instrument)
+    yield from native_csv_lines(export_rows(campaign, _responses(campaign, acting_user)), specs)

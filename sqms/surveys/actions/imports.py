@@ -4,9 +4,7 @@ rejects files and mapping presets.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from sqms.core import audit
+from sqms.core import audit, exports
 from sqms.core.choices import AuditAction
 from sqms.core.models import Site
 from sqms.core.scoping import ensure_allowed
@@ -407,12 +405,8 @@ def _err_row(e: Any) -> Any:
 
 
 def rejects_csv(rejects: list[tuple[Any, str, str]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow([_("row"), _("column"), _("problem")])
-    for row in rejects:
-        w.writerow(row)
-    return buf.getvalue()
+    """The rejected rows as CSV text (no BOM), cells neutralized against formulas."""
+    return "".join(exports.csv_lines([_("row"), _("column"), _("problem")], rejects, bom=False))
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ from .native import (
     NativeChunk,
     NativeReader,
     iter_native_rows,
+    native_csv_lines,
     native_targets,
     write_native_csv,
     write_native_xlsx,
@@ -67,6 +68,7 @@ __all__ = [
     "parse_file",
     "propose_labels",
     "propose_mapping",
+    "native_csv_lines",
     "write_native_csv",
     "write_native_xlsx",
 ]

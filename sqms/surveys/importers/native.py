@@ -6,6 +6,12 @@ response. ``submitted_at`` is ISO-8601 (offset kept when the time is aware). Emp
 answer. Multiple-choice answers are a JSON array of option values. ``response_id`` holds the
 response's external id without the ``native:`` prefix (ids imported from another tool keep
 their own prefix, e.g. ``limesurvey:12``).
+
+Formula escaping (CSV only): a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab, a
+carriage return or an apostrophe is written with one more apostrophe in front, so Excel and WPS
+show it as text instead of running it; the reader removes one leading apostrophe from every
+cell. The round trip is exact. The XLSX variant stores text cells as strings and needs no
+escaping.
 """
 
 from __future__ import annotations
@@ -56,21 +62,49 @@ def _cell_out(v: object) -> str:
     return str(v)
 
 
-def _row_out(r: MappedRow, targets: list[str]) -> list[str]:
+#: First characters of a CSV text cell that get an escaping apostrophe (see the module doc).
+ESCAPED_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def _escaped(v: str) -> str:
+    return "'" + v if v.startswith(ESCAPED_STARTS) else v
+
+
+def _unescaped(row: list[str]) -> list[str]:
+    if "'" not in "".join(row):  # the common case: one C-level scan of the row
+        return row
+    return [c[1:] if c[:1] == "'" else c for c in row]
+
+
+def _row_out(r: MappedRow, targets: list[str], escape: bool = False) -> list[str]:
     a = r.answers
     meta = r.meta
+    text = _escaped if escape else str
     return [
-        _ext_id_out(r.external_id),
+        text(_ext_id_out(r.external_id)),
         r.submitted_at.isoformat() if r.submitted_at else "",
-        *(meta.get(f, "") for f in META_FIELDS),
-        *(_cell_out(a.get(t)) for t in targets),
+        *(text(meta.get(f, "")) for f in META_FIELDS),
+        *(text(v) if isinstance(v := a.get(t), str) else _cell_out(v) for t in targets),
     ]
+
+
+class _Echo:
+    def write(self, line: str) -> str:
+        return line
+
+
+def native_csv_lines(rows: Iterable[MappedRow], questions: list[QuestionSpec]) -> Iterator[str]:
+    """The native CSV one line at a time (header first, no BOM), for streaming."""
+    targets = native_targets(questions)
+    w = csv.writer(_Echo())
+    yield w.writerow([*NATIVE_HEADER, *targets])
+    for r in rows:
+        yield w.writerow(_row_out(r, targets, escape=True))
 
 
 def write_native_csv(rows: Iterable[MappedRow], questions: list[QuestionSpec],
                      stream: IO[str] | IO[bytes]) -> int:  # fmt: skip
     """Write rows in the native CSV format (UTF-8 with BOM, CRLF); returns the row count."""
-    targets = native_targets(questions)
     text: IO[str]
     if isinstance(stream, io.TextIOBase) or hasattr(stream, "encoding"):
         text = stream  # type: ignore[assignment]
@@ -79,11 +113,11 @@ def write_native_csv(rows: Iterable[MappedRow], questions: list[QuestionSpec],
     else:
         wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type,type-var]
         text = wrapper
-    w = csv.writer(text)
-    w.writerow([*NATIVE_HEADER, *targets])
+    lines = native_csv_lines(rows, questions)
+    text.write(next(lines))
     n = 0
-    for r in rows:
-        w.writerow(_row_out(r, targets))
+    for line in lines:
+        text.write(line)
         n += 1
     if wrapper is not None:
         wrapper.flush()
@@ -160,7 +194,7 @@ class NativeReader:
                 last = reader.line_num
                 if not row:
                     continue
-                yield _native_row(start, row, targets, fromiso)
+                yield _native_row(start, _unescaped(row), targets, fromiso)
         except UnicodeDecodeError:
             raise ImportFormatError("wrong encoding: the file is not valid UTF-8",
                                     line=last + 1) from None  # fmt: skip
@@ -308,7 +342,7 @@ class NativeReader:
                 start = last + 1
                 last = reader.line_num
                 if row:
-                    yield start, row
+                    yield start, _unescaped(row)
         except UnicodeDecodeError:
             raise ImportFormatError("wrong encoding: the file is not valid UTF-8",
                                     line=last + 1) from None  # fmt: skip
@@ -411,5 +445,8 @@ def parse_native_records(records: list[Record], enc: str, sep: str | None) -> Pa
     targets = header[len(NATIVE_HEADER) :]
     cols = [Column(i, k, k, "") for i, k in enumerate(header)]
     fromiso = datetime.fromisoformat
-    rows = [_native_row(line, [c or "" for c in r], targets, fromiso) for line, r in records[1:]]
+    clean = _unescaped if sep is not None else list  # only the CSV variant is escaped
+    rows = [
+        _native_row(line, clean([c or "" for c in r]), targets, fromiso) for line, r in records[1:]
+    ]
     return ParsedExport("native", enc, sep, None, cols, rows, [])

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -245,7 +246,7 @@ def _nps_cells(sat: Satisfaction, url: str | None = None) -> list[Cell]:
 
 
 @report_view("csat_nps")
-def report_csat_nps(request: HttpRequest) -> HttpResponse:
+def report_csat_nps(request: HttpRequest) -> HttpResponseBase:
     f = ReportFilters.from_params(request.GET)
     r = csat_nps_report(request.user, f)
     cols_top = [_("n"), _("CSAT top-2-box %"), _("95 % CI low"), _("95 % CI high")]

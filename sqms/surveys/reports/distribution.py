@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import Count, Sum
 from django.db.models.fields.json import KT
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from sqms.core.charts import base_layout
@@ -190,7 +191,7 @@ def _distribution_panel(
 
 
 @report_view("distribution")
-def report_distribution(request: HttpRequest) -> HttpResponse:
+def report_distribution(request: HttpRequest) -> HttpResponseBase:
     f = ReportFilters.from_params(request.GET)
     r = distribution_report(request.user, f, request.GET.get("question", ""))
     panels = []

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sqms.core import exports
 from sqms.surveys.choices import (
     QuestionRole,
 )
@@ -128,7 +129,7 @@ def _answer_of(response: Any, measure: str) -> str:
 
 
 @report_view("drilldown")
-def drilldown(request: HttpRequest) -> HttpResponse:
+def drilldown(request: HttpRequest) -> HttpResponseBase:
     f = ReportFilters.from_params(request.GET)
     measure = request.GET.get("measure", "")[:80]
     month = _month(request.GET.get("month"))
@@ -143,25 +144,19 @@ def drilldown(request: HttpRequest) -> HttpResponse:
         _("Comment"),
     ]
     if request.GET.get("export") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(header)
-        for r in qs.iterator(chunk_size=2000):
-            writer.writerow(
-                [
-                    r.pk,
-                    timezone.localtime(r.submitted_at).isoformat(),
-                    r.site.code,
-                    r.campaign.name,
-                    r.channel,
-                    _answer_of(r, measure),
-                    r.comment,
-                ]
-            )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="responses-{stamp}.csv"'
-        return response
+        rows = (
+            [
+                r.pk,
+                timezone.localtime(r.submitted_at).isoformat(),
+                r.site.code,
+                r.campaign.name,
+                r.channel,
+                _answer_of(r, measure),
+                r.comment,
+            ]
+            for r in qs.iterator(chunk_size=2000)
+        )
+        return exports.csv_download(exports.stamped("responses", "csv"), header, rows)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [
         {"obj": r, "url": response_url(r.pk), "answer": _answer_of(r, measure)}

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 
 import plotly
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -82,14 +83,16 @@ def frame(
     }
 
 
-def report_view(name: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def report_view(
+    name: str,
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Login, a role, GET only."""
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @require_GET
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if role_of(request.user) is None:
                 from django.core.exceptions import PermissionDenied
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from sqms.core.panels import render_panels
@@ -14,7 +15,7 @@ from sqms.surveys.reports.servqual import servqual_panels, servqual_report
 
 
 @report_view("gap_model")
-def report_gap_model(request: HttpRequest) -> HttpResponse:
+def report_gap_model(request: HttpRequest) -> HttpResponseBase:
     f = ReportFilters.from_params(request.GET)
     r = servqual_report(request.user, f, sections=())
     context = frame(

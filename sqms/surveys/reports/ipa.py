@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from sqms.analytics.ipa import ipa, key_drivers
@@ -199,7 +200,7 @@ def _quadrant(code: str) -> str:
 
 
 @report_view("ipa")
-def report_ipa(request: HttpRequest) -> HttpResponse:
+def report_ipa(request: HttpRequest) -> HttpResponseBase:
     f = ReportFilters.from_params(request.GET)
     mode = "derived" if request.GET.get("importance") == "derived" else "stated"
     r = ipa_report(request.user, f, mode)

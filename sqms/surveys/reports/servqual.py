@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 from django.db.models import QuerySet, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from sqms.analytics.funnel import funnel_means
@@ -591,7 +592,7 @@ def _alpha_cell(alpha: float | None, n: int) -> Cell:
 
 
 @report_view("servqual")
-def report_servqual(request: HttpRequest) -> HttpResponse:
+def report_servqual(request: HttpRequest) -> HttpResponseBase:
     f = ReportFilters.from_params(request.GET)
     r = servqual_report(request.user, f)
     context = frame(

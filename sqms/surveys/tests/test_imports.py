@@ -188,12 +188,17 @@ def test_wrong_format_given(world, csat_campaign, tmp_path):
         )
 
 
-def test_export_import_round_trip(world, campaign, builtins, tmp_path):
+HOSTILE_COMMENTS = ['=HYPERLINK("http://evil.example","x")', "+1+cmd", "-2", "@SUM(A1)", "'q"]
+
+
+def test_export_import_round_trip(world, campaign, builtins, tmp_path, client_for):
     rows = []
     for n in range(30):
         a = servqual_answers(e=1 + n % 7, p=1 + (n * 3) % 7, overall=1 + n % 7)
         if n % 3 == 0:
             a["COMMENT"] = f'第{n}条, with "quotes"\nand a newline'
+        if n % 6 == 1:  # customers' comments a spreadsheet would run as formulas
+            a["COMMENT"] = HOSTILE_COMMENTS[n // 6]
             a.update({"IMP_TAN": 20, "IMP_REL": 20, "IMP_RES": 20, "IMP_ASS": 20, "IMP_EMP": 20})
         rows.append(
             {
@@ -232,6 +237,13 @@ def test_export_import_round_trip(world, campaign, builtins, tmp_path):
         stderr=io.StringIO(),
     )
     assert "Imported 30 responses" in out.getvalue()
+    data = first.read_bytes()
+    assert b"\"'=HYPERLINK(" in data and b",'+1+cmd\r\n" in data and b",''q\r\n" in data
+    comments = Response.objects.filter(campaign=second_campaign).values_list("comment", flat=True)
+    assert set(HOSTILE_COMMENTS) <= set(comments)  # the escaping is undone on import
+    # the campaign page's download is the same file, streamed
+    web = client_for(world.qm).get(f"/surveys/campaigns/{campaign.pk}/export/?format=csv")
+    assert web.streaming and web.getvalue() == data
     second = tmp_path / "second.csv"
     call_command(
         "export_responses",
@@ -378,3 +390,20 @@ def test_real_exports_dry_run(world, csat_campaign, name, tool):
     text = out.getvalue()
     assert f"Tool:       {tool}" in text and "no site column" in text and "Dry run:" in text
     assert Response.objects.count() == 0
+
+
+def test_rejects_file_neutralizes_formula_cells(world, csat_campaign, client_for):
+    assert actions.rejects_csv([(3, "=cmd", "-bad"), (4, "ok", "@x")]) == (
+        "row,column,problem\r\n3,'=cmd,'-bad\r\n4,ok,'@x\r\n"
+    )
+    # a batch stored before cells were neutralized is made safe when downloaded
+    batch = ImportBatch.objects.create(
+        campaign=csat_campaign,
+        filename="old.csv",
+        tool="limesurvey",
+        rejects_csv='row,column,problem\r\n2,"=HYPERLINK(""x"")",+1\r\n',
+    )
+    response = client_for(world.qm).get(f"/surveys/imports/{batch.pk}/rejects.csv")
+    assert response.streaming
+    text = response.getvalue().decode("utf-8-sig")
+    assert text == 'row,column,problem\r\n2,"\'=HYPERLINK(""x"")",\'+1\r\n'

@@ -201,7 +201,7 @@ def test_csv_download_matches_table(world, data, client_for, panel):
     table = _table(body, panel)
     response = c.get(reverse("surveys:report_servqual"), {"download": panel})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rows) - 1 == len(table) and len(rows[0]) == len(table[0])
     for csv_row, html_row in zip(rows[1:], table, strict=True):
         for value, shown in zip(csv_row, html_row, strict=True):

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sqms.surveys.importers import (
     MappedRow,
+    Mapping,
     MappingPlan,
     NativeReader,
     QuestionSpec,
@@ -75,6 +76,35 @@ def test_csv_header_and_roundtrip() -> None:
     assert _strip_line(rows) == [ROW]
 
 
+def test_formula_cells_are_escaped_in_csv_and_read_back_exactly() -> None:
+    hostile = ["=1+1", "+SUM(A1)", "-2", "@cmd", "\t=x", "'=already", "'", "a=b"]
+    rows = [
+        dataclasses.replace(
+            ROW,
+            external_id=f"native:{i}",
+            meta={**ROW.meta, "site": "=SITE" if i == 0 else "SH-001"},
+            answers={"COMMENT": text, "AGE": -3},
+        )
+        for i, text in enumerate(hostile)
+    ]
+    buf = io.StringIO()
+    write_native_csv(rows, QS, buf)
+    text = buf.getvalue()
+    # every text cell a spreadsheet would run starts with an apostrophe; numbers do not
+    assert ",'=SITE," in text and ",-3,,,'=1+1\r\n" in text
+    for cell in ["'+SUM(A1)", "'-2", "'@cmd", "'\t=x", "''=already", "''", ",a=b"]:
+        assert cell in text, cell
+    # the row reader, the column-wise chunks and the spreadsheet path all read the originals
+    assert _strip_line(_roundtrip_csv(rows)) == rows
+    for read in ("iter_chunks", "iter_mapped"):
+        reader = NativeReader(io.StringIO(text))
+        plan = MappingPlan(Mapping({t: t for t in reader.targets}), QS, tool="native")
+        got = getattr(reader, read)(plan, [])
+        mapped = [r for c in got for r in c.rows()] if read == "iter_chunks" else list(got)
+        assert [r.answers["COMMENT"] for r in mapped] == hostile, read
+        assert mapped[0].meta["site"] == "=SITE"
+
+
 def test_foreign_ids_keep_their_namespace() -> None:
     r = dataclasses.replace(ROW, external_id="limesurvey:12", submitted_at=None, meta={})
     assert _strip_line(_roundtrip_csv([r])) == [r]
@@ -94,7 +124,7 @@ def test_xlsx_roundtrip() -> None:
 
 _text = st.text(
     st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00")
-    | st.sampled_from('\n\r\t,";'),
+    | st.sampled_from("\n\r\t,\";=+-@'"),  # separators, quotes and formula starts
     min_size=1,
     max_size=20,
 ).filter(lambda s: s.strip() != "")
@@ -187,7 +217,6 @@ def test_bad_date_and_range_reported_by_row_and_column() -> None:
 
 
 def test_chunks_equal_row_path_including_errors() -> None:
-    from sqms.surveys.importers import Mapping
     from sqms.surveys.importers.tests.native_data import make_native_csv, servqual_questions
 
     qs = servqual_questions()
