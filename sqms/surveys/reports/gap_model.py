@@ -11,7 +11,8 @@ from sqms.surveys.reports.frame import frame, report_view
 from sqms.surveys.reports.selection import (
     ReportFilters,
 )
-from sqms.surveys.reports.servqual import servqual_panels, servqual_report
+from sqms.surveys.reports.servqual import servqual_report
+from sqms.surveys.reports.servqual_panels import servqual_panels
 
 
 @report_view("gap_model")
