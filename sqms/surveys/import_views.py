@@ -24,7 +24,6 @@ from sqms.core.models import Site
 from sqms.core.scoping import allowed, role_of
 from sqms.surveys import actions, importers
 from sqms.surveys.forms import ImportUploadForm
-from sqms.surveys.import_messages import cell_error_text
 from sqms.surveys.models import Campaign, ImportBatch, MappingPreset, Response
 
 
@@ -236,13 +235,8 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
         columns.append(
             {"col": col, "target": mapping.columns.get(col.key, ""), "sample": (sample or "")[:40]}
         )
-    errors = []
-    if report is not None:
-        for e in report.errors[:300]:
-            if hasattr(e, "line"):
-                errors.append((e.line, e.column, cell_error_text(e)))
-            else:
-                errors.append(tuple(e))
+    problems = report.errors[:300] if report is not None else []
+    errors = [(p.row, p.column, p.text()) for p in problems]
     sites = Site.objects.restrict(request.user, "view").filter(campaigns=campaign)
     return render(
         request,

@@ -21,6 +21,7 @@ from sqms.surveys.actions.campaigns import (
 )
 from sqms.surveys.actions.exports import export_responses, export_rows, native_csv_chunks
 from sqms.surveys.actions.imports import (
+    ImportProblem,
     ImportRefused,
     ImportReport,
     analyse_file,
@@ -53,6 +54,7 @@ from sqms.surveys.resolvers import WriteResult
 __all__ = [
     "QUESTION_FIELDS",
     "AnswerPlan",
+    "ImportProblem",
     "ImportRefused",
     "ImportReport",
     "SubmissionRefused",

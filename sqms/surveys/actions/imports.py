@@ -5,6 +5,7 @@ rejects files and mapping presets.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,12 +24,13 @@ from sqms.surveys.actions.responses import (
     ensure_may_write_responses,
     write_responses,
 )
-from sqms.surveys.answers import AnswerPlan, check_answers
+from sqms.surveys.answers import AnswerPlan
 from sqms.surveys.choices import (
     QuestionKind,
     ResponseChannel,
 )
 from sqms.surveys.column_writer import ColumnRows
+from sqms.surveys.import_messages import cell_error_text
 from sqms.surveys.models import (
     Campaign,
     ImportBatch,
@@ -80,6 +82,25 @@ def question_specs(instrument: Instrument) -> list[Any]:
     return specs
 
 
+@dataclass(frozen=True)
+class ImportProblem:
+    """One problem found in an imported file: the row (its line in the file), the column and
+    what is wrong. ``cell`` keeps the importer's coded error so pages can show it translated."""
+
+    row: Any  # the line number, or the row label write_responses was given
+    column: str
+    message: str
+    cell: Any = None  # importers.CellError
+
+    @classmethod
+    def of_cell(cls, error: Any) -> ImportProblem:
+        return cls(error.line, error.column, error.message, error)
+
+    def text(self) -> str:
+        """The message in the active language (with its row and column for a coded error)."""
+        return cell_error_text(self.cell) if self.cell is not None else self.message
+
+
 @dataclass
 class ImportReport:
     tool: str = ""
@@ -89,7 +110,7 @@ class ImportReport:
     counts: dict[str, int] = field(default_factory=dict)
     mapping: Any = None  # importers.Mapping
     columns: list[Any] = field(default_factory=list)
-    errors: list[Any] = field(default_factory=list)  # CellError or (row, column, message)
+    errors: list[ImportProblem] = field(default_factory=list)
     imported: int = 0
     skipped: int = 0
     rejected: int = 0
@@ -306,30 +327,14 @@ def do_import_file(
             }
 
     try:
-        if dry_run:
-            rows = list(mapped())
-            report.counts = report.counts or dict(counts)
-            report.counts = {**counts} if streaming else report.counts
-            report.errors = list(cell_errors)
-            report.imported = 0
-            # validate answers too, without writing
-            answer_plan = AnswerPlan.build(campaign.instrument)
-            sites = SiteResolver(campaign, acting_user)
-            for r in rows:
-                _clean, errs = check_answers(answer_plan, r["answers"])
-                _s, serr = sites.resolve(r["site"])
-                if serr:
-                    errs["@site"] = serr
-                report.errors.extend((r["row"], k, v) for k, v in errs.items())
-            report.rejected = len({_err_row(e) for e in report.errors})
-            return report
         with transaction.atomic():
             try:
                 with transaction.atomic():
                     batch = ImportBatch.objects.create(
                         campaign=campaign,
                         filename=filename[:255],
-                        sha256=sha,
+                        # a dry run never meets the file's earlier import: it is rolled back
+                        sha256=f"dry-run-{secrets.token_hex(24)}" if dry_run else sha,
                         tool=report.tool,
                         encoding=report.encoding or "",
                         mapping=mapping.to_json(),
@@ -351,17 +356,17 @@ def do_import_file(
                 progress=progress,
                 fast=True,
             )
-            rejects = [(e.line, e.column, e.message) for e in cell_errors] + [
-                (r, c, m) for r, c, m in result.rejected
+            rejects = [ImportProblem.of_cell(e) for e in cell_errors] + [
+                ImportProblem(r, c, m) for r, c, m in result.rejected
             ]
-            rejects.sort(key=lambda t: (t[0] if isinstance(t[0], int) else 0, str(t[1])))
+            rejects.sort(key=lambda p: (p.row if isinstance(p.row, int) else 0, str(p.column)))
             report.errors = rejects
             report.counts = report.counts if not streaming else dict(counts)
-            if rejects and not skip_invalid:
+            report.skipped = result.skipped
+            if dry_run or (rejects and not skip_invalid):
                 raise _Rollback()
             report.imported = result.created
-            report.skipped = result.skipped
-            report.rejected = len({r[0] for r in rejects})
+            report.rejected = len({p.row for p in rejects})
             batch.imported = result.created
             batch.skipped = result.skipped
             batch.rejected = report.rejected
@@ -383,9 +388,9 @@ def do_import_file(
             )
             report.batch = batch
             return report
-    except _Rollback:
+    except _Rollback:  # a dry run, or problems without skip_invalid: nothing stays written
         report.imported = 0
-        report.rejected = len({r[0] for r in report.errors})
+        report.rejected = len({p.row for p in report.errors})
         return report
     finally:
         if stream is not None:
@@ -400,13 +405,10 @@ class _Rollback(Exception):
     pass
 
 
-def _err_row(e: Any) -> Any:
-    return e.line if hasattr(e, "line") else e[0]
-
-
-def rejects_csv(rejects: list[tuple[Any, str, str]]) -> str:
+def rejects_csv(problems: Iterable[ImportProblem]) -> str:
     """The rejected rows as CSV text (no BOM), cells neutralized against formulas."""
-    return "".join(exports.csv_lines([_("row"), _("column"), _("problem")], rejects, bom=False))
+    rows = ((p.row, p.column, p.message) for p in problems)
+    return "".join(exports.csv_lines([_("row"), _("column"), _("problem")], rows, bom=False))
 
 
 @transaction.atomic

@@ -239,9 +239,7 @@ def _state(campaign) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 def _outcome(report: Any) -> Any:
     if isinstance(report, Exception):
         return (type(report).__name__, str(report))
-    errors = [
-        (e.line, e.column, e.message) if hasattr(e, "line") else tuple(e) for e in report.errors
-    ]
+    errors = [(p.row, p.column, p.message) for p in report.errors]
     return {
         "imported": report.imported,
         "skipped": report.skipped,

@@ -393,9 +393,8 @@ def test_real_exports_dry_run(world, csat_campaign, name, tool):
 
 
 def test_rejects_file_neutralizes_formula_cells(world, csat_campaign, client_for):
-    assert actions.rejects_csv([(3, "=cmd", "-bad"), (4, "ok", "@x")]) == (
-        "row,column,problem\r\n3,'=cmd,'-bad\r\n4,ok,'@x\r\n"
-    )
+    problems = [actions.ImportProblem(3, "=cmd", "-bad"), actions.ImportProblem(4, "ok", "@x")]
+    assert actions.rejects_csv(problems) == ("row,column,problem\r\n3,'=cmd,'-bad\r\n4,ok,'@x\r\n")
     # a batch stored before cells were neutralized is made safe when downloaded
     batch = ImportBatch.objects.create(
         campaign=csat_campaign,

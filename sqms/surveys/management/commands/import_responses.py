@@ -185,10 +185,8 @@ class Command(BaseCommand):
         )
 
     def _write_errors(self, report: Any, options: dict[str, Any]) -> None:
-        errors = [
-            (e.line, e.column, e.message) if hasattr(e, "line") else tuple(e) for e in report.errors
-        ]
-        for row, column, message in errors[:50]:
+        errors = report.errors
+        for row, column, message in ((p.row, p.column, p.message) for p in errors[:50]):
             line = (
                 message
                 if str(message).startswith("row ")
