@@ -33,7 +33,9 @@ def _assign(obj: models.Model, data: dict[str, Any]) -> dict[str, Any]:
     return m2m
 
 
-def _save_new(obj: models.Model, data: dict[str, Any], *, acting_user: Any, channel: str) -> Any:
+def _save_new(
+    obj: models.Model, data: dict[str, Any], *, acting_user: User | None, channel: str
+) -> Any:
     m2m = _assign(obj, data)
     obj.full_clean()
     obj.save()
@@ -44,7 +46,7 @@ def _save_new(obj: models.Model, data: dict[str, Any], *, acting_user: Any, chan
 
 
 def _save_changes(
-    obj: models.Model, data: dict[str, Any], *, acting_user: Any, channel: str
+    obj: models.Model, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Any:
     audit.ensure_open(obj)
     before = audit.snapshot(obj)
@@ -57,7 +59,7 @@ def _save_changes(
     return obj
 
 
-def _delete(obj: models.Model, *, acting_user: Any, channel: str) -> None:
+def _delete(obj: models.Model, *, acting_user: User | None, channel: str) -> None:
     audit.ensure_open(obj)
     before = audit.snapshot(obj)
     site = audit.site_of(obj)
@@ -79,7 +81,7 @@ def the_organization() -> Organization:
 
 
 @transaction.atomic
-def do_rename_organization(name: str, *, acting_user: Any, channel: str) -> Organization:
+def do_rename_organization(name: str, *, acting_user: User | None, channel: str) -> Organization:
     ensure_allowed(acting_user, "change", Organization)
     org = the_organization()
     before = {"name": org.name}
@@ -101,7 +103,7 @@ def do_rename_organization(name: str, *, acting_user: Any, channel: str) -> Orga
 
 
 @transaction.atomic
-def do_create_region(data: dict[str, Any], *, acting_user: Any, channel: str) -> Region:
+def do_create_region(data: dict[str, Any], *, acting_user: User | None, channel: str) -> Region:
     ensure_allowed(acting_user, "add", Region)
     region = Region(organization=the_organization())
     return _save_new(region, data, acting_user=acting_user, channel=channel)
@@ -109,14 +111,14 @@ def do_create_region(data: dict[str, Any], *, acting_user: Any, channel: str) ->
 
 @transaction.atomic
 def do_update_region(
-    region: Region, data: dict[str, Any], *, acting_user: Any, channel: str
+    region: Region, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Region:
     ensure_allowed(acting_user, "change", region)
     return _save_changes(region, data, acting_user=acting_user, channel=channel)
 
 
 @transaction.atomic
-def do_delete_region(region: Region, *, acting_user: Any, channel: str) -> None:
+def do_delete_region(region: Region, *, acting_user: User | None, channel: str) -> None:
     ensure_allowed(acting_user, "delete", region)
     count = region.sites.count()
     if count:
@@ -131,13 +133,15 @@ def do_delete_region(region: Region, *, acting_user: Any, channel: str) -> None:
 
 
 @transaction.atomic
-def do_create_site(data: dict[str, Any], *, acting_user: Any, channel: str) -> Site:
+def do_create_site(data: dict[str, Any], *, acting_user: User | None, channel: str) -> Site:
     ensure_allowed(acting_user, "add", Region)  # only quality managers open new sites
     return _save_new(Site(), data, acting_user=acting_user, channel=channel)
 
 
 @transaction.atomic
-def do_update_site(site: Site, data: dict[str, Any], *, acting_user: Any, channel: str) -> Site:
+def do_update_site(
+    site: Site, data: dict[str, Any], *, acting_user: User | None, channel: str
+) -> Site:
     ensure_allowed(acting_user, "change", site)
     if (
         "region" in data
@@ -154,7 +158,7 @@ def do_update_site(site: Site, data: dict[str, Any], *, acting_user: Any, channe
 
 
 @transaction.atomic
-def do_delete_site(site: Site, *, acting_user: Any, channel: str) -> None:
+def do_delete_site(site: Site, *, acting_user: User | None, channel: str) -> None:
     ensure_allowed(acting_user, "add", Region)
     _delete(site, acting_user=acting_user, channel=channel)
 
@@ -163,21 +167,21 @@ def do_delete_site(site: Site, *, acting_user: Any, channel: str) -> None:
 
 
 @transaction.atomic
-def do_create_service(data: dict[str, Any], *, acting_user: Any, channel: str) -> Service:
+def do_create_service(data: dict[str, Any], *, acting_user: User | None, channel: str) -> Service:
     ensure_allowed(acting_user, "add", Service)
     return _save_new(Service(), data, acting_user=acting_user, channel=channel)
 
 
 @transaction.atomic
 def do_update_service(
-    service: Service, data: dict[str, Any], *, acting_user: Any, channel: str
+    service: Service, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Service:
     ensure_allowed(acting_user, "change", service)
     return _save_changes(service, data, acting_user=acting_user, channel=channel)
 
 
 @transaction.atomic
-def do_delete_service(service: Service, *, acting_user: Any, channel: str) -> None:
+def do_delete_service(service: Service, *, acting_user: User | None, channel: str) -> None:
     ensure_allowed(acting_user, "delete", service)
     _delete(service, acting_user=acting_user, channel=channel)
 
@@ -187,7 +191,7 @@ def do_delete_service(service: Service, *, acting_user: Any, channel: str) -> No
 PROFILE_FIELDS = ("role", "regions", "sites", "all_sites")
 
 
-def _ensure_user_admin(acting_user: Any) -> None:
+def _ensure_user_admin(acting_user: User | None) -> None:
     if acting_user is not None and role_of(acting_user) != Role.QUALITY_MANAGER:
         raise PermissionDenied(_("Only a quality manager administers users."))
 
@@ -228,7 +232,7 @@ def do_create_user(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
-    acting_user: Any,
+    acting_user: User | None,
     channel: str,
 ) -> Any:
     _ensure_user_admin(acting_user)
@@ -258,7 +262,9 @@ def do_create_user(
 
 
 @transaction.atomic
-def do_update_user(user: Any, data: dict[str, Any], *, acting_user: Any, channel: str) -> Any:
+def do_update_user(
+    user: Any, data: dict[str, Any], *, acting_user: User | None, channel: str
+) -> Any:
     _ensure_user_admin(acting_user)
     profile, _created = Profile.objects.get_or_create(user=user)
     before = _user_snapshot(user)
@@ -290,7 +296,7 @@ def do_update_user(user: Any, data: dict[str, Any], *, acting_user: Any, channel
 
 
 @transaction.atomic
-def do_set_password(user: Any, password: str, *, acting_user: Any, channel: str) -> None:
+def do_set_password(user: Any, password: str, *, acting_user: User | None, channel: str) -> None:
     if acting_user is not None and acting_user.pk != user.pk:
         _ensure_user_admin(acting_user)
     user.set_password(password)
@@ -319,7 +325,7 @@ def token_digest(raw: str) -> str:
 
 @transaction.atomic
 def do_create_api_token(
-    user: Any, name: str, *, acting_user: Any, channel: str
+    user: Any, name: str, *, acting_user: User | None, channel: str
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its raw value, which is shown once and never stored."""
     if acting_user is not None and acting_user.pk != user.pk:
@@ -344,7 +350,7 @@ def note_token_use(token: ApiToken) -> None:
 
 
 @transaction.atomic
-def do_revoke_api_token(token: ApiToken, *, acting_user: Any, channel: str) -> None:
+def do_revoke_api_token(token: ApiToken, *, acting_user: User | None, channel: str) -> None:
     if acting_user is not None and acting_user.pk != token.user_id:
         raise PermissionDenied(_("You may only revoke your own tokens."))
     if token.revoked_at is None:

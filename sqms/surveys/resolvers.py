@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,9 @@ from sqms.core.models import Service, Site
 from sqms.core.scoping import site_ids_in_scope
 from sqms.surveys.choices import ResponseChannel
 from sqms.surveys.models import Campaign
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass
@@ -32,7 +35,7 @@ class WriteResult:
 class SiteResolver:
     """Find a campaign's site from an id, a Site, a code or a name, checking the user's scope."""
 
-    def __init__(self, campaign: Campaign, acting_user: Any) -> None:
+    def __init__(self, campaign: Campaign, acting_user: User | None) -> None:
         self.sites = {s.pk: s for s in campaign.sites.all()}
         self.by_text: dict[str, Site] = {}
         for s in self.sites.values():

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqms.analytics.servqual import respondent_scores
 from sqms.surveys.answers import NUMERIC_KINDS, TEXT_MAX, AnswerPlan
-from sqms.surveys.choices import QuestionKind
+from sqms.surveys.choices import QuestionKind, QuestionRole
 
 _INT_ONLY = {int}
 _INT_STR = {int, str}
@@ -102,17 +102,17 @@ class VectorPlan:
                         out[f"{q.code}.{name}"] = out[f"{q.code}.{hi}"] - out[f"{q.code}.{lo}"]
                 continue
             x = out[q.code]
-            if q.role == "overall":
+            if q.role == QuestionRole.OVERALL:
                 out["OVERALL"] = x
-            elif q.role == "csat":
+            elif q.role == QuestionRole.CSAT:
                 out["CSAT"] = x
                 top = (q.scale_max or 5) - 1
                 out["CSAT.TOP"] = np.where(np.isnan(x), np.nan, (x >= top).astype(float))
-            elif q.role == "nps":
+            elif q.role == QuestionRole.NPS:
                 out["NPS"] = x
                 out["NPS.PRO"] = np.where(np.isnan(x), np.nan, (x >= 9).astype(float))
                 out["NPS.DET"] = np.where(np.isnan(x), np.nan, (x <= 6).astype(float))
-            elif q.role == "importance" and q.code in plan.importance:
+            elif q.role == QuestionRole.IMPORTANCE and q.code in plan.importance:
                 out[f"IMP.{plan.importance[q.code]}"] = x
         parts = list(plan.parts)
         suffixes = parts + [g for g, (hi, lo) in GAP_PAIRS.items() if hi in parts and lo in parts]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +21,9 @@ from sqms.surveys.models import (
     ImportBatch,
     Response,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _set_sites(campaign: Campaign, sites: list[Site], quotas: dict[int, int | None]) -> None:
@@ -56,7 +59,7 @@ def do_create_campaign(
     data: dict[str, Any],
     *,
     quotas: dict[int, int | None] | None = None,
-    acting_user: Any,
+    acting_user: User | None,
     channel: str,
 ) -> Campaign:
     ensure_allowed(acting_user, "add", Campaign)
@@ -83,7 +86,7 @@ def do_update_campaign(
     data: dict[str, Any],
     *,
     quotas: dict[int, int | None] | None = None,
-    acting_user: Any,
+    acting_user: User | None,
     channel: str,
 ) -> Campaign:
     ensure_allowed(acting_user, "change", campaign)
@@ -113,7 +116,7 @@ def do_update_campaign(
 
 
 def _set_status(
-    campaign: Campaign, status: str, event: str, *, acting_user: Any, channel: str
+    campaign: Campaign, status: str, event: str, *, acting_user: User | None, channel: str
 ) -> Campaign:
     ensure_allowed(acting_user, "change", campaign)
     audit.ensure_open(campaign)
@@ -125,14 +128,14 @@ def _set_status(
 
 
 @transaction.atomic
-def do_open_campaign(campaign: Campaign, *, acting_user: Any, channel: str) -> Campaign:
+def do_open_campaign(campaign: Campaign, *, acting_user: User | None, channel: str) -> Campaign:
     return _set_status(
         campaign, CampaignStatus.OPEN, AuditAction.UPDATE, acting_user=acting_user, channel=channel
     )
 
 
 @transaction.atomic
-def do_close_campaign(campaign: Campaign, *, acting_user: Any, channel: str) -> Campaign:
+def do_close_campaign(campaign: Campaign, *, acting_user: User | None, channel: str) -> Campaign:
     """Close the campaign; it is read-only from then on."""
     return _set_status(
         campaign, CampaignStatus.CLOSED, AuditAction.CLOSE, acting_user=acting_user, channel=channel
@@ -140,7 +143,7 @@ def do_close_campaign(campaign: Campaign, *, acting_user: Any, channel: str) -> 
 
 
 @transaction.atomic
-def do_delete_campaign(campaign: Campaign, *, acting_user: Any, channel: str) -> None:
+def do_delete_campaign(campaign: Campaign, *, acting_user: User | None, channel: str) -> None:
     ensure_allowed(acting_user, "delete", campaign)
     audit.ensure_open(campaign)
     if (

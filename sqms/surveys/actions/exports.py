@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqms.surveys.actions.imports import question_specs
 from sqms.surveys.models import (
     Campaign,
     Response,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def export_rows(campaign: Campaign, responses: Iterable[Response]) -> Iterator[Any]:
@@ -35,7 +38,7 @@ def export_rows(campaign: Campaign, responses: Iterable[Response]) -> Iterator[A
         )
 
 
-def _responses(campaign: Campaign, acting_user: Any) -> Iterator[Response]:
+def _responses(campaign: Campaign, acting_user: User | None) -> Iterator[Response]:
     qs = (
         Response.objects.restrict(acting_user, "view")
         if acting_user is not None
@@ -49,7 +52,7 @@ def _responses(campaign: Campaign, acting_user: Any) -> Iterator[Response]:
     )
 
 
-def export_responses(campaign: Campaign, fmt: str, stream: Any, *, acting_user: Any) -> int:
+def export_responses(campaign: Campaign, fmt: str, stream: Any, *, acting_user: User | None) -> int:
     """Write the campaign's responses in the user's scope as native CSV or XLSX."""
     from sqms.surveys.importers import write_native_csv, write_native_xlsx
 
@@ -60,7 +63,7 @@ def export_responses(campaign: Campaign, fmt: str, stream: Any, *, acting_user: 
     return write_native_csv(rows, specs, stream)
 
 
-def native_csv_chunks(campaign: Campaign, *, acting_user: Any) -> Iterator[str]:
+def native_csv_chunks(campaign: Campaign, *, acting_user: User | None) -> Iterator[str]:
     """The same native CSV as :func:`export_responses`, as text chunks for a streamed download."""
     from sqms.surveys.importers import native_csv_lines
 

@@ -8,7 +8,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,6 +40,9 @@ from sqms.surveys.models import (
 from sqms.surveys.native_pipeline import native_chunks
 from sqms.surveys.resolvers import SiteResolver
 from sqms.surveys.vector_plan import VectorPlan
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def question_specs(instrument: Instrument) -> list[Any]:
@@ -170,7 +173,7 @@ def do_import_file(
     source: bytes | str,
     filename: str,
     *,
-    acting_user: Any,
+    acting_user: User | None,
     channel: str,
     mapping: Any = None,
     expected_tool: str | None = None,
@@ -413,7 +416,7 @@ def rejects_csv(problems: Iterable[ImportProblem]) -> str:
 
 @transaction.atomic
 def do_save_preset(
-    name: str, instrument: Instrument, mapping: Any, *, acting_user: Any
+    name: str, instrument: Instrument, mapping: Any, *, acting_user: User | None
 ) -> MappingPreset:
     ensure_allowed(
         acting_user, "add", MappingPreset, message=_("Your role may not save mapping presets.")

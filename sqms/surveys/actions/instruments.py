@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,15 +28,18 @@ from sqms.surveys.models import (
     Section,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _ensure_qm(acting_user: Any) -> None:
+
+def _ensure_qm(acting_user: User | None) -> None:
     ensure_allowed(
         acting_user, "change", Instrument, message=_("Only a quality manager may do this.")
     )
 
 
 @transaction.atomic
-def do_install_builtins(*, acting_user: Any, channel: str) -> list[Instrument]:
+def do_install_builtins(*, acting_user: User | None, channel: str) -> list[Instrument]:
     """Create the built-in instruments that do not exist yet; returns the ones created."""
     _ensure_qm(acting_user)
     created = []
@@ -87,7 +90,9 @@ def do_install_builtins(*, acting_user: Any, channel: str) -> list[Instrument]:
 
 
 @transaction.atomic
-def do_create_instrument(data: dict[str, Any], *, acting_user: Any, channel: str) -> Instrument:
+def do_create_instrument(
+    data: dict[str, Any], *, acting_user: User | None, channel: str
+) -> Instrument:
     _ensure_qm(acting_user)
     inst = Instrument(kind=data.pop("kind", InstrumentKind.CUSTOM), **data)
     if Instrument.objects.filter(code=inst.code).exists():
@@ -109,7 +114,7 @@ def has_responses(instrument: Instrument) -> bool:
 
 
 def _editable(
-    instrument: Instrument, *, acting_user: Any, channel: str
+    instrument: Instrument, *, acting_user: User | None, channel: str
 ) -> tuple[Instrument, dict[int, int], dict[int, int]]:
     """The instrument to change: itself, or a new version when it already has responses.
 
@@ -170,7 +175,7 @@ def _editable(
 
 @transaction.atomic
 def do_update_instrument(
-    instrument: Instrument, data: dict[str, Any], *, acting_user: Any, channel: str
+    instrument: Instrument, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Instrument:
     data.pop("code", None)
     inst, _q, _s = _editable(instrument, acting_user=acting_user, channel=channel)
@@ -184,7 +189,7 @@ def do_update_instrument(
 
 
 @transaction.atomic
-def do_delete_instrument(instrument: Instrument, *, acting_user: Any, channel: str) -> None:
+def do_delete_instrument(instrument: Instrument, *, acting_user: User | None, channel: str) -> None:
     _ensure_qm(acting_user)
     if Campaign.objects.filter(instrument=instrument).exists():
         raise ValidationError(_("This instrument is used by campaigns and cannot be deleted."))
@@ -288,7 +293,7 @@ def do_save_question(
     question: Question | None,
     data: dict[str, Any],
     *,
-    acting_user: Any,
+    acting_user: User | None,
     channel: str,
 ) -> tuple[Instrument, Question]:
     """Add or change a question; on an instrument with responses this makes a new version."""
@@ -328,7 +333,7 @@ def do_save_question(
 
 @transaction.atomic
 def do_delete_question(
-    instrument: Instrument, question: Question, *, acting_user: Any, channel: str
+    instrument: Instrument, question: Question, *, acting_user: User | None, channel: str
 ) -> Instrument:
     inst, qmap, _s = _editable(instrument, acting_user=acting_user, channel=channel)
     q = Question.objects.get(pk=qmap.get(question.pk, question.pk))
@@ -350,7 +355,7 @@ def do_save_section(
     section: Section | None,
     data: dict[str, Any],
     *,
-    acting_user: Any,
+    acting_user: User | None,
     channel: str,
 ) -> tuple[Instrument, Section]:
     inst, _q, smap = _editable(instrument, acting_user=acting_user, channel=channel)

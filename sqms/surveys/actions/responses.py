@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -31,8 +31,11 @@ from sqms.surveys.resolvers import VALID_CHANNELS, ServiceResolver, SiteResolver
 from sqms.surveys.rollups import RollupDelta
 from sqms.surveys.vector_plan import VectorPlan
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def ensure_may_write_responses(campaign: Campaign, acting_user: Any) -> None:
+
+def ensure_may_write_responses(campaign: Campaign, acting_user: User | None) -> None:
     ensure_allowed(
         acting_user, "add", Response, message=_("Your role may not add survey responses.")
     )
@@ -54,7 +57,7 @@ def write_responses(
     rows: Iterable[dict[str, Any]],
     *,
     channel: str,
-    acting_user: Any,
+    acting_user: User | None,
     import_batch: ImportBatch | None = None,
     skip_invalid: bool = False,
     plan: AnswerPlan | None = None,
@@ -113,7 +116,7 @@ def _write(
     rows: Iterable[dict[str, Any]],
     *,
     channel: str,
-    acting_user: Any,
+    acting_user: User | None,
     import_batch: ImportBatch | None,
     skip_invalid: bool,
     plan: AnswerPlan | None,
