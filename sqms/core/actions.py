@@ -80,7 +80,7 @@ def the_organization() -> Organization:
     return org
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_rename_organization(name: str, *, acting_user: User | None, channel: str) -> Organization:
     ensure_allowed(acting_user, "change", Organization)
     org = the_organization()
@@ -102,14 +102,14 @@ def do_rename_organization(name: str, *, acting_user: User | None, channel: str)
 # Regions -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_create_region(data: dict[str, Any], *, acting_user: User | None, channel: str) -> Region:
     ensure_allowed(acting_user, "add", Region)
     region = Region(organization=the_organization())
     return _save_new(region, data, acting_user=acting_user, channel=channel)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_update_region(
     region: Region, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Region:
@@ -117,7 +117,7 @@ def do_update_region(
     return _save_changes(region, data, acting_user=acting_user, channel=channel)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_delete_region(region: Region, *, acting_user: User | None, channel: str) -> None:
     ensure_allowed(acting_user, "delete", region)
     count = region.sites.count()
@@ -132,13 +132,13 @@ def do_delete_region(region: Region, *, acting_user: User | None, channel: str) 
 # Sites -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_create_site(data: dict[str, Any], *, acting_user: User | None, channel: str) -> Site:
     ensure_allowed(acting_user, "add", Region)  # only quality managers open new sites
     return _save_new(Site(), data, acting_user=acting_user, channel=channel)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_update_site(
     site: Site, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Site:
@@ -157,7 +157,7 @@ def do_update_site(
     return _save_changes(site, data, acting_user=acting_user, channel=channel)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_delete_site(site: Site, *, acting_user: User | None, channel: str) -> None:
     ensure_allowed(acting_user, "add", Region)
     _delete(site, acting_user=acting_user, channel=channel)
@@ -166,13 +166,13 @@ def do_delete_site(site: Site, *, acting_user: User | None, channel: str) -> Non
 # Services ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_create_service(data: dict[str, Any], *, acting_user: User | None, channel: str) -> Service:
     ensure_allowed(acting_user, "add", Service)
     return _save_new(Service(), data, acting_user=acting_user, channel=channel)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_update_service(
     service: Service, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Service:
@@ -180,7 +180,7 @@ def do_update_service(
     return _save_changes(service, data, acting_user=acting_user, channel=channel)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_delete_service(service: Service, *, acting_user: User | None, channel: str) -> None:
     ensure_allowed(acting_user, "delete", service)
     _delete(service, acting_user=acting_user, channel=channel)
@@ -220,7 +220,7 @@ def _check_scope_for_role(
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_create_user(
     *,
     username: str,
@@ -261,7 +261,7 @@ def do_create_user(
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_update_user(
     user: Any, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Any:
@@ -295,7 +295,7 @@ def do_update_user(
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_set_password(user: Any, password: str, *, acting_user: User | None, channel: str) -> None:
     if acting_user is not None and acting_user.pk != user.pk:
         _ensure_user_admin(acting_user)
@@ -323,7 +323,7 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_create_api_token(
     user: Any, name: str, *, acting_user: User | None, channel: str
 ) -> tuple[ApiToken, str]:
@@ -349,7 +349,7 @@ def note_token_use(token: ApiToken) -> None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_revoke_api_token(token: ApiToken, *, acting_user: User | None, channel: str) -> None:
     if acting_user is not None and acting_user.pk != token.user_id:
         raise PermissionDenied(_("You may only revoke your own tokens."))

@@ -8,8 +8,6 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from django.db import transaction
-
 from sqms.core import actions
 from sqms.core.choices import Channel, Role
 from sqms.core.models import Region, Service, Site
@@ -56,8 +54,9 @@ def load_demo(
 ) -> DemoContext:
     out = out or sys.stdout
     ctx = DemoContext(locale=locale, scale=scale, seed=seed, out=out, rng=random.Random(seed))
-    with transaction.atomic():
-        _load_org(ctx)
+    # each action commits on its own (actions are durable: never nested in a transaction);
+    # a run cut short leaves part of the organization, and `sqms demo --reset` rebuilds it
+    _load_org(ctx)
     for name in GENERATORS:
         module = importlib.import_module(name)
         summary = module.generate(ctx)

@@ -54,7 +54,7 @@ def _check_campaign(campaign: Campaign) -> None:
         raise ValidationError({"closes_on": _("The campaign cannot close before it opens.")})
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_create_campaign(
     data: dict[str, Any],
     *,
@@ -80,7 +80,7 @@ def do_create_campaign(
     return campaign
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_update_campaign(
     campaign: Campaign,
     data: dict[str, Any],
@@ -127,14 +127,14 @@ def _set_status(
     return campaign
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_open_campaign(campaign: Campaign, *, acting_user: User | None, channel: str) -> Campaign:
     return _set_status(
         campaign, CampaignStatus.OPEN, AuditAction.UPDATE, acting_user=acting_user, channel=channel
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_close_campaign(campaign: Campaign, *, acting_user: User | None, channel: str) -> Campaign:
     """Close the campaign; it is read-only from then on."""
     return _set_status(
@@ -142,7 +142,7 @@ def do_close_campaign(campaign: Campaign, *, acting_user: User | None, channel: 
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_delete_campaign(campaign: Campaign, *, acting_user: User | None, channel: str) -> None:
     ensure_allowed(acting_user, "delete", campaign)
     audit.ensure_open(campaign)

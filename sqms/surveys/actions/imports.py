@@ -330,7 +330,7 @@ def do_import_file(
             }
 
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             try:
                 with transaction.atomic():
                     batch = ImportBatch.objects.create(
@@ -414,7 +414,7 @@ def rejects_csv(problems: Iterable[ImportProblem]) -> str:
     return "".join(exports.csv_lines([_("row"), _("column"), _("problem")], rows, bom=False))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_save_preset(
     name: str, instrument: Instrument, mapping: Any, *, acting_user: User | None
 ) -> MappingPreset:

@@ -38,7 +38,7 @@ def _ensure_qm(acting_user: User | None) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_install_builtins(*, acting_user: User | None, channel: str) -> list[Instrument]:
     """Create the built-in instruments that do not exist yet; returns the ones created."""
     _ensure_qm(acting_user)
@@ -89,7 +89,7 @@ def do_install_builtins(*, acting_user: User | None, channel: str) -> list[Instr
     return created
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_create_instrument(
     data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Instrument:
@@ -173,7 +173,7 @@ def _editable(
     return new, question_map, section_map
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_update_instrument(
     instrument: Instrument, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Instrument:
@@ -188,7 +188,7 @@ def do_update_instrument(
     return inst
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_delete_instrument(instrument: Instrument, *, acting_user: User | None, channel: str) -> None:
     _ensure_qm(acting_user)
     if Campaign.objects.filter(instrument=instrument).exists():
@@ -287,7 +287,7 @@ def validate_question(q: Question) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_save_question(
     instrument: Instrument,
     question: Question | None,
@@ -331,7 +331,7 @@ def do_save_question(
     return inst, q
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_delete_question(
     instrument: Instrument, question: Question, *, acting_user: User | None, channel: str
 ) -> Instrument:
@@ -349,7 +349,7 @@ def do_delete_question(
     return inst
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_save_section(
     instrument: Instrument,
     section: Section | None,

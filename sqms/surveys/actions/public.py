@@ -23,7 +23,7 @@ class SubmissionRefused(Exception):
     """The public form cannot take this submission; the message says why, politely."""
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def submit_public_response(
     campaign_site: CampaignSite,
     token: str,
