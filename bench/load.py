@@ -58,7 +58,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def prepare_database(env: dict[str, str], workdir: Path) -> str:
+def prepare_database(env: dict[str, str], workdir: Path, locale: str = "zh-hans") -> str:
+    """Load the demo into a fresh database: the PostgreSQL one DATABASE_URL names (dropped and
+    created again), or a new SQLite file in ``workdir``. Returns "postgresql" or "sqlite"."""
     url = env.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         import psycopg
@@ -76,7 +78,7 @@ def prepare_database(env: dict[str, str], workdir: Path) -> str:
         env["DATABASE_URL"] = f"sqlite:///{workdir / 'load.sqlite3'}"
         kind = "sqlite"
     subprocess.run(
-        [sys.executable, "-m", "sqms.cli", "demo", "--no-serve"],
+        [sys.executable, "-m", "sqms.cli", "demo", "--no-serve", "--locale", locale],
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,

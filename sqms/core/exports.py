@@ -1,7 +1,8 @@
 """CSV and XLSX downloads: streamed, and safe to open in a spreadsheet.
 
-Every file the product offers for download goes through :func:`csv_download` or
-:func:`xlsx_download`, so two rules hold everywhere:
+Every file the product offers for download is built here (:func:`csv_download` and
+:func:`xlsx_download` for rows; :func:`text_download` and :func:`workbook_download` for files
+another writer produces, such as the surveys' native export), so two rules hold everywhere:
 
 - **Streamed.** A CSV is written row by row into the response as the client reads it; an XLSX
   is written by openpyxl's write-only mode to a temporary file on disk and sent from there in

@@ -366,10 +366,10 @@ def do_import_file(
             report.errors = rejects
             report.counts = report.counts if not streaming else dict(counts)
             report.skipped = result.skipped
+            report.rejected = len({p.row for p in rejects})
             if dry_run or (rejects and not skip_invalid):
                 raise _Rollback()
             report.imported = result.created
-            report.rejected = len({p.row for p in rejects})
             batch.imported = result.created
             batch.skipped = result.skipped
             batch.rejected = report.rejected
@@ -393,7 +393,6 @@ def do_import_file(
             return report
     except _Rollback:  # a dry run, or problems without skip_invalid: nothing stays written
         report.imported = 0
-        report.rejected = len({p.row for p in report.errors})
         return report
     finally:
         if stream is not None:

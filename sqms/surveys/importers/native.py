@@ -184,22 +184,10 @@ class NativeReader:
         self.columns = [Column(i, k, k, "") for i, k in enumerate(header)]
 
     def __iter__(self) -> Iterator[ParsedRow]:
-        reader = self._reader
         targets = self.targets
         fromiso = datetime.fromisoformat
-        last = reader.line_num
-        try:
-            for row in reader:
-                start = last + 1
-                last = reader.line_num
-                if not row:
-                    continue
-                yield _native_row(start, _unescaped(row), targets, fromiso)
-        except UnicodeDecodeError:
-            raise ImportFormatError("wrong encoding: the file is not valid UTF-8",
-                                    line=last + 1) from None  # fmt: skip
-        except csv.Error as e:
-            raise ImportFormatError(f"malformed CSV: {e}", line=last + 1) from None
+        for line, row in self._iter_lines():
+            yield _native_row(line, row, targets, fromiso)
 
     def iter_mapped(self, plan: MappingPlan, errors: list[CellError]) -> Iterator[MappedRow]:
         """Parse and map row by row without intermediate ParsedRow objects.
