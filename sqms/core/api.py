@@ -1,18 +1,19 @@
 """API endpoints for regions, sites and services: list (filters, pagination), detail, create,
 update. Every query goes through ``restrict`` and every write through ``actions``."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sqms.core import actions
 from sqms.core.choices import Channel, SiteKind
+from sqms.core.filters import REGION_FILTERS, SERVICE_FILTERS, SITE_FILTERS
 from sqms.core.models import Region, Service, Site
 from sqms.core.pagination import BoundedPagination, DbId
 
@@ -75,13 +76,9 @@ class SitePatch(Schema):
     is_active: bool | None = None
 
 
-class SiteFilter(FilterSchema):
-    q: Annotated[
-        str | None, FilterLookup(["code__icontains", "name__icontains", "city__icontains"])
-    ] = None
-    region_id: DbId | None = None
-    kind: SiteKind | None = None
-    is_active: bool | None = None
+RegionFilter = REGION_FILTERS.schema("RegionFilter")
+SiteFilter = SITE_FILTERS.schema("SiteFilter")
+ServiceFilter = SERVICE_FILTERS.schema("ServiceFilter")
 
 
 class ServiceOut(Schema):
@@ -145,11 +142,8 @@ def _service_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
 
 @router.get("/regions", response=list[RegionOut])
 @paginate(BoundedPagination)
-def list_regions(request: HttpRequest, q: str | None = None) -> Any:
-    qs = Region.objects.restrict(request.user, "view")
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
-    return qs
+def list_regions(request: HttpRequest, filters: Query[RegionFilter]) -> Any:
+    return filters.filter(Region.objects.restrict(request.user, "view"))
 
 
 @router.get("/regions/{region_id}", response=RegionOut)
@@ -211,13 +205,8 @@ def _services(request: HttpRequest) -> Any:
 
 @router.get("/services", response=list[ServiceOut])
 @paginate(BoundedPagination)
-def list_services(request: HttpRequest, q: str | None = None, site_id: DbId | None = None) -> Any:
-    qs = _services(request)
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
-    if site_id is not None:
-        qs = qs.filter(sites=site_id)
-    return qs
+def list_services(request: HttpRequest, filters: Query[ServiceFilter]) -> Any:
+    return filters.filter(_services(request))
 
 
 @router.get("/services/{service_id}", response=ServiceOut)

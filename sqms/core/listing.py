@@ -1,7 +1,8 @@
 """List pages: search, filters, sorting, pagination and CSV/XLSX export from one definition.
 
 A view describes its list with :class:`ListSpec` and calls :func:`render_list`; the same spec
-drives the HTML table and the ``?export=csv|xlsx`` download, so both always agree.
+drives the HTML table and the ``?export=csv|xlsx`` download, so both always agree. Search and
+filters come from the model's :class:`~sqms.core.filtersets.FilterSet`, which the API shares.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from sqms.core import exports
+from sqms.core.filtersets import FilterSet
 
 
 @dataclass(frozen=True)
@@ -30,19 +32,10 @@ class ListColumn:
 
 
 @dataclass(frozen=True)
-class ListFilter:
-    name: str  # query parameter
-    label: Any
-    choices: Callable[[HttpRequest], list[tuple[str, str]]]
-    lookup: str  # ORM lookup the chosen value filters on
-
-
-@dataclass(frozen=True)
 class ListSpec:
     title: Any
     columns: list[ListColumn]
-    search_fields: list[str]
-    filters: list[ListFilter] = field(default_factory=list)
+    filterset: FilterSet = field(default_factory=FilterSet)
     default_sort: str = ""
     export_name: str = "export"
     create_url: str | None = None
@@ -53,19 +46,7 @@ def apply_query(
     spec: ListSpec, request: HttpRequest, qs: QuerySet
 ) -> tuple[QuerySet, dict[str, Any]]:
     """Search, filter and sort ``qs`` from the request's query string."""
-    state: dict[str, Any] = {"q": request.GET.get("q", "").strip(), "filters": {}}
-    if state["q"] and spec.search_fields:
-        condition = Q()
-        for name in spec.search_fields:
-            condition |= Q(**{f"{name}__icontains": state["q"]})
-        qs = qs.filter(condition)
-    for flt in spec.filters:
-        value = request.GET.get(flt.name, "")
-        state["filters"][flt.name] = value
-        if value:
-            valid = {v for v, _label in flt.choices(request)}
-            if value in valid:
-                qs = qs.filter(**{flt.lookup: value})
+    qs, state = spec.filterset.apply(request, qs)
     sortable = {c.name: c.sort for c in spec.columns if c.sort}
     sort = request.GET.get("sort", spec.default_sort)
     key = sort.lstrip("-")
@@ -140,7 +121,8 @@ def render_list(
         "rows": rows,
         "state": state,
         "filters": [
-            (f, f.choices(request), state["filters"].get(f.name, "")) for f in spec.filters
+            (f, f.choices(request), state["filters"].get(f.name, ""))
+            for f in spec.filterset.page_filters()
         ],
         "querystring": query.urlencode(),
         **(extra or {}),

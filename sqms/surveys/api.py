@@ -5,19 +5,19 @@ idempotent by ``external_id`` per campaign. Reads go through ``restrict``.
 """
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.filter_schema import FilterLookup
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sqms.core.pagination import ID_MAX, PAGE_MAX, BoundedPagination, DbId
 from sqms.surveys import actions
 from sqms.surveys.choices import CampaignStatus, ResponseChannel
+from sqms.surveys.filters import CAMPAIGN_FILTERS, RESPONSE_FILTERS
 from sqms.surveys.models import Campaign, CampaignSite, Response
 
 router = Router(tags=["surveys"])
@@ -97,14 +97,8 @@ class ResponseOut(Schema):
     answers: dict[str, Any]
 
 
-class ResponseFilter(FilterSchema):
-    campaign_id: DbId | None = None
-    site_id: DbId | None = None
-    site: Annotated[str | None, FilterLookup("site__code__iexact")] = None
-    channel: ResponseChannel | None = None
-    since: Annotated[dt.datetime | None, FilterLookup("submitted_at__gte")] = None
-    until: Annotated[dt.datetime | None, FilterLookup("submitted_at__lt")] = None
-    external_id: str | None = None
+CampaignFilter = CAMPAIGN_FILTERS.schema("CampaignFilter")
+ResponseFilter = RESPONSE_FILTERS.schema("ResponseFilter")
 
 
 def _writable_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
@@ -124,15 +118,12 @@ def _write(
 
 @router.get("/campaigns", response=list[CampaignOut])
 @paginate(BoundedPagination)
-def list_campaigns(request: HttpRequest, status: CampaignStatus | None = None) -> Any:
-    qs = (
+def list_campaigns(request: HttpRequest, filters: Query[CampaignFilter]) -> Any:
+    return filters.filter(
         Campaign.objects.restrict(request.user, "view")
         .select_related("instrument")
         .prefetch_related("campaign_sites__site")
     )
-    if status:
-        qs = qs.filter(status=status)
-    return qs
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignOut)

@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sqms.core import audit, exports
 from sqms.core.choices import Channel
-from sqms.core.listing import ListColumn, ListFilter, ListSpec, render_list
-from sqms.core.models import Site
+from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.scoping import allowed, role_of
 from sqms.core.views import add_errors
 from sqms.surveys import actions, cards
-from sqms.surveys.choices import CampaignStatus, InstrumentKind, ResponseChannel
+from sqms.surveys.choices import CampaignStatus
+from sqms.surveys.filters import CAMPAIGN_FILTERS, INSTRUMENT_FILTERS, RESPONSE_FILTERS
 from sqms.surveys.forms import CampaignForm, InstrumentForm, QuestionForm, SectionForm
 from sqms.surveys.models import (
     Campaign,
@@ -70,16 +70,7 @@ INSTRUMENT_LIST = ListSpec(
             "current", gettext_lazy("Current version"), lambda i: i.is_current, sort="is_current"
         ),
     ],
-    search_fields=["code", "name_zh", "name_en"],
-    filters=[
-        ListFilter("kind", gettext_lazy("Kind"), lambda r: list(InstrumentKind.choices), "kind"),
-        ListFilter(
-            "current",
-            gettext_lazy("Current version"),
-            lambda r: [("1", _("yes")), ("0", _("no"))],
-            "is_current",
-        ),
-    ],
+    filterset=INSTRUMENT_FILTERS,
     default_sort="code",
     export_name="instruments",
     empty_text=gettext_lazy("No instruments yet. A quality manager can install the built-in ones."),
@@ -288,15 +279,7 @@ CAMPAIGN_LIST = ListSpec(
         ListColumn("closes", gettext_lazy("Closes on"), lambda c: c.closes_on, sort="closes_on"),
         ListColumn("sites", gettext_lazy("Sites"), lambda c: c.site_count),
     ],
-    search_fields=["name", "instrument__code", "instrument__name_zh", "instrument__name_en"],
-    filters=[
-        ListFilter(
-            "status", gettext_lazy("Status"), lambda r: list(CampaignStatus.choices), "status"
-        ),
-        ListFilter(
-            "kind", gettext_lazy("Kind"), lambda r: list(InstrumentKind.choices), "instrument__kind"
-        ),
-    ],
+    filterset=CAMPAIGN_FILTERS,
     default_sort="-opens",
     export_name="campaigns",
     empty_text=gettext_lazy("No survey campaigns in your scope."),
@@ -477,17 +460,6 @@ def campaign_card(request: HttpRequest, pk: int, site_pk: int, fmt: str) -> Http
 # Responses -----------------------------------------------------------------------------------
 
 
-def _campaign_choices(request: HttpRequest) -> list[tuple[str, str]]:
-    return [
-        (str(c.pk), c.name)
-        for c in Campaign.objects.restrict(request.user, "view").only("pk", "name")
-    ]
-
-
-def _site_choices(request: HttpRequest) -> list[tuple[str, str]]:
-    return [(str(s.pk), str(s)) for s in Site.objects.restrict(request.user, "view")]
-
-
 RESPONSE_LIST = ListSpec(
     title=gettext_lazy("Survey responses"),
     columns=[
@@ -507,14 +479,7 @@ RESPONSE_LIST = ListSpec(
         ),
         ListColumn("comment", gettext_lazy("Comment"), lambda r: (r.comment or "")[:80]),
     ],
-    search_fields=["comment", "external_id"],
-    filters=[
-        ListFilter("campaign", gettext_lazy("Campaign"), _campaign_choices, "campaign_id"),
-        ListFilter("site", gettext_lazy("Site"), _site_choices, "site_id"),
-        ListFilter(
-            "channel", gettext_lazy("Channel"), lambda r: list(ResponseChannel.choices), "channel"
-        ),
-    ],
+    filterset=RESPONSE_FILTERS,
     default_sort="-submitted",
     export_name="responses",
     empty_text=gettext_lazy("No responses in your scope."),

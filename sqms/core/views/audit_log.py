@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from sqms.core.choices import Channel
-from sqms.core.listing import ListColumn, ListFilter, ListSpec, render_list
+from sqms.core.filters import AUDIT_FILTERS
+from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.models import AuditEvent
 
 # Audit log ---------------------------------------------------------------------------------
@@ -33,18 +33,7 @@ AUDIT_LIST = ListSpec(
         ListColumn("record", gettext_lazy("Record"), lambda e: e.object_repr, sort="object_repr"),
         ListColumn("changes", gettext_lazy("Changes"), lambda e: _changes_text(e.changes)),
     ],
-    search_fields=["object_repr", "actor_name", "model"],
-    filters=[
-        ListFilter("channel", gettext_lazy("Channel"), lambda r: list(Channel.choices), "channel"),
-        ListFilter(
-            "action",
-            gettext_lazy("Action"),
-            lambda r: [
-                (a, str(label)) for a, label in AuditEvent._meta.get_field("action").choices
-            ],
-            "action",
-        ),
-    ],
+    filterset=AUDIT_FILTERS,
     default_sort="-at",
     export_name="audit-log",
     empty_text=gettext_lazy("Nothing recorded yet."),

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from sqms.core import actions
-from sqms.core.choices import Role, SiteKind
+from sqms.core.choices import Role
+from sqms.core.filters import REGION_FILTERS, SERVICE_FILTERS, SITE_FILTERS
 from sqms.core.forms import RegionForm, ServiceForm, SiteForm
-from sqms.core.listing import ListColumn, ListFilter, ListSpec, render_list
+from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.models import Region, Service, Site
 from sqms.core.names import display_name
 from sqms.core.scoping import may, role_of
@@ -33,7 +34,7 @@ REGION_LIST = ListSpec(
         ListColumn("name", gettext_lazy("Name"), lambda r: r.name, sort="name"),
         ListColumn("sites", gettext_lazy("Sites"), lambda r: r.site_count, sort="site_count"),
     ],
-    search_fields=["code", "name"],
+    filterset=REGION_FILTERS,
     default_sort="code",
     export_name="regions",
     empty_text=gettext_lazy("No regions yet."),
@@ -99,10 +100,6 @@ def region_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Sites -------------------------------------------------------------------------------------
 
 
-def _region_choices(request: HttpRequest) -> list[tuple[str, str]]:
-    return [(str(r.pk), str(r)) for r in Region.objects.restrict(request.user, "view")]
-
-
 SITE_LIST = ListSpec(
     title=gettext_lazy("Sites"),
     columns=[
@@ -119,17 +116,7 @@ SITE_LIST = ListSpec(
         ),
         ListColumn("active", gettext_lazy("Active"), lambda s: s.is_active, sort="is_active"),
     ],
-    search_fields=["code", "name", "city", "address"],
-    filters=[
-        ListFilter("region", gettext_lazy("Region"), _region_choices, "region_id"),
-        ListFilter("kind", gettext_lazy("Kind"), lambda r: list(SiteKind.choices), "kind"),
-        ListFilter(
-            "active",
-            gettext_lazy("Active"),
-            lambda r: [("1", _("yes")), ("0", _("no"))],
-            "is_active",
-        ),
-    ],
+    filterset=SITE_FILTERS,
     default_sort="code",
     export_name="sites",
     empty_text=gettext_lazy("No sites in your scope."),
@@ -206,16 +193,11 @@ SERVICE_LIST = ListSpec(
             "sites", gettext_lazy("Sites offering it"), lambda s: s.site_count, sort="site_count"
         ),
     ],
-    search_fields=["code", "name", "description"],
-    filters=[ListFilter("site", gettext_lazy("Offered at"), lambda r: _site_choices(r), "sites")],
+    filterset=SERVICE_FILTERS,
     default_sort="code",
     export_name="services",
     empty_text=gettext_lazy("The service catalogue is empty."),
 )
-
-
-def _site_choices(request: HttpRequest) -> list[tuple[str, str]]:
-    return [(str(s.pk), str(s)) for s in Site.objects.restrict(request.user, "view")]
 
 
 @require_safe

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_safe
 from sqms.core import actions
 from sqms.core.choices import Role
 from sqms.core.decorators import role_required
+from sqms.core.filters import USER_FILTERS
 from sqms.core.forms import UserForm
-from sqms.core.listing import ListColumn, ListFilter, ListSpec, render_list
+from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.models import AuditEvent
 from sqms.core.names import display_name
 from sqms.core.views.generic import WEB, add_errors
@@ -50,10 +51,7 @@ USER_LIST = ListSpec(
             "last_login", gettext_lazy("Last login"), lambda u: u.last_login, sort="last_login"
         ),
     ],
-    search_fields=["username", "first_name", "last_name", "email"],
-    filters=[
-        ListFilter("role", gettext_lazy("Role"), lambda r: list(Role.choices), "profile__role")
-    ],
+    filterset=USER_FILTERS,
     default_sort="username",
     export_name="users",
 )
