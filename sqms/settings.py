@@ -89,7 +89,7 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", "sqlite:///var/sqms.sqlite3")
 DATABASES = {"default": parse_database_url(DATABASE_URL, PROJECT_DIR)}
 if (
-    DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    str(DATABASES["default"]["ENGINE"]).endswith("sqlite3")
     and DATABASES["default"]["NAME"] != ":memory:"
 ):
     Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
