@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,9 @@ from sqms.config import (
     env_str,
     parse_database_url,
 )
+
+# Lets the type-only generics (ModelForm[M], ModelAdmin[M], …) be subscripted at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +18,12 @@ from sqms.core.choices import AuditAction, Role
 from sqms.core.models import ApiToken, Organization, Profile, Region, Service, Site
 from sqms.core.scoping import ensure_allowed, role_of
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+else:
+    User = get_user_model()
+
+M = TypeVar("M", bound=models.Model)
 
 
 def _assign(obj: models.Model, data: dict[str, Any]) -> dict[str, Any]:
@@ -33,9 +38,7 @@ def _assign(obj: models.Model, data: dict[str, Any]) -> dict[str, Any]:
     return m2m
 
 
-def _save_new(
-    obj: models.Model, data: dict[str, Any], *, acting_user: User | None, channel: str
-) -> Any:
+def _save_new(obj: M, data: dict[str, Any], *, acting_user: User | None, channel: str) -> M:
     m2m = _assign(obj, data)
     obj.full_clean()
     obj.save()
@@ -45,9 +48,7 @@ def _save_new(
     return obj
 
 
-def _save_changes(
-    obj: models.Model, data: dict[str, Any], *, acting_user: User | None, channel: str
-) -> Any:
+def _save_changes(obj: M, data: dict[str, Any], *, acting_user: User | None, channel: str) -> M:
     audit.ensure_open(obj)
     before = audit.snapshot(obj)
     m2m = _assign(obj, data)

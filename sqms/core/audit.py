@@ -34,7 +34,7 @@ def _plain(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: tuple[str, ...] | None = None) -> Snapshot:
     """The audited fields of ``obj`` as JSON-safe values (related objects by their name)."""
-    names = fields or getattr(obj, "audit_fields", ())
+    names: tuple[str, ...] = fields if fields else getattr(obj, "audit_fields", ())
     data: Snapshot = {}
     for name in names:
         field = obj._meta.get_field(name)

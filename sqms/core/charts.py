@@ -97,7 +97,8 @@ def lines(
 def _plotly_js() -> bytes:
     from plotly.offline import get_plotlyjs
 
-    return get_plotlyjs().encode("utf-8")
+    js: str = get_plotlyjs()
+    return js.encode("utf-8")
 
 
 @login_required

@@ -79,7 +79,7 @@ def text_download(filename: str, chunks: Iterable[str]) -> StreamingHttpResponse
 
 def string_cell(sheet: Any, value: str) -> Any:
     """A write-only cell that openpyxl stores as text even when it begins with ``=``."""
-    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell
 
     cell = WriteOnlyCell(sheet, value)
     cell.data_type = "s"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -12,13 +12,13 @@ from sqms.core.choices import Role
 from sqms.core.models import Region, Service, Site
 
 
-class RegionForm(forms.ModelForm):
+class RegionForm(forms.ModelForm[Region]):
     class Meta:
         model = Region
         fields = ["code", "name"]
 
 
-class SiteForm(forms.ModelForm):
+class SiteForm(forms.ModelForm[Site]):
     class Meta:
         model = Site
         fields = [
@@ -36,13 +36,15 @@ class SiteForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.restrict(user, "view")
-        self.fields["manager"].queryset = (
+        cast(
+            forms.ModelChoiceField[Region], self.fields["region"]
+        ).queryset = Region.objects.restrict(user, "view")
+        cast(forms.ModelChoiceField[Any], self.fields["manager"]).queryset = (
             get_user_model().objects.filter(is_active=True).order_by("username")
         )
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(forms.ModelForm[Service]):
     class Meta:
         model = Service
         fields = ["code", "name", "description", "sites"]
@@ -50,7 +52,9 @@ class ServiceForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sites"].queryset = Site.objects.restrict(user, "view").select_related("region")
+        cast(
+            forms.ModelMultipleChoiceField[Site], self.fields["sites"]
+        ).queryset = Site.objects.restrict(user, "view").select_related("region")
 
 
 class UserForm(forms.Form):
@@ -91,7 +95,7 @@ class UserForm(forms.Form):
     def clean_password(self) -> str:
         from django.contrib.auth.password_validation import validate_password
 
-        password = self.cleaned_data.get("password", "")
+        password: str = self.cleaned_data.get("password", "")
         if password:
             validate_password(password)
         return password

@@ -15,7 +15,8 @@ def display_name(user: Any) -> str:
         return ""
     first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
     if not (first or last):
-        return user.get_username()
+        username: str = user.get_username()
+        return username
     if _is_cjk(first + last):
         return f"{last}{first}"
     return f"{first} {last}".strip()

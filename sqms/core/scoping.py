@@ -9,7 +9,7 @@ scope allow. Pages, exports, API endpoints and commands all fetch through it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, cast
 
 from django.db import models
 from django.db.models import Q
@@ -17,23 +17,24 @@ from django.db.models import Q
 from sqms.core.choices import Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 Action = Literal["view", "change", "delete", "add"]
+_M = TypeVar("_M", bound=models.Model)
 
 # Roles that may change records of a kind at all; the site scope then narrows it.
-ORG_EDITORS = {Role.QUALITY_MANAGER}
-SITE_EDITORS = {Role.QUALITY_MANAGER, Role.REGION_MANAGER, Role.SITE_MANAGER}
+ORG_EDITORS: set[str] = {Role.QUALITY_MANAGER}
+SITE_EDITORS: set[str] = {Role.QUALITY_MANAGER, Role.REGION_MANAGER, Role.SITE_MANAGER}
 
 
-def role_of(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
+def role_of(user: User | AnonymousUser | None) -> str | None:
     """The user's role, or None for anonymous users and users without a role."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     from sqms.core.models import Profile
 
     try:
-        return user.profile.role or None  # type: ignore[union-attr]
+        return user.profile.role or None
     except Profile.DoesNotExist:
         return None
 
@@ -45,7 +46,7 @@ def site_ids_in_scope(user: Any) -> set[int] | None:
         return set()
     cache = getattr(user, "_sqms_site_scope", False)
     if cache is not False:
-        return cache
+        return cast("set[int] | None", cache)
     from sqms.core.models import Site
 
     profile = user.profile
@@ -91,8 +92,8 @@ def may(user: Any, action: Action, editors: set[str]) -> bool:
     return role in editors
 
 
-class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user: Any, action: Action = "view") -> RestrictedQuerySet:
+class RestrictedQuerySet(models.QuerySet[_M]):
+    def restrict(self, user: Any, action: Action = "view") -> Self:
         """Keep the rows ``user`` may ``action``; an empty queryset when the role may not."""
         model = self.model
         if not allowed(user, action, model):
@@ -115,7 +116,8 @@ def scope_q(model: type[models.Model], site_ids: set[int], user: Any) -> Q:
     """
     custom = getattr(model, "scope_filter", None)
     if custom is not None:
-        return custom(site_ids, user)
+        condition: Q = custom(site_ids, user)
+        return condition
     path: str | None = getattr(model, "scope_site_path", None)
     if path is None:
         return Q()

@@ -82,7 +82,7 @@ def serve(
     call_command("collectstatic", interactive=False, verbosity=0)
     stdout.write(
         f"SQMS on http://{options.bind}/ — {options.workers} workers × {options.threads} threads "
-        f"(database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}). Ctrl+C stops."
+        f"(database: {str(settings.DATABASES['default']['ENGINE']).rsplit('.', 1)[-1]}). Ctrl+C stops."
     )
     run(options)
 
@@ -96,7 +96,7 @@ def run(options: ServerOptions) -> None:
     connections.close_all()
     config = gunicorn_settings(options)
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             for key, value in config.items():
                 self.cfg.set(key, value)
