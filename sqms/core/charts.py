@@ -19,6 +19,11 @@ def y_value(s: Stat) -> float | None:
     return s.mean if s.shown else None
 
 
+def minus(a: float | None, b: float | None) -> float | None:
+    """``a - b``, or None when either is missing (a bar's height from its two ends)."""
+    return None if a is None or b is None else a - b
+
+
 def y_err(s: Stat) -> tuple[float | None, float | None]:
     if not s.shown or s.lo is None or s.hi is None or s.mean is None:
         return None, None

@@ -19,7 +19,7 @@ from sqms.surveys.models import (
 )
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: Any) -> bool:
         return False
 
@@ -30,12 +30,12 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(admin.TabularInline[Section, Instrument]):
     model = Section
     extra = 0
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(admin.TabularInline[Question, Instrument]):
     model = Question
     extra = 0
     fields = (
@@ -59,7 +59,7 @@ class InstrumentAdmin(ReadOnly):
     inlines = [SectionInline, QuestionInline]
 
 
-class CampaignSiteInline(admin.TabularInline):
+class CampaignSiteInline(admin.TabularInline[CampaignSite, Campaign]):
     model = CampaignSite
     extra = 0
     readonly_fields = ("slug", "response_count")
@@ -95,5 +95,5 @@ class RollupAdmin(ReadOnly):
 
 
 @admin.register(MappingPreset)
-class MappingPresetAdmin(admin.ModelAdmin):
+class MappingPresetAdmin(admin.ModelAdmin[MappingPreset]):
     list_display = ("name", "instrument_code", "created_by", "created_at")

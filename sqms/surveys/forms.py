@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -15,7 +15,7 @@ from sqms.surveys.choices import CampaignStatus, Dimension, QuestionKind, Questi
 from sqms.surveys.models import Campaign, Instrument, MappingPreset, Question, Section
 
 
-class InstrumentForm(forms.ModelForm):
+class InstrumentForm(forms.ModelForm[Instrument]):
     class Meta:
         model = Instrument
         fields = ["code", "name_zh", "name_en", "intro_zh", "intro_en"]
@@ -33,13 +33,14 @@ class InstrumentForm(forms.ModelForm):
         pass
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # BaseModelForm.clean returns self.cleaned_data
+        data = self.cleaned_data
         if not (data.get("name_zh") or data.get("name_en")):
             raise ValidationError(_("Give the instrument a name in at least one language."))
         return data
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(forms.ModelForm[Section]):
     class Meta:
         model = Section
         fields = ["order", "title_zh", "title_en"]
@@ -153,10 +154,13 @@ class QuestionForm(forms.Form):
                 "show_if_values": ", ".join(str(v) for v in question.show_if.get("in", [])),
             }
         super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = instrument.sections.all()
+        cast(
+            forms.ModelChoiceField[Section], self.fields["section"]
+        ).queryset = instrument.sections.all()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # Form.clean returns self.cleaned_data
+        data = self.cleaned_data
         if not (data.get("text_zh") or data.get("text_en")):
             self.add_error("text_en", _("Write the question in at least one language."))
         try:
@@ -184,7 +188,7 @@ class QuestionForm(forms.Form):
         return data
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(forms.ModelForm[Campaign]):
     sites = forms.ModelMultipleChoiceField(
         queryset=Site.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -208,9 +212,15 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sites"].queryset = Site.objects.restrict(user, "view").filter(is_active=True)
-        self.fields["services"].queryset = Service.objects.all()
-        self.fields["instrument"].queryset = Instrument.objects.filter(is_current=True)
+        cast(
+            forms.ModelMultipleChoiceField[Site], self.fields["sites"]
+        ).queryset = Site.objects.restrict(user, "view").filter(is_active=True)
+        cast(
+            forms.ModelMultipleChoiceField[Service], self.fields["services"]
+        ).queryset = Service.objects.all()
+        cast(
+            forms.ModelChoiceField[Instrument], self.fields["instrument"]
+        ).queryset = Instrument.objects.filter(is_current=True)
         if self.instance.pk:
             self.initial["sites"] = list(self.instance.sites.values_list("pk", flat=True))
             self.initial["quotas"] = "\n".join(
@@ -272,12 +282,12 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args: Any, campaign: Campaign, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["default_site"].queryset = Site.objects.restrict(user, "view").filter(
-            pk__in=campaign.sites.values("pk")
-        )
-        self.fields["preset"].queryset = MappingPreset.objects.filter(
-            instrument_code=campaign.instrument.code
-        )
+        cast(
+            forms.ModelChoiceField[Site], self.fields["default_site"]
+        ).queryset = Site.objects.restrict(user, "view").filter(pk__in=campaign.sites.values("pk"))
+        cast(
+            forms.ModelChoiceField[MappingPreset], self.fields["preset"]
+        ).queryset = MappingPreset.objects.filter(instrument_code=campaign.instrument.code)
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]

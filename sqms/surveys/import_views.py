@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from sqms.core import exports
 from sqms.core.choices import Channel
+from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Site
 from sqms.core.scoping import allowed, role_of
 from sqms.surveys import actions, importers
@@ -33,7 +34,7 @@ def _upload_dir() -> Path:
     return path
 
 
-def _campaign_for_import(request: HttpRequest, pk: int) -> Campaign:
+def _campaign_for_import(request: AuthenticatedHttpRequest, pk: int) -> Campaign:
     if not allowed(request.user, "add", Response):
         raise PermissionDenied
     campaign = get_object_or_404(
@@ -59,7 +60,7 @@ def _session_key(campaign: Campaign) -> str:
 
 
 @login_required
-def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         campaign = _campaign_for_import(request, pk)
     except _Redirect as r:
@@ -101,7 +102,7 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _mapping_from_post(request: HttpRequest, export: Any, proposed: Any, specs: list[Any]) -> Any:
+def _mapping_from_post(request: AuthenticatedHttpRequest, export: Any, proposed: Any, specs: list[Any]) -> Any:
     columns: dict[str, str] = {}
     for col in export.columns:
         target = request.POST.get(f"map-{col.index}", "")
@@ -113,7 +114,7 @@ def _mapping_from_post(request: HttpRequest, export: Any, proposed: Any, specs: 
 
 
 @login_required
-def import_review(request: HttpRequest, pk: int) -> HttpResponse:
+def import_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         campaign = _campaign_for_import(request, pk)
     except _Redirect as r:
@@ -259,7 +260,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _batch(request: HttpRequest, pk: int) -> ImportBatch:
+def _batch(request: AuthenticatedHttpRequest, pk: int) -> ImportBatch:
     if role_of(request.user) is None:
         raise PermissionDenied
     return get_object_or_404(
@@ -269,14 +270,14 @@ def _batch(request: HttpRequest, pk: int) -> ImportBatch:
 
 @login_required
 @require_safe
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     return render(request, "surveys/import_detail.html", {"obj": batch})
 
 
 @login_required
 @require_safe
-def import_rejects(request: HttpRequest, pk: int) -> HttpResponseBase:
+def import_rejects(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     batch = _batch(request, pk)
     # Parsed again so that files stored before cells were neutralized are safe too.
     header, *rows = list(csv.reader(io.StringIO(batch.rejects_csv))) or [[]]

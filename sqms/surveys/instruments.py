@@ -214,7 +214,7 @@ def _importance() -> SectionDef:
     )
 
 
-_IMP_TEXT = {
+_IMP_TEXT: dict[str, tuple[str, str]] = {
     Dimension.TANGIBLES: (
         "设施、环境、员工仪表和资料",
         "facilities, premises, staff appearance, materials",

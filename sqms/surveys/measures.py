@@ -151,9 +151,9 @@ def _dimension_measures(plan: MeasurePlan, out: dict[str, float]) -> None:
                 dim_perf[dim] = mean
     dims = list(plan.dimensions)
     if dims and len(dim_gap) == len(dims):  # the one rule: servqual.respondent_scores
-        gaps = np.array([[dim_gap[d] for d in dims]])
+        gap_matrix = np.array([[dim_gap[d] for d in dims]])
         weights = np.array([[out.get(f"IMP.{d}", math.nan) for d in dims]])
-        unweighted, weighted = respondent_scores(gaps, weights)
+        unweighted, weighted = respondent_scores(gap_matrix, weights)
         _put(out, "SQ.GAP", unweighted)
         _put(out, "SQ.WGAP", weighted)
     if dims and len(dim_perf) == len(dims):

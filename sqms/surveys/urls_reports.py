@@ -1,6 +1,6 @@
 """Report pages of the surveys app (all filters are GET parameters, shared by every page)."""
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from sqms.surveys.reports import (
     comments,
@@ -12,7 +12,7 @@ from sqms.surveys.reports import (
     servqual,
 )
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/servqual/", servqual.report_servqual, name="report_servqual"),
     path("reports/gap-model/", gap_model.report_gap_model, name="report_gap_model"),
     path("reports/csat-nps/", csat_nps.report_csat_nps, name="report_csat_nps"),

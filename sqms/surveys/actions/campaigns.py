@@ -40,13 +40,13 @@ def _set_sites(campaign: Campaign, sites: list[Site], quotas: dict[int, int | No
                 )
             cs.delete()
     for s in sites:
-        cs = current.get(s.pk)
+        existing = current.get(s.pk)
         quota = quotas.get(s.pk)
-        if cs is None:
+        if existing is None:
             CampaignSite.objects.create(campaign=campaign, site=s, quota=quota)
-        elif cs.quota != quota:
-            cs.quota = quota
-            cs.save(update_fields=["quota"])
+        elif existing.quota != quota:
+            existing.quota = quota
+            existing.save(update_fields=["quota"])
 
 
 def _check_campaign(campaign: Campaign) -> None:

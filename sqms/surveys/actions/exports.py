@@ -27,7 +27,7 @@ def export_rows(campaign: Campaign, responses: Iterable[Response]) -> Iterator[A
         if tz is None:
             tz = tzs[r.site_id] = zoneinfo.ZoneInfo(r.site.time_zone)
         meta = {"site": r.site.code, "channel": r.channel, "language": r.language}
-        if r.service_id:
+        if r.service is not None:  # no query when service_id is null
             meta["service"] = r.service.code
         yield MappedRow(
             0,

@@ -50,7 +50,7 @@ def question_specs(instrument: Instrument) -> list[Any]:
     from sqms.surveys.importers import QuestionSpec
 
     specs = []
-    kinds = {
+    kinds: dict[str, str] = {
         QuestionKind.LIKERT: "likert",
         QuestionKind.SCALE_0_10: "scale010",
         QuestionKind.SINGLE: "single",
@@ -314,19 +314,19 @@ def do_import_file(
                     continue
             else:
                 counts["complete"] += 1
-            m = apply(row, cell_errors)
-            if m is None:
+            applied = apply(row, cell_errors)
+            if applied is None:
                 continue
-            meta = m.meta
+            meta = applied.meta
             yield {
-                "row": m.line,
-                "answers": m.answers,
+                "row": applied.line,
+                "answers": applied.answers,
                 "site": meta.get("site") or site_value,
                 "service": meta.get("service"),
                 "channel": meta.get("channel"),
                 "language": meta.get("language", ""),
-                "submitted_at": m.submitted_at,
-                "external_id": m.external_id,
+                "submitted_at": applied.submitted_at,
+                "external_id": applied.external_id,
             }
 
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -153,7 +153,7 @@ def _write(
         for i, r in buffer:
             if want_ids:
                 result.row_ids[i] = r.pk
-                result.ids.append(r.pk)  # type: ignore[arg-type]
+                result.ids.append(r.pk)
         buffer.clear()
 
     columns = (
@@ -178,8 +178,8 @@ def _write(
     )
     for chunk in _chunks(rows, column_writer.CHUNK):
         if isinstance(chunk, ColumnRows):  # a column-wise chunk (native CSV import)
-            writable = columns is not None and not (result.errors and not skip_invalid)
-            if writable and columns.write(chunk):  # type: ignore[union-attr]
+            writable = not (result.errors and not skip_invalid)
+            if columns is not None and writable and columns.write(chunk):
                 if progress is not None:
                     progress(len(chunk.chunk))
                 continue
@@ -214,19 +214,20 @@ def _write(
             if err:
                 row_errors.append(("@site", err))
             service_value = row.get("service")
-            got = (
+            got_service = (
                 service_cache.get(service_value)
                 if type(service_value) in (str, int, type(None))
                 else None
             )
-            if got is None:
-                got = services.resolve(service_value)
+            if got_service is None:
+                got_service = services.resolve(service_value)
                 if type(service_value) in (str, int, type(None)):
-                    service_cache[service_value] = got
-            service_id, err = got
+                    service_cache[service_value] = got_service
+            service_id, err = got_service
             if err:
                 row_errors.append(("@service", err))
             raw = row.get("answers")
+            answer_errors: dict[str, str]
             if vplan is not None and vplan.quick_ok(raw):
                 answers, answer_errors = raw, {}
             else:
@@ -321,11 +322,9 @@ def _write(
 
 def _stored_ids(campaign_id: int, ext_ids: list[str]) -> dict[str, int]:
     """External id -> id of this campaign's responses already stored under those ids."""
-    return dict(
-        Response.objects.filter(campaign_id=campaign_id, external_id__in=ext_ids).values_list(
-            "external_id", "id"
-        )
-    )
+    rows = Response.objects.filter(campaign_id=campaign_id, external_id__in=ext_ids)
+    # external_id__in keeps out the rows without an external id
+    return dict(cast("Iterable[tuple[str, int]]", rows.values_list("external_id", "id")))
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[Any]:

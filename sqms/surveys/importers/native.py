@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice, repeat
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from .mapping import CellError, MappedRow, MappingPlan, QuestionSpec
 from .model import NATIVE_HEADER, Column, ImportFormatError, ParsedExport, ParsedRow
@@ -107,11 +107,11 @@ def write_native_csv(rows: Iterable[MappedRow], questions: list[QuestionSpec],
     """Write rows in the native CSV format (UTF-8 with BOM, CRLF); returns the row count."""
     text: IO[str]
     if isinstance(stream, io.TextIOBase) or hasattr(stream, "encoding"):
-        text = stream  # type: ignore[assignment]
+        text = cast(IO[str], stream)
         text.write("\ufeff")
         wrapper = None
     else:
-        wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type,type-var]
+        wrapper = io.TextIOWrapper(cast(IO[bytes], stream), encoding="utf-8-sig", newline="")
         text = wrapper
     lines = native_csv_lines(rows, questions)
     text.write(next(lines))
@@ -128,8 +128,8 @@ def write_native_csv(rows: Iterable[MappedRow], questions: list[QuestionSpec],
 def write_native_xlsx(rows: Iterable[MappedRow], questions: list[QuestionSpec],
                       stream: IO[bytes] | str) -> int:  # fmt: skip
     """Write rows as a native XLSX workbook (openpyxl write-only mode)."""
-    import openpyxl  # type: ignore[import-untyped]
-    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
 
     targets = native_targets(questions)
     wb = openpyxl.Workbook(write_only=True)
@@ -163,10 +163,10 @@ class NativeReader:
 
     def __init__(self, stream: IO[str] | IO[bytes]):
         if isinstance(stream, io.TextIOBase) or hasattr(stream, "encoding"):
-            text: IO[str] = stream  # type: ignore[assignment]
+            text: IO[str] = cast(IO[str], stream)
             self.encoding = getattr(stream, "encoding", None) or "utf-8"
         else:
-            text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type,type-var]
+            text = io.TextIOWrapper(cast(IO[bytes], stream), encoding="utf-8-sig", newline="")
             self.encoding = "utf-8-sig"
         self._reader = csv.reader(text)
         try:

@@ -35,7 +35,7 @@ def _trim(rows: list[Record]) -> list[Record]:
 
 
 def read_xlsx(data: bytes) -> list[Record]:
-    import openpyxl  # type: ignore[import-untyped]
+    import openpyxl
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -53,7 +53,7 @@ def read_xlsx(data: bytes) -> list[Record]:
 
 
 def read_xls(data: bytes) -> list[Record]:
-    import xlrd  # type: ignore[import-untyped]
+    import xlrd
 
     try:
         return _trim(_read_xls(xlrd, data))

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 
 from sqms.analytics import compare
 from sqms.analytics.metrics import NpsResult, nps_from_counts
-from sqms.core.charts import base_layout
+from sqms.core.charts import base_layout, minus
 from sqms.core.panels import Cell, Panel, count, num, render_panels, stat_cells, stat_columns, text
 from sqms.core.stats import (
     ZERO,
@@ -263,7 +263,7 @@ def report_csat_nps(request: HttpRequest) -> HttpResponseBase:
         (_("Current"), r.current, r.current_period),
         (pgettext("period", "Previous"), r.previous, r.previous_period),
     ):
-        period = (
+        months = (
             {"from": bounds[0].strftime("%Y-%m"), "to": bounds[1].strftime("%Y-%m")}
             if bounds
             else {}
@@ -272,8 +272,8 @@ def report_csat_nps(request: HttpRequest) -> HttpResponseBase:
         summary.rows.append(
             [
                 text(label),
-                text(period.get("from", "")),
-                text(period.get("to", "")),
+                text(months.get("from", "")),
+                text(months.get("to", "")),
                 *_share_cells(sat.top2, drill_url(g, measure="CSAT.TOP")),
                 *stat_cells(sat.csat, drill_url(g, measure="CSAT")),
                 *_nps_cells(sat, drill_url(g, measure="NPS")),
@@ -352,9 +352,11 @@ def report_csat_nps(request: HttpRequest) -> HttpResponseBase:
                     "error_y": {
                         "type": "data",
                         "symmetric": False,
-                        "array": [_pct(t.hi - t.share) if t.shown else None for t in top],
-                        "arrayminus": [_pct(t.share - t.lo) if t.shown else None for t in top],
-                    },  # type: ignore[operator]
+                        "array": [_pct(minus(t.hi, t.share)) if t.shown else None for t in top],
+                        "arrayminus": [
+                            _pct(minus(t.share, t.lo)) if t.shown else None for t in top
+                        ],
+                    },
                 },
                 {
                     "type": "scatter",

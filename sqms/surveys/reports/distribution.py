@@ -73,6 +73,7 @@ def distribution_report(user: Any, f: ReportFilters, rating_key: str = "") -> Di
     question, the count per value from the raw answers (1 GROUP BY over the JSON value)."""
     minimum = min_n()
     questions: dict[str, Question] = {}
+    q: Question | None
     for q in _questions(user, f):
         questions.setdefault(q.code, q)
     choice_codes = [
@@ -138,22 +139,22 @@ def distribution_report(user: Any, f: ReportFilters, rating_key: str = "") -> Di
             .order_by()
         )
         counts = {}
-        for row in grouped:
+        for group in grouped:
             try:
-                value = float(row["v"])
+                number = float(group["v"])
             except (TypeError, ValueError):
                 continue
-            label = str(int(value)) if value.is_integer() else str(value)
-            counts[label] = counts.get(label, 0) + int(row["c"])
+            label = str(int(number)) if number.is_integer() else str(number)
+            counts[label] = counts.get(label, 0) + int(group["c"])
         q = questions.get(rating_key.split(".")[0]) or questions.get(rating_key)
         lo = q.scale_min if q and q.scale_min is not None else None
         hi = q.scale_max if q and q.scale_max is not None else None
-        labels = (
+        scale_labels = (
             [str(v) for v in range(lo, hi + 1)]
             if lo is not None and hi is not None and hi - lo <= 20
             else []
         )
-        order = labels + sorted(set(counts) - set(labels), key=lambda s: float(s))
+        order = scale_labels + sorted(set(counts) - set(scale_labels), key=lambda s: float(s))
         n = sum(counts.values())
         rating = Distribution(
             rating_key,
@@ -198,10 +199,11 @@ def report_distribution(request: HttpRequest) -> HttpResponseBase:
     if r.rating:
         panels.append(_distribution_panel("rating", r.rating, f, None))
     for i, d in enumerate(r.choices):
-        code = d.key
-        panels.append(
-            _distribution_panel(f"choice{i + 1}", d, f, lambda v, code=code: f"{code}={v}")
-        )
+
+        def measure_of(v: str, code: str = d.key) -> str:
+            return f"{code}={v}"
+
+        panels.append(_distribution_panel(f"choice{i + 1}", d, f, measure_of))
     context = frame(
         request,
         f,

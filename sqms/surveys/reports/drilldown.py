@@ -144,7 +144,7 @@ def drilldown(request: HttpRequest) -> HttpResponseBase:
         _("Comment"),
     ]
     if request.GET.get("export") == "csv":
-        rows = (
+        csv_rows = (
             [
                 r.pk,
                 timezone.localtime(r.submitted_at).isoformat(),
@@ -156,7 +156,7 @@ def drilldown(request: HttpRequest) -> HttpResponseBase:
             ]
             for r in qs.iterator(chunk_size=2000)
         )
-        return exports.csv_download(exports.stamped("responses", "csv"), header, rows)
+        return exports.csv_download(exports.stamped("responses", "csv"), header, csv_rows)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [
         {"obj": r, "url": response_url(r.pk), "answer": _answer_of(r, measure)}

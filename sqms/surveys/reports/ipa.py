@@ -79,13 +79,16 @@ def _quadrants(
 ) -> tuple[list[str], float | None, float | None]:
     """Martilla & James (1977) quadrants (``sqms.analytics.ipa.ipa``) with the cross-hairs at
     the means of the attributes that have both coordinates."""
-    idx = [
-        j for j, (i, p) in enumerate(zip(imp, perf, strict=True)) if i is not None and p is not None
+    both = [
+        (j, i, p)
+        for j, (i, p) in enumerate(zip(imp, perf, strict=True))
+        if i is not None and p is not None
     ]
+    idx = [j for j, _i, _p in both]
     out = ["" for _ in imp]
     if not idx:
         return out, None, None
-    result = ipa([imp[j] for j in idx], [perf[j] for j in idx])
+    result = ipa([i for _j, i, _p in both], [p for _j, _i, p in both])
     for j, item in zip(idx, result.items, strict=True):
         out[j] = QUADRANT_KEYS.get(item.quadrant, item.quadrant)
     return out, result.importance_cut, result.performance_cut

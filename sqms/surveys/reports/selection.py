@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
@@ -27,6 +27,9 @@ from sqms.surveys.choices import (
     ResponseChannel,
 )
 from sqms.surveys.models import Campaign, Question, Response, Rollup, pick
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PARTS = ("E", "P", "GAP", "A", "D", "MSA", "MSS", "M", "S")
 IPA_SAMPLE_CAP = 5000
@@ -131,7 +134,7 @@ class FilterChoices:
     sites: list[tuple[int, str]]
     services: list[tuple[int, str]]
     campaigns: list[tuple[int, str]]
-    channels: list[tuple[str, str]]
+    channels: list[tuple[str, StrOrPromise]]
 
 
 def filter_choices(user: Any) -> FilterChoices:

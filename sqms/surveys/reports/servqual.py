@@ -293,9 +293,10 @@ def _league(qs: QuerySet[Rollup], total: Sums, minimum: int) -> tuple[list[SiteR
     funnel = Funnel(None, None)
     flags = [""] * len(sites)
     if shown:
-        means = [sites[i][3].mean for i in shown]
-        ns = [sites[i][3].n for i in shown]
-        sds = [sites[i][3].sd for i in shown]
+        shown_stats = [sites[i][3] for i in shown]  # shown: mean and sd are set
+        means = [s.mean for s in shown_stats if s.mean is not None]
+        ns = [s.n for s in shown_stats]
+        sds = [s.sd for s in shown_stats if s.sd is not None]
         try:
             result = funnel_means(means, ns, sds)
         except ValueError:  # e.g. no within-site spread at all

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from sqms.core.charts import base_layout, y_value
+from sqms.core.charts import base_layout, minus, y_value
 
 if TYPE_CHECKING:
     from sqms.surveys.reports.servqual import ServqualReport
@@ -74,12 +74,7 @@ def funnel_figure(r: ServqualReport) -> dict[str, Any] | None:
 def zot_figure(r: ServqualReport) -> dict[str, Any]:
     labels = [d.label for d in r.dimensions]
     base = [y_value(d.adequate) for d in r.dimensions]
-    width = [
-        (y_value(d.desired) - y_value(d.adequate))
-        if y_value(d.desired) is not None and y_value(d.adequate) is not None
-        else None
-        for d in r.dimensions
-    ]  # type: ignore[operator]
+    width = [minus(y_value(d.desired), y_value(d.adequate)) for d in r.dimensions]
     return {
         "data": [
             {
