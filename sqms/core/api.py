@@ -1,11 +1,10 @@
 """API endpoints for regions, sites and services: list (filters, pagination), detail, create,
 update. Every query goes through ``restrict`` and every write through ``actions``."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -14,6 +13,7 @@ from ninja.pagination import paginate
 from sqms.core import actions
 from sqms.core.choices import Channel, SiteKind
 from sqms.core.filters import REGION_FILTERS, SERVICE_FILTERS, SITE_FILTERS
+from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Region, Service, Site
 from sqms.core.pagination import BoundedPagination, DbId
 
@@ -76,9 +76,17 @@ class SitePatch(Schema):
     is_active: bool | None = None
 
 
-RegionFilter = REGION_FILTERS.schema("RegionFilter")
-SiteFilter = SITE_FILTERS.schema("SiteFilter")
-ServiceFilter = SERVICE_FILTERS.schema("ServiceFilter")
+# The schemas are built at run time (FilterSet.schema); to the type checker each is a FilterSchema.
+if TYPE_CHECKING:
+    from ninja import FilterSchema
+
+    RegionFilter = FilterSchema
+    SiteFilter = FilterSchema
+    ServiceFilter = FilterSchema
+else:
+    RegionFilter = REGION_FILTERS.schema("RegionFilter")
+    SiteFilter = SITE_FILTERS.schema("SiteFilter")
+    ServiceFilter = SERVICE_FILTERS.schema("ServiceFilter")
 
 
 class ServiceOut(Schema):
@@ -119,7 +127,7 @@ def _patch_data(payload: Schema) -> dict[str, Any]:
     return data
 
 
-def _site_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
+def _site_data(request: AuthenticatedHttpRequest, payload: Schema) -> dict[str, Any]:
     data = _patch_data(payload)
     if "region_id" in data:
         data["region"] = get_object_or_404(
@@ -128,7 +136,7 @@ def _site_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
     return data
 
 
-def _service_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
+def _service_data(request: AuthenticatedHttpRequest, payload: Schema) -> dict[str, Any]:
     data = _patch_data(payload)
     if "site_ids" in data:
         wanted = set(data.pop("site_ids"))
@@ -142,24 +150,24 @@ def _service_data(request: HttpRequest, payload: Schema) -> dict[str, Any]:
 
 @router.get("/regions", response=list[RegionOut])
 @paginate(BoundedPagination)
-def list_regions(request: HttpRequest, filters: Query[RegionFilter]) -> Any:
+def list_regions(request: AuthenticatedHttpRequest, filters: Query[RegionFilter]) -> Any:
     return filters.filter(Region.objects.restrict(request.user, "view"))
 
 
 @router.get("/regions/{region_id}", response=RegionOut)
-def get_region(request: HttpRequest, region_id: DbId) -> Any:
+def get_region(request: AuthenticatedHttpRequest, region_id: DbId) -> Any:
     return get_object_or_404(Region.objects.restrict(request.user, "view"), pk=region_id)
 
 
 @router.post("/regions", response={201: RegionOut})
-def create_region(request: HttpRequest, payload: RegionIn) -> Any:
+def create_region(request: AuthenticatedHttpRequest, payload: RegionIn) -> Any:
     return Status(
         201, actions.do_create_region(payload.dict(), acting_user=request.user, channel=API)
     )
 
 
 @router.patch("/regions/{region_id}", response=RegionOut)
-def update_region(request: HttpRequest, region_id: DbId, payload: RegionPatch) -> Any:
+def update_region(request: AuthenticatedHttpRequest, region_id: DbId, payload: RegionPatch) -> Any:
     region = get_object_or_404(Region.objects.restrict(request.user, "change"), pk=region_id)
     return actions.do_update_region(
         region, payload.dict(exclude_unset=True), acting_user=request.user, channel=API
@@ -168,19 +176,19 @@ def update_region(request: HttpRequest, region_id: DbId, payload: RegionPatch) -
 
 @router.get("/sites", response=list[SiteOut])
 @paginate(BoundedPagination)
-def list_sites(request: HttpRequest, filters: Query[SiteFilter]) -> Any:
+def list_sites(request: AuthenticatedHttpRequest, filters: Query[SiteFilter]) -> Any:
     return filters.filter(Site.objects.restrict(request.user, "view").select_related("region"))
 
 
 @router.get("/sites/{site_id}", response=SiteOut)
-def get_site(request: HttpRequest, site_id: DbId) -> Any:
+def get_site(request: AuthenticatedHttpRequest, site_id: DbId) -> Any:
     return get_object_or_404(
         Site.objects.restrict(request.user, "view").select_related("region"), pk=site_id
     )
 
 
 @router.post("/sites", response={201: SiteOut})
-def create_site(request: HttpRequest, payload: SiteIn) -> Any:
+def create_site(request: AuthenticatedHttpRequest, payload: SiteIn) -> Any:
     site = actions.do_create_site(
         _site_data(request, payload), acting_user=request.user, channel=API
     )
@@ -188,14 +196,14 @@ def create_site(request: HttpRequest, payload: SiteIn) -> Any:
 
 
 @router.patch("/sites/{site_id}", response=SiteOut)
-def update_site(request: HttpRequest, site_id: DbId, payload: SitePatch) -> Any:
+def update_site(request: AuthenticatedHttpRequest, site_id: DbId, payload: SitePatch) -> Any:
     site = get_object_or_404(Site.objects.restrict(request.user, "change"), pk=site_id)
     return actions.do_update_site(
         site, _site_data(request, payload), acting_user=request.user, channel=API
     )
 
 
-def _services(request: HttpRequest) -> Any:
+def _services(request: AuthenticatedHttpRequest) -> Any:
     """Services with only the sites the user may see (the catalogue itself is org-wide)."""
     visible = Site.objects.restrict(request.user, "view")
     return Service.objects.restrict(request.user, "view").prefetch_related(
@@ -205,17 +213,17 @@ def _services(request: HttpRequest) -> Any:
 
 @router.get("/services", response=list[ServiceOut])
 @paginate(BoundedPagination)
-def list_services(request: HttpRequest, filters: Query[ServiceFilter]) -> Any:
+def list_services(request: AuthenticatedHttpRequest, filters: Query[ServiceFilter]) -> Any:
     return filters.filter(_services(request))
 
 
 @router.get("/services/{service_id}", response=ServiceOut)
-def get_service(request: HttpRequest, service_id: DbId) -> Any:
+def get_service(request: AuthenticatedHttpRequest, service_id: DbId) -> Any:
     return get_object_or_404(_services(request), pk=service_id)
 
 
 @router.post("/services", response={201: ServiceOut})
-def create_service(request: HttpRequest, payload: ServiceIn) -> Any:
+def create_service(request: AuthenticatedHttpRequest, payload: ServiceIn) -> Any:
     service = actions.do_create_service(
         _service_data(request, payload), acting_user=request.user, channel=API
     )
@@ -223,7 +231,9 @@ def create_service(request: HttpRequest, payload: ServiceIn) -> Any:
 
 
 @router.patch("/services/{service_id}", response=ServiceOut)
-def update_service(request: HttpRequest, service_id: DbId, payload: ServicePatch) -> Any:
+def update_service(
+    request: AuthenticatedHttpRequest, service_id: DbId, payload: ServicePatch
+) -> Any:
     service = get_object_or_404(Service.objects.restrict(request.user, "change"), pk=service_id)
     actions.do_update_service(
         service, _service_data(request, payload), acting_user=request.user, channel=API

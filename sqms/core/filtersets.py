@@ -165,6 +165,8 @@ class FilterSet:
             for flt in self.filters:
                 if flt.api_param:
                     doc = Field(description=str(flt.label))
-                    annotation = Annotated[flt.api_type() | None, FilterLookup(flt.lookup), doc]
+                    annotation: Any = Annotated[
+                        flt.api_type() | None, FilterLookup(flt.lookup), doc
+                    ]
                     fields[flt.api_param] = (annotation, None)
         return create_model(name, __base__=FilterSchema, **fields)

@@ -132,6 +132,13 @@ def scope_q(model: type[models.Model], site_ids: set[int], user: Any) -> Q:
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
 
+def restricted(model: type[_M], user: Any, action: Action = "view") -> RestrictedQuerySet[_M]:
+    """``model.objects.restrict(user, action)`` for a model known only by its class (every
+    scoped model's default manager is a ``RestrictedManager``)."""
+    manager = cast("RestrictedManager[_M]", model._default_manager)
+    return manager.restrict(user, action)
+
+
 def ensure_allowed(
     user: Any,
     action: Action,
@@ -155,7 +162,7 @@ def ensure_allowed(
             raise PermissionDenied(message or _("Your role may not do this."))
         return
     model = type(target)
-    if not model._default_manager.restrict(user, action).filter(pk=target.pk).exists():  # type: ignore[attr-defined]
+    if not restricted(model, user, action).filter(pk=target.pk).exists():
         raise PermissionDenied(message or _("You may not change this record."))
 
 

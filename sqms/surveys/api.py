@@ -5,15 +5,16 @@ idempotent by ``external_id`` per campaign. Reads go through ``restrict``.
 """
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from ninja.params.functions import Query as QueryParam
 
+from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.pagination import ID_MAX, PAGE_MAX, BoundedPagination, DbId
 from sqms.surveys import actions
 from sqms.surveys.choices import CampaignStatus, ResponseChannel
@@ -97,18 +98,25 @@ class ResponseOut(Schema):
     answers: dict[str, Any]
 
 
-CampaignFilter = CAMPAIGN_FILTERS.schema("CampaignFilter")
-ResponseFilter = RESPONSE_FILTERS.schema("ResponseFilter")
+# The schemas are built at run time (FilterSet.schema); to the type checker each is a FilterSchema.
+if TYPE_CHECKING:
+    from ninja import FilterSchema
+
+    CampaignFilter = FilterSchema
+    ResponseFilter = FilterSchema
+else:
+    CampaignFilter = CAMPAIGN_FILTERS.schema("CampaignFilter")
+    ResponseFilter = RESPONSE_FILTERS.schema("ResponseFilter")
 
 
-def _writable_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+def _writable_campaign(request: AuthenticatedHttpRequest, campaign_id: int) -> Campaign:
     return get_object_or_404(
         Campaign.objects.restrict(request.user, "view").select_related("instrument"), pk=campaign_id
     )
 
 
 def _write(
-    request: HttpRequest, campaign: Campaign, items: list[ResponseIn]
+    request: AuthenticatedHttpRequest, campaign: Campaign, items: list[ResponseIn]
 ) -> actions.WriteResult:
     rows = [{**item.dict(), "row": n} for n, item in enumerate(items, start=1)]
     return actions.write_responses(
@@ -118,7 +126,7 @@ def _write(
 
 @router.get("/campaigns", response=list[CampaignOut])
 @paginate(BoundedPagination)
-def list_campaigns(request: HttpRequest, filters: Query[CampaignFilter]) -> Any:
+def list_campaigns(request: AuthenticatedHttpRequest, filters: Query[CampaignFilter]) -> Any:
     return filters.filter(
         Campaign.objects.restrict(request.user, "view")
         .select_related("instrument")
@@ -127,7 +135,7 @@ def list_campaigns(request: HttpRequest, filters: Query[CampaignFilter]) -> Any:
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignOut)
-def get_campaign(request: HttpRequest, campaign_id: DbId) -> Any:
+def get_campaign(request: AuthenticatedHttpRequest, campaign_id: DbId) -> Any:
     return get_object_or_404(
         Campaign.objects.restrict(request.user, "view")
         .select_related("instrument")
@@ -137,7 +145,7 @@ def get_campaign(request: HttpRequest, campaign_id: DbId) -> Any:
 
 
 @router.post("/responses", response={201: WrittenOut, 200: WrittenOut})
-def post_response(request: HttpRequest, payload: OneResponseIn) -> Any:
+def post_response(request: AuthenticatedHttpRequest, payload: OneResponseIn) -> Any:
     """Store one response. A repeated ``external_id`` returns the stored id (200) and adds nothing."""
     campaign = _writable_campaign(request, payload.campaign_id)
     result = _write(request, campaign, [payload])
@@ -148,7 +156,7 @@ def post_response(request: HttpRequest, payload: OneResponseIn) -> Any:
 
 
 @router.post("/responses/batch", response={201: BatchOut, 200: BatchOut})
-def post_batch(request: HttpRequest, payload: BatchIn) -> Any:
+def post_batch(request: AuthenticatedHttpRequest, payload: BatchIn) -> Any:
     """Store up to 1,000 responses, all or nothing; errors name ``row N: KEY …``."""
     campaign = _writable_campaign(request, payload.campaign_id)
     if not payload.responses:
@@ -184,7 +192,7 @@ def post_batch(request: HttpRequest, payload: BatchIn) -> Any:
 
 @router.get("/responses", response=list[ResponseOut])
 @paginate(BoundedPagination)
-def list_responses(request: HttpRequest, filters: Query[ResponseFilter]) -> Any:
+def list_responses(request: AuthenticatedHttpRequest, filters: Query[ResponseFilter]) -> Any:
     qs = (
         Response.objects.restrict(request.user, "view")
         .select_related("site")
@@ -202,10 +210,13 @@ class ResponsePage(Schema):
 
 @router.get("/campaigns/{campaign_id}/responses", response=ResponsePage)
 def walk_responses(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     campaign_id: DbId,
-    after: int = Query(0, ge=0, le=ID_MAX, description="the last id of the previous page"),
-    limit: int = Query(PAGE_MAX, ge=1, le=PAGE_MAX, description=f"items per page, 1–{PAGE_MAX}"),
+    # QueryParam is the function behind ninja.Query (an Annotated alias to the type checker)
+    after: int = QueryParam(0, ge=0, le=ID_MAX, description="the last id of the previous page"),
+    limit: int = QueryParam(
+        PAGE_MAX, ge=1, le=PAGE_MAX, description=f"items per page, 1–{PAGE_MAX}"
+    ),
 ) -> Any:
     """Every response of a campaign in your scope, in id order, by keyset pages: as fast at the
     millionth response as at the first, and each response exactly once even while new ones
@@ -223,7 +234,7 @@ def walk_responses(
 
 
 @router.get("/responses/{response_id}", response=ResponseOut)
-def get_response(request: HttpRequest, response_id: DbId) -> Any:
+def get_response(request: AuthenticatedHttpRequest, response_id: DbId) -> Any:
     return get_object_or_404(
         Response.objects.restrict(request.user, "view").select_related("site"), pk=response_id
     )

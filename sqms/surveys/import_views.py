@@ -102,7 +102,9 @@ def import_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _mapping_from_post(request: AuthenticatedHttpRequest, export: Any, proposed: Any, specs: list[Any]) -> Any:
+def _mapping_from_post(
+    request: AuthenticatedHttpRequest, export: Any, proposed: Any, specs: list[Any]
+) -> Any:
     columns: dict[str, str] = {}
     for col in export.columns:
         target = request.POST.get(f"map-{col.index}", "")

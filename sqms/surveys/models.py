@@ -8,6 +8,7 @@ every write (see ``measures.py`` for the measure keys and ``actions.py`` for the
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -188,13 +189,13 @@ class Campaign(models.Model):
     def is_closed(self) -> bool:
         return self.status == CampaignStatus.CLOSED
 
-    def is_accepting(self, today: object = None) -> bool:
+    def is_accepting(self, today: dt.date | None = None) -> bool:
         day = today or timezone.localdate()
         if self.status != CampaignStatus.OPEN:
             return False
-        if self.opens_on and day < self.opens_on:  # type: ignore[operator]
+        if self.opens_on and day < self.opens_on:
             return False
-        return not (self.closes_on and day > self.closes_on)  # type: ignore[operator]
+        return not (self.closes_on and day > self.closes_on)
 
 
 def new_slug() -> str:

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sqms.core import audit, exports
 from sqms.core.choices import Channel
+from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.listing import ListColumn, ListSpec, render_list
-from sqms.core.scoping import allowed, role_of
+from sqms.core.scoping import Action, allowed, role_of
 from sqms.core.views import add_errors
 from sqms.surveys import actions, cards
 from sqms.surveys.choices import CampaignStatus
@@ -79,7 +80,7 @@ INSTRUMENT_LIST = ListSpec(
 
 @login_required
 @require_safe
-def instrument_list(request: HttpRequest) -> HttpResponseBase:
+def instrument_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     _require_role(request)
     qs = Instrument.objects.restrict(request.user, "view").annotate(
         question_count=Count("questions")
@@ -98,7 +99,7 @@ def instrument_list(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def install_builtins(request: HttpRequest) -> HttpResponse:
+def install_builtins(request: AuthenticatedHttpRequest) -> HttpResponse:
     created = actions.do_install_builtins(acting_user=request.user, channel=WEB)
     if created:
         messages.success(
@@ -111,7 +112,7 @@ def install_builtins(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def instrument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_role(request)
     inst = get_object_or_404(Instrument.objects.restrict(request.user, "view"), pk=pk)
     sections = list(inst.sections.all())
@@ -137,7 +138,7 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def instrument_create(request: HttpRequest) -> HttpResponse:
+def instrument_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not allowed(request.user, "add", Instrument):
         raise PermissionDenied
     form = InstrumentForm(request.POST or None)
@@ -172,7 +173,7 @@ def _versioned_message(request: HttpRequest, old: Instrument, new: Instrument) -
 
 
 @login_required
-def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def instrument_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inst = _current_instrument(request, pk)
     form = InstrumentForm(request.POST or None, instance=Instrument.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
@@ -189,7 +190,7 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def instrument_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def instrument_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inst = _current_instrument(request, pk)
     if request.method == "POST":
         try:
@@ -203,7 +204,9 @@ def instrument_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def question_edit(request: HttpRequest, pk: int, qpk: int | None = None) -> HttpResponse:
+def question_edit(
+    request: AuthenticatedHttpRequest, pk: int, qpk: int | None = None
+) -> HttpResponse:
     inst = _current_instrument(request, pk)
     question = get_object_or_404(Question, pk=qpk, instrument=inst) if qpk else None
     form = QuestionForm(request.POST or None, instrument=inst, question=question)
@@ -227,7 +230,7 @@ def question_edit(request: HttpRequest, pk: int, qpk: int | None = None) -> Http
 
 
 @login_required
-def question_delete(request: HttpRequest, pk: int, qpk: int) -> HttpResponse:
+def question_delete(request: AuthenticatedHttpRequest, pk: int, qpk: int) -> HttpResponse:
     inst = _current_instrument(request, pk)
     question = get_object_or_404(Question, pk=qpk, instrument=inst)
     if request.method == "POST":
@@ -247,7 +250,9 @@ def question_delete(request: HttpRequest, pk: int, qpk: int) -> HttpResponse:
 
 
 @login_required
-def section_edit(request: HttpRequest, pk: int, spk: int | None = None) -> HttpResponse:
+def section_edit(
+    request: AuthenticatedHttpRequest, pk: int, spk: int | None = None
+) -> HttpResponse:
     inst = _current_instrument(request, pk)
     section = get_object_or_404(Section, pk=spk, instrument=inst) if spk else None
     form = SectionForm(request.POST or None, instance=section)
@@ -288,7 +293,7 @@ CAMPAIGN_LIST = ListSpec(
 
 @login_required
 @require_safe
-def campaign_list(request: HttpRequest) -> HttpResponseBase:
+def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     _require_role(request)
     qs = (
         Campaign.objects.restrict(request.user, "view")
@@ -305,17 +310,17 @@ def campaign_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def _campaign(request: HttpRequest, pk: int, action: str = "view") -> Campaign:
+def _campaign(request: HttpRequest, pk: int, action: Action = "view") -> Campaign:
     _require_role(request)
     return get_object_or_404(
         Campaign.objects.restrict(request.user, action).select_related("instrument"),
-        pk=pk,  # type: ignore[arg-type]
+        pk=pk,
     )
 
 
 @login_required
 @require_safe
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     links = (
         CampaignSite.objects.restrict(request.user, "view")
@@ -343,7 +348,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _campaign_form_page(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
+def _campaign_form_page(
+    request: AuthenticatedHttpRequest, campaign: Campaign | None
+) -> HttpResponse:
     form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -372,14 +379,14 @@ def _campaign_form_page(request: HttpRequest, campaign: Campaign | None) -> Http
 
 
 @login_required
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not allowed(request.user, "add", Campaign):
         raise PermissionDenied
     return _campaign_form_page(request, None)
 
 
 @login_required
-def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk, "change")
     audit.ensure_open(campaign)
     return _campaign_form_page(request, campaign)
@@ -387,7 +394,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk, "change")
     target = request.POST.get("status")
     try:
@@ -403,7 +410,7 @@ def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def campaign_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk, "delete")
     if request.method == "POST":
         try:
@@ -418,7 +425,7 @@ def campaign_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def campaign_export(request: HttpRequest, pk: int) -> HttpResponseBase:
+def campaign_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     campaign = _campaign(request, pk)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     filename = exports.stamped(f"campaign-{campaign.pk}-responses", fmt)
@@ -442,7 +449,9 @@ def _link(request: HttpRequest, pk: int, site_pk: int) -> CampaignSite:
 
 @login_required
 @require_safe
-def campaign_card(request: HttpRequest, pk: int, site_pk: int, fmt: str) -> HttpResponse:
+def campaign_card(
+    request: AuthenticatedHttpRequest, pk: int, site_pk: int, fmt: str
+) -> HttpResponse:
     link = _link(request, pk, site_pk)
     url = request.build_absolute_uri(reverse("public:form", args=[link.slug]))
     name = f"qr-{link.campaign_id}-{link.site.code}"
@@ -488,7 +497,7 @@ RESPONSE_LIST = ListSpec(
 
 @login_required
 @require_safe
-def response_list(request: HttpRequest) -> HttpResponseBase:
+def response_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     _require_role(request)
     qs = Response.objects.restrict(request.user, "view").select_related("campaign", "site")
     return render_list(request, RESPONSE_LIST, qs)
@@ -496,7 +505,7 @@ def response_list(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 @require_safe
-def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def response_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_role(request)
     response = get_object_or_404(
         Response.objects.restrict(request.user, "view").select_related(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sqms.core import actions
 from sqms.core.forms import TokenForm
+from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import ApiToken
 from sqms.core.views.generic import WEB, add_errors
 
@@ -23,7 +24,7 @@ from sqms.core.views.generic import WEB, add_errors
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.do_set_password(
@@ -66,7 +67,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     raw = None
     if request.method == "POST" and form.is_valid():
@@ -84,7 +85,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     actions.do_revoke_api_token(token, acting_user=request.user, channel=WEB)
     messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from sqms.core.filters import AUDIT_FILTERS
+from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.models import AuditEvent
 
@@ -46,6 +46,6 @@ def _changes_text(changes: dict[str, Any]) -> str:
 
 @require_safe
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponseBase:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     qs = AuditEvent.objects.restrict(request.user, "view")
     return render_list(request, AUDIT_LIST, qs, template="core/audit_log.html")

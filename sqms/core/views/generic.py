@@ -17,7 +17,9 @@ from django.views.decorators.http import require_safe
 
 from sqms.core import audit
 from sqms.core.choices import Channel
+from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import AuditEvent, Site
+from sqms.core.scoping import restricted
 
 WEB = Channel.WEB
 
@@ -33,7 +35,7 @@ def add_errors(form: BaseForm, exc: ValidationError) -> None:
 
 @require_safe
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     sites = (
         Site.objects.restrict(request.user, "view")
         .select_related("region", "manager")
@@ -90,12 +92,8 @@ def detail_page(request: HttpRequest, obj: Model, template: str, **extra: Any) -
         "history": audit.history(obj).filter(
             pk__in=AuditEvent.objects.restrict(request.user).values("pk")
         )[:50],
-        "can_change": model._default_manager.restrict(request.user, "change")
-        .filter(pk=obj.pk)
-        .exists(),  # type: ignore[attr-defined]
-        "can_delete": model._default_manager.restrict(request.user, "delete")
-        .filter(pk=obj.pk)
-        .exists(),  # type: ignore[attr-defined]
+        "can_change": restricted(model, request.user, "change").filter(pk=obj.pk).exists(),
+        "can_delete": restricted(model, request.user, "delete").filter(pk=obj.pk).exists(),
         **extra,
     }
     return render(request, template, context)

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,6 +19,7 @@ from sqms.core import actions
 from sqms.core.choices import Role
 from sqms.core.filters import REGION_FILTERS, SERVICE_FILTERS, SITE_FILTERS
 from sqms.core.forms import RegionForm, ServiceForm, SiteForm
+from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.models import Region, Service, Site
 from sqms.core.names import display_name
@@ -43,7 +44,7 @@ REGION_LIST = ListSpec(
 
 @require_safe
 @login_required
-def region_list(request: HttpRequest) -> HttpResponseBase:
+def region_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     qs = Region.objects.restrict(request.user, "view").annotate(site_count=Count("sites"))
     create = (
         reverse("core:region_create") if may(request.user, "add", Region.scope_editors) else None
@@ -53,14 +54,14 @@ def region_list(request: HttpRequest) -> HttpResponseBase:
 
 @require_safe
 @login_required
-def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def region_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     region = get_object_or_404(Region.objects.restrict(request.user, "view"), pk=pk)
     sites = Site.objects.restrict(request.user, "view").filter(region=region)
     return detail_page(request, region, "core/region_detail.html", sites=sites)
 
 
 @login_required
-def region_create(request: HttpRequest) -> HttpResponse:
+def region_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may(request.user, "add", Region.scope_editors):
         raise PermissionDenied
     form = RegionForm(request.POST or None)
@@ -74,7 +75,7 @@ def region_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def region_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def region_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     region = get_object_or_404(Region.objects.restrict(request.user, "change"), pk=pk)
     form = RegionForm(request.POST or None, instance=Region.objects.get(pk=pk))
     return form_page(
@@ -87,7 +88,7 @@ def region_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def region_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def region_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     region = get_object_or_404(Region.objects.restrict(request.user, "delete"), pk=pk)
     return delete_page(
         request,
@@ -125,7 +126,7 @@ SITE_LIST = ListSpec(
 
 @require_safe
 @login_required
-def site_list(request: HttpRequest) -> HttpResponseBase:
+def site_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     qs = Site.objects.restrict(request.user, "view").select_related("region", "manager")
     create = reverse("core:site_create") if may(request.user, "add", Region.scope_editors) else None
     return render_list(request, SITE_LIST, qs, extra={"create_url": create})
@@ -133,7 +134,7 @@ def site_list(request: HttpRequest) -> HttpResponseBase:
 
 @require_safe
 @login_required
-def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def site_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     site = get_object_or_404(
         Site.objects.restrict(request.user, "view").select_related("region", "manager"), pk=pk
     )
@@ -141,7 +142,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def site_create(request: HttpRequest) -> HttpResponse:
+def site_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may(request.user, "add", Region.scope_editors):
         raise PermissionDenied
     form = SiteForm(request.POST or None, user=request.user)
@@ -155,7 +156,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def site_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     site = get_object_or_404(Site.objects.restrict(request.user, "change"), pk=pk)
     form = SiteForm(request.POST or None, instance=Site.objects.get(pk=pk), user=request.user)
     if role_of(request.user) != Role.QUALITY_MANAGER:
@@ -170,7 +171,7 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def site_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def site_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     site = get_object_or_404(Site.objects.restrict(request.user, "change"), pk=pk)
     if not may(request.user, "add", Region.scope_editors):
         raise PermissionDenied
@@ -202,7 +203,7 @@ SERVICE_LIST = ListSpec(
 
 @require_safe
 @login_required
-def service_list(request: HttpRequest) -> HttpResponseBase:
+def service_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     visible_sites = Site.objects.restrict(request.user, "view")
     qs = Service.objects.restrict(request.user, "view").annotate(
         site_count=Count("sites", filter=_in_sites(visible_sites))
@@ -221,7 +222,7 @@ def _in_sites(sites: Any) -> Any:
 
 @require_safe
 @login_required
-def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def service_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(Service.objects.restrict(request.user, "view"), pk=pk)
     sites = (
         Site.objects.restrict(request.user, "view")
@@ -232,7 +233,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def service_create(request: HttpRequest) -> HttpResponse:
+def service_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may(request.user, "add", Service.scope_editors):
         raise PermissionDenied
     form = ServiceForm(request.POST or None, user=request.user)
@@ -246,7 +247,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def service_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(Service.objects.restrict(request.user, "change"), pk=pk)
     form = ServiceForm(request.POST or None, instance=Service.objects.get(pk=pk), user=request.user)
     return form_page(
@@ -261,7 +262,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def service_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def service_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(Service.objects.restrict(request.user, "delete"), pk=pk)
     return delete_page(
         request,

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from sqms.core.choices import Role
 from sqms.core.decorators import role_required
 from sqms.core.filters import USER_FILTERS
 from sqms.core.forms import UserForm
+from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.models import AuditEvent
 from sqms.core.names import display_name
@@ -59,7 +60,7 @@ USER_LIST = ListSpec(
 
 @require_safe
 @role_required(Role.QUALITY_MANAGER)
-def user_list(request: HttpRequest) -> HttpResponseBase:
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     qs = User.objects.select_related("profile")
     return render_list(
         request,
@@ -86,7 +87,7 @@ def _user_form_data(user: Any) -> dict[str, Any]:
 
 
 @role_required(Role.QUALITY_MANAGER)
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -118,7 +119,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @role_required(Role.QUALITY_MANAGER)
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User.objects.select_related("profile"), pk=pk)
     events = AuditEvent.objects.filter(model=user._meta.label_lower, object_id=str(user.pk))[:50]
     return render(
@@ -129,7 +130,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.QUALITY_MANAGER)
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     form = UserForm(request.POST or None, initial=_user_form_data(user), editing=True)
     if request.method == "POST" and form.is_valid():
