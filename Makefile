@@ -34,8 +34,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Strict typing of the analytics, core and surveys apps (django-stubs plugin, see pyproject.toml);
+# their tests and migrations are left out.
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict sqms/analytics --exclude 'sqms/analytics/tests/'
+	$(BIN)/mypy --strict sqms/analytics sqms/core sqms/surveys --exclude '/(tests|migrations)/'
 
 bench: $(STAMP)
 	$(BIN)/python bench/analytics.py

@@ -43,8 +43,8 @@ class ListSpec:
 
 
 def apply_query(
-    spec: ListSpec, request: HttpRequest, qs: QuerySet
-) -> tuple[QuerySet, dict[str, Any]]:
+    spec: ListSpec, request: HttpRequest, qs: QuerySet[Any]
+) -> tuple[QuerySet[Any], dict[str, Any]]:
     """Search, filter and sort ``qs`` from the request's query string."""
     qs, state = spec.filterset.apply(request, qs)
     sortable = {c.name: c.sort for c in spec.columns if c.sort}
@@ -59,7 +59,9 @@ def apply_query(
     return qs, state
 
 
-def export_rows(spec: ListSpec, qs: QuerySet, fmt: str) -> StreamingHttpResponse | FileResponse:
+def export_rows(
+    spec: ListSpec, qs: QuerySet[Any], fmt: str
+) -> StreamingHttpResponse | FileResponse:
     """The list's rows as a streamed CSV or XLSX download (see :mod:`sqms.core.exports`)."""
     header = [str(c.label) for c in spec.columns]
     rows = ([_cell(c.value(obj)) for c in spec.columns] for obj in qs.iterator(chunk_size=2000))
@@ -82,7 +84,7 @@ def _cell(value: Any) -> Any:
 def render_list(
     request: HttpRequest,
     spec: ListSpec,
-    qs: QuerySet,
+    qs: QuerySet[Any],
     template: str = "core/list.html",
     extra: dict[str, Any] | None = None,
 ) -> HttpResponseBase:
