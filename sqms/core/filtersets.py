@@ -36,6 +36,7 @@ from ninja import FilterLookup, FilterSchema
 from pydantic import Field, create_model
 
 from sqms.core.pagination import DbId
+from sqms.core.scoping import restricted
 
 Choice = tuple[str, str]
 
@@ -86,7 +87,7 @@ class RelatedFilter(Filter):
     text: Callable[[Any], str] = field(default=str, kw_only=True)  # how a choice reads
 
     def choices(self, request: HttpRequest) -> list[Choice]:
-        rows = self.model.objects.restrict(request.user, "view")  # type: ignore[attr-defined]
+        rows = restricted(self.model, request.user, "view")
         return [(str(obj.pk), self.text(obj)) for obj in rows]
 
     def api_type(self) -> Any:
