@@ -25,7 +25,7 @@ def office(world: Any) -> Any:
         {
             "code": "OFFICE",
             "name": "Office hours",
-            **{d: "09:00-12:00,13:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")},
+            **dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), "09:00-12:00,13:00-18:00"),
             "sat": "",
             "sun": "",
             "holiday_source": "cn",

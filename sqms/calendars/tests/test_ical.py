@@ -84,7 +84,7 @@ def test_errors_name_the_line(text: str, message: str) -> None:
 
 
 def test_not_utf8_names_the_line() -> None:
-    data = "BEGIN:VCALENDAR\r\nSUMMARY:".encode() + "国庆".encode("gbk") + b"\r\n"
+    data = b"BEGIN:VCALENDAR\r\nSUMMARY:" + "国庆".encode("gbk") + b"\r\n"
     with pytest.raises(IcalError) as exc:
         parse_ical(data)
     assert str(exc.value).startswith("line 2: the file is not UTF-8 text")

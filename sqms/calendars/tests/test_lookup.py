@@ -73,7 +73,7 @@ def test_calendar_for_site_own_then_default_then_24x7(world: Any, office: Any) -
             "code": "NIGHT",
             "name": "Night desk",
             "time_zone": "UTC",
-            **{d: "22:00-06:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+            **dict.fromkeys(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), "22:00-06:00"),
         },
         acting_user=world.qm,
         channel=WEB,

@@ -49,10 +49,13 @@ def test_delivery_runs_after_commit_in_immediate_mode(
 def test_rollback_discards_rows_and_kick(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            notify("e:rollback", subject="Hello", emails=["a@example.com"])
-            raise RuntimeError("the action failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notify("e:rollback", subject="Hello", emails=["a@example.com"])
+        raise RuntimeError("the action failed")
     assert callbacks == []
     assert not OutboxMessage.objects.exists()
     assert mail.outbox == []
