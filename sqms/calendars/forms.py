@@ -26,6 +26,11 @@ class CalendarForm(forms.ModelForm):
             "is_default",
         ]
 
+    def _get_validation_exclusions(self) -> set[str]:
+        """Skip the one-default constraint here: saving makes this calendar the only default
+        (the action un-defaults the other one in the same transaction, then checks)."""
+        return {*super()._get_validation_exclusions(), "is_default"}
+
 
 class DayForm(forms.ModelForm):
     class Meta:

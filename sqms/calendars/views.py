@@ -84,8 +84,9 @@ def calendar_list(request: HttpRequest) -> HttpResponseBase:
 def preview(cal: BusinessCalendar, days: int = PREVIEW_DAYS) -> list[dict[str, Any]]:
     """Each of the next ``days`` local dates with its working hours and why they differ."""
     work = work_calendar(cal)
-    notes = {d.date: d for d in cal.days.filter(date__gte=timezone.now().date() - timedelta(1))}
     today = timezone.now().astimezone(work.zone).date()
+    last = today + timedelta(days=days - 1)
+    notes = {d.date: d for d in cal.days.filter(date__range=(today, last))}
     out = []
     for i in range(days):
         d = today + timedelta(days=i)

@@ -46,7 +46,15 @@ def test_create_shows_the_calendar_error_on_the_field(world: Any, client_for: An
     assert cal.is_default and cal.sun == "10:00-22:00"
 
 
-def test_one_default_calendar(world: Any, office: Any) -> None:
+def test_one_default_calendar(world: Any, office: Any, client_for: Any) -> None:
+    page = client_for(world.qm).post(
+        reverse("calendars:create"), {**FORM, "code": "PAGE", "is_default": "on"}
+    )
+    assert page.status_code == 302
+    office.refresh_from_db()
+    assert not office.is_default and BusinessCalendar.objects.get(code="PAGE").is_default
+    BusinessCalendar.objects.filter(code="PAGE").update(is_default=False)
+    BusinessCalendar.objects.filter(pk=office.pk).update(is_default=True)
     other = actions.do_create_calendar(
         {**FORM, "is_default": True}, acting_user=world.qm, channel=Channel.WEB
     )
