@@ -21,7 +21,8 @@ from django.views.decorators.http import require_safe
 
 from sqms.analytics.calendars import CalendarError
 from sqms.calendars import actions
-from sqms.calendars.choices import DayKind, HolidaySource, Weekday
+from sqms.calendars.choices import DayKind, Weekday
+from sqms.calendars.filters import CALENDAR_FILTERS, DAY_FILTERS, SITE_CALENDAR_FILTERS
 from sqms.calendars.forms import AssignForm, CalendarForm, DayForm, IcalForm, LoadCnForm
 from sqms.calendars.lookup import work_calendar
 from sqms.calendars.models import (
@@ -31,7 +32,7 @@ from sqms.calendars.models import (
     SiteCalendar,
     SiteWithCalendar,
 )
-from sqms.core.listing import ListColumn, ListFilter, ListSpec, render_list
+from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.models import Site
 from sqms.core.scoping import allowed
 from sqms.core.views.generic import WEB, add_errors, delete_page, detail_page, form_page
@@ -54,15 +55,7 @@ CALENDAR_LIST = ListSpec(
         ListColumn("default", gettext_lazy("Default"), lambda c: c.is_default, sort="is_default"),
         ListColumn("days", gettext_lazy("Days"), lambda c: c.day_count, sort="day_count"),
     ],
-    search_fields=["code", "name"],
-    filters=[
-        ListFilter(
-            "holidays",
-            gettext_lazy("Holiday source"),
-            lambda r: list(HolidaySource.choices),
-            "holiday_source",
-        )
-    ],
+    filterset=CALENDAR_FILTERS,
     default_sort="code",
     export_name="calendars",
     empty_text=gettext_lazy("No business calendars yet; sites count every hour (24×7)."),
@@ -171,12 +164,6 @@ def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Days --------------------------------------------------------------------------------------
 
 
-def _year_choices(request: HttpRequest) -> list[tuple[str, str]]:
-    pk = request.resolver_match.kwargs.get("pk") if request.resolver_match else None
-    years = CalendarDay.objects.filter(calendar_id=pk).dates("date", "year")
-    return [(str(d.year), str(d.year)) for d in years]
-
-
 DAY_LIST = ListSpec(
     title=gettext_lazy("Holidays and working days"),
     columns=[
@@ -191,11 +178,7 @@ DAY_LIST = ListSpec(
             lambda d: d.get_follows_weekday_display() if d.kind == DayKind.WORKING_DAY else "",
         ),
     ],
-    search_fields=["name"],
-    filters=[
-        ListFilter("kind", gettext_lazy("Kind"), lambda r: list(DayKind.choices), "kind"),
-        ListFilter("year", gettext_lazy("Year"), _year_choices, "date__year"),
-    ],
+    filterset=DAY_FILTERS,
     default_sort="date",
     export_name="calendar-days",
     empty_text=gettext_lazy("No holidays or adjusted working days yet."),
@@ -326,10 +309,6 @@ def import_ical(request: HttpRequest, pk: int) -> HttpResponse:
 # Sites -------------------------------------------------------------------------------------
 
 
-def _calendar_choices(request: HttpRequest) -> list[tuple[str, str]]:
-    return [(str(c.pk), str(c)) for c in BusinessCalendar.objects.restrict(request.user, "view")]
-
-
 SITE_LIST = ListSpec(
     title=gettext_lazy("Site calendars"),
     columns=[
@@ -347,12 +326,7 @@ SITE_LIST = ListSpec(
             sort="calendar_link__calendar__code",
         ),
     ],
-    search_fields=["code", "name", "calendar_link__calendar__code"],
-    filters=[
-        ListFilter(
-            "calendar", gettext_lazy("Calendar"), _calendar_choices, "calendar_link__calendar"
-        )
-    ],
+    filterset=SITE_CALENDAR_FILTERS,
     default_sort="code",
     export_name="site-calendars",
     empty_text=gettext_lazy("No sites in your scope."),

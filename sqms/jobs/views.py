@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from sqms.core.choices import Role
-from sqms.core.listing import ListColumn, ListFilter, ListSpec, render_list
+from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.scoping import role_of
 from sqms.core.views.generic import WEB, delete_page, detail_page, form_page
 from sqms.jobs import actions
-from sqms.jobs.choices import OutboxChannel, OutboxStatus, WebhookFormat
+from sqms.jobs.choices import OutboxChannel, OutboxStatus
+from sqms.jobs.filters import OUTBOX_FILTERS, WEBHOOK_FILTERS
 from sqms.jobs.forms import WebhookForm
 from sqms.jobs.models import JobRun, OutboxMessage, WebhookEndpoint
 from sqms.jobs.registry import registered
@@ -68,15 +69,7 @@ OUTBOX_LIST = ListSpec(
         ListColumn("sent", gettext_lazy("Sent"), lambda m: _when(m.sent_at), sort="sent_at"),
         ListColumn("error", gettext_lazy("Last error"), lambda m: m.last_error[:200]),
     ],
-    search_fields=["event_key", "recipient", "subject"],
-    filters=[
-        ListFilter(
-            "status", gettext_lazy("Status"), lambda r: list(OutboxStatus.choices), "status"
-        ),
-        ListFilter(
-            "channel", gettext_lazy("Channel"), lambda r: list(OutboxChannel.choices), "channel"
-        ),
-    ],
+    filterset=OUTBOX_FILTERS,
     default_sort="-created",
     export_name="outbox",
     empty_text=gettext_lazy("No notifications yet."),
@@ -130,12 +123,7 @@ WEBHOOK_LIST = ListSpec(
         ),
         ListColumn("active", gettext_lazy("Active"), lambda w: w.is_active, sort="is_active"),
     ],
-    search_fields=["name"],
-    filters=[
-        ListFilter(
-            "format", gettext_lazy("Format"), lambda r: list(WebhookFormat.choices), "format"
-        )
-    ],
+    filterset=WEBHOOK_FILTERS,
     default_sort="name",
     export_name="webhooks",
     empty_text=gettext_lazy("No webhook endpoints yet."),
