@@ -131,10 +131,17 @@ def _declare_errors(router: Router) -> None:
 
 
 def _add_routers() -> None:
+    from sqms.calendars.api import router as calendars_router
     from sqms.core.api import router as core_router
+    from sqms.jobs.api import router as jobs_router
     from sqms.surveys.api import router as surveys_router
 
-    for prefix, router in (("/", core_router), ("/surveys/", surveys_router)):
+    for prefix, router in (
+        ("/", core_router),
+        ("/surveys/", surveys_router),
+        ("/calendars/", calendars_router),
+        ("/jobs/", jobs_router),
+    ):
         _declare_errors(router)
         api.add_router(prefix, router)
 

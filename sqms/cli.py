@@ -14,6 +14,10 @@ COMMANDS = {
     "import-responses": "import survey responses from LimeSurvey, Qualtrics, SurveyMonkey, Google Forms, 问卷星 or SQMS files",
     "export-responses": "export a campaign's responses as CSV or XLSX",
     "install-instruments": "install the built-in survey instruments (SERVQUAL, CSAT, NPS, …)",
+    "calendar-load-cn": "add China's public holidays and 调休 working days of some years to a calendar",
+    "calendar-import-ical": "add the events of an iCal (.ics) file to a calendar as holidays or working days",
+    "worker": "the background worker: periodic jobs and notification delivery (huey)",
+    "tick": "run the periodic jobs that are due, once (cron, without a worker); --list shows them",
 }
 
 USAGE = (

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "sqms.core",
     "sqms.surveys",
+    "sqms.calendars",
+    "sqms.jobs",
     "sqms.demo",
 ]
 
@@ -150,6 +152,26 @@ SQMS_PUBLIC_RATE_PER_IP = env_int("SQMS_PUBLIC_RATE_PER_IP", 20, minimum=1)
 SQMS_PUBLIC_RATE_PER_CAMPAIGN = env_int("SQMS_PUBLIC_RATE_PER_CAMPAIGN", 600, minimum=1)
 SQMS_LOGIN_RATE_PER_IP = env_int("SQMS_LOGIN_RATE_PER_IP", 10, minimum=1)
 SQMS_PAGE_SIZE = 25
+
+# Background jobs and notifications (sqms.jobs; docs/configuration.md)
+SQMS_HUEY_URL = env_str("SQMS_HUEY_URL", "")
+SQMS_OUTBOX_MAX_ATTEMPTS = env_int("SQMS_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+SQMS_WEBHOOK_TIMEOUT = env_int("SQMS_WEBHOOK_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("SQMS_EMAIL_FROM", "sqms@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = env_str("SQMS_SMTP_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("SQMS_SMTP_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = env_str("SQMS_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = env_secret("SQMS_SMTP_PASSWORD", "") or ""
+    EMAIL_USE_SSL = env_bool("SQMS_SMTP_SSL", False)
+    EMAIL_USE_TLS = env_bool("SQMS_SMTP_STARTTLS", not EMAIL_USE_SSL)
+    EMAIL_TIMEOUT = 30
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:  # no SMTP server: email notifications wait in the outbox with a clear error
+    EMAIL_BACKEND = "sqms.jobs.mail.NotConfiguredBackend"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

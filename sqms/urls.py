@@ -16,6 +16,8 @@ urlpatterns = [
     path("assets/plotly.min.js", charts.plotly_js, name="plotly_js"),
     path("org/", include("sqms.core.urls")),
     path("surveys/", include("sqms.surveys.urls")),
+    path("calendars/", include("sqms.calendars.urls")),
+    path("jobs/", include("sqms.jobs.urls")),
     path("s/", include("sqms.surveys.public_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
