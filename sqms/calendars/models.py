@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from sqms.analytics.calendars import CalendarError, WorkCalendar
 from sqms.calendars.choices import DayKind, HolidaySource, Weekday, YearSource
@@ -27,7 +28,7 @@ def validate_hours(value: str) -> None:
         raise ValidationError(str(exc)) from None
 
 
-def _hours_field(label: str, default: str) -> models.CharField:
+def _hours_field(label: StrOrPromise, default: str) -> models.CharField[str, str]:
     return models.CharField(
         label,
         max_length=200,
@@ -68,7 +69,7 @@ class BusinessCalendar(models.Model):
 
     objects = RestrictedManager()
     scope_editors = ORG_EDITORS
-    audit_fields = ("code", "name", "time_zone", *WEEKDAY_FIELDS)
+    audit_fields: tuple[str, ...] = ("code", "name", "time_zone", *WEEKDAY_FIELDS)
     audit_fields += ("always_open", "holiday_source", "is_default")
 
     class Meta:

@@ -127,7 +127,8 @@ class OutboxMessage(models.Model):
     @property
     def recipient_label(self) -> str:
         if self.channel == OutboxChannel.WEBHOOK:
-            endpoint = WebhookEndpoint.objects.filter(pk=_int(self.recipient)).first()
+            pk = _int(self.recipient)
+            endpoint = WebhookEndpoint.objects.filter(pk=pk).first() if pk is not None else None
             return str(endpoint) if endpoint else f"#{self.recipient}"
         return self.recipient
 
