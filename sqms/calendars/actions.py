@@ -5,10 +5,12 @@ its audit event."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +26,10 @@ from sqms.core.choices import AuditAction
 from sqms.core.models import Site
 from sqms.core.scoping import ensure_allowed, ensure_site_in_scope
 
-User = AbstractBaseUser
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+else:
+    User = get_user_model()
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,7 @@ def do_delete_day(day: CalendarDay, *, acting_user: User | None, channel: str) -
 
 def _write_days(
     calendar: BusinessCalendar,
-    rows: list[tuple[Any, str, str]],
+    rows: Sequence[tuple[date, str, str]],
     years: list[int],
     source: str,
     detail: str,

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import Q
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -16,6 +15,7 @@ from sqms.calendars.choices import DayKind, HolidaySource
 from sqms.calendars.models import BusinessCalendar, CalendarDay
 from sqms.core.api import _patch_data
 from sqms.core.choices import Channel
+from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.pagination import BoundedPagination, DbId
 
 router = Router(tags=["calendars"])
@@ -105,7 +105,7 @@ class LoadOut(Schema):
     years: list[int]
 
 
-def _calendars(request: HttpRequest, action: str = "view") -> Any:
+def _calendars(request: AuthenticatedHttpRequest, action: str = "view") -> Any:
     return BusinessCalendar.objects.restrict(request.user, action).prefetch_related(  # type: ignore[arg-type]
         "holiday_years"
     )
@@ -113,7 +113,7 @@ def _calendars(request: HttpRequest, action: str = "view") -> Any:
 
 @router.get("/", response=list[CalendarOut])
 @paginate(BoundedPagination)
-def list_calendars(request: HttpRequest, q: str | None = None) -> Any:
+def list_calendars(request: AuthenticatedHttpRequest, q: str | None = None) -> Any:
     qs = _calendars(request)
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
@@ -121,18 +121,20 @@ def list_calendars(request: HttpRequest, q: str | None = None) -> Any:
 
 
 @router.get("/{calendar_id}", response=CalendarOut)
-def get_calendar(request: HttpRequest, calendar_id: DbId) -> Any:
+def get_calendar(request: AuthenticatedHttpRequest, calendar_id: DbId) -> Any:
     return get_object_or_404(_calendars(request), pk=calendar_id)
 
 
 @router.post("/", response={201: CalendarOut})
-def create_calendar(request: HttpRequest, payload: CalendarIn) -> Any:
+def create_calendar(request: AuthenticatedHttpRequest, payload: CalendarIn) -> Any:
     cal = actions.do_create_calendar(payload.dict(), acting_user=request.user, channel=API)
     return Status(201, get_object_or_404(_calendars(request), pk=cal.pk))
 
 
 @router.patch("/{calendar_id}", response=CalendarOut)
-def update_calendar(request: HttpRequest, calendar_id: DbId, payload: CalendarPatch) -> Any:
+def update_calendar(
+    request: AuthenticatedHttpRequest, calendar_id: DbId, payload: CalendarPatch
+) -> Any:
     cal = get_object_or_404(_calendars(request, "change"), pk=calendar_id)
     actions.do_update_calendar(cal, _patch_data(payload), acting_user=request.user, channel=API)
     return get_object_or_404(_calendars(request), pk=cal.pk)
@@ -141,7 +143,7 @@ def update_calendar(request: HttpRequest, calendar_id: DbId, payload: CalendarPa
 @router.get("/{calendar_id}/days", response=list[DayOut])
 @paginate(BoundedPagination)
 def list_calendar_days(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     calendar_id: DbId,
     year: Year | None = None,
     kind: DayKind | None = None,
@@ -156,14 +158,14 @@ def list_calendar_days(
 
 
 @router.post("/{calendar_id}/days", response={201: DayOut})
-def add_calendar_day(request: HttpRequest, calendar_id: DbId, payload: DayIn) -> Any:
+def add_calendar_day(request: AuthenticatedHttpRequest, calendar_id: DbId, payload: DayIn) -> Any:
     cal = get_object_or_404(_calendars(request, "change"), pk=calendar_id)
     day = actions.do_add_day(cal, payload.dict(), acting_user=request.user, channel=API)
     return Status(201, day)
 
 
 @router.delete("/{calendar_id}/days/{day_id}", response={204: None})
-def delete_calendar_day(request: HttpRequest, calendar_id: DbId, day_id: DbId) -> Any:
+def delete_calendar_day(request: AuthenticatedHttpRequest, calendar_id: DbId, day_id: DbId) -> Any:
     cal = get_object_or_404(_calendars(request, "change"), pk=calendar_id)
     day = get_object_or_404(CalendarDay.objects.filter(calendar=cal), pk=day_id)
     actions.do_delete_day(day, acting_user=request.user, channel=API)
@@ -171,7 +173,7 @@ def delete_calendar_day(request: HttpRequest, calendar_id: DbId, day_id: DbId) -
 
 
 @router.post("/{calendar_id}/load-cn-holidays", response=LoadOut)
-def load_cn_holidays(request: HttpRequest, calendar_id: DbId, payload: LoadIn) -> Any:
+def load_cn_holidays(request: AuthenticatedHttpRequest, calendar_id: DbId, payload: LoadIn) -> Any:
     """Add China's holidays and 调休 working days of the years from the chinese-calendar
     package; dates already present are kept. A year the package does not cover is a 422
     naming the year and the package version."""

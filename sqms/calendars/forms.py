@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,7 @@ from sqms.calendars.choices import DayKind
 from sqms.calendars.models import WEEKDAY_FIELDS, BusinessCalendar, CalendarDay
 
 
-class CalendarForm(forms.ModelForm):
+class CalendarForm(forms.ModelForm[BusinessCalendar]):
     class Meta:
         model = BusinessCalendar
         fields = [
@@ -29,10 +29,12 @@ class CalendarForm(forms.ModelForm):
     def _get_validation_exclusions(self) -> set[str]:
         """Skip the one-default constraint here: saving makes this calendar the only default
         (the action un-defaults the other one in the same transaction, then checks)."""
-        return {*super()._get_validation_exclusions(), "is_default"}
+        # django-stubs does not declare this private BaseModelForm method.
+        exclusions: set[str] = super()._get_validation_exclusions()  # type: ignore[misc]
+        return {*exclusions, "is_default"}
 
 
-class DayForm(forms.ModelForm):
+class DayForm(forms.ModelForm[CalendarDay]):
     class Meta:
         model = CalendarDay
         fields = ["date", "kind", "name", "follows_weekday"]
@@ -81,4 +83,6 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["calendar"].queryset = BusinessCalendar.objects.restrict(user, "view")
+        cast(
+            forms.ModelChoiceField[BusinessCalendar], self.fields["calendar"]
+        ).queryset = BusinessCalendar.objects.restrict(user, "view")

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from sqms.calendars.models import (
     SiteCalendar,
     SiteWithCalendar,
 )
+from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.models import Site
 from sqms.core.scoping import allowed
@@ -62,13 +63,13 @@ CALENDAR_LIST = ListSpec(
 )
 
 
-def _changeable(request: HttpRequest, pk: int) -> BusinessCalendar:
+def _changeable(request: AuthenticatedHttpRequest, pk: int) -> BusinessCalendar:
     return get_object_or_404(BusinessCalendar.objects.restrict(request.user, "change"), pk=pk)
 
 
 @require_safe
 @login_required
-def calendar_list(request: HttpRequest) -> HttpResponseBase:
+def calendar_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     qs = BusinessCalendar.objects.restrict(request.user, "view").annotate(day_count=Count("days"))
     create = reverse("calendars:create") if allowed(request.user, "add", BusinessCalendar) else None
     return render_list(request, CALENDAR_LIST, qs, extra={"create_url": create})
@@ -107,7 +108,7 @@ def _hhmm(minutes: int) -> str:
 
 @require_safe
 @login_required
-def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cal = get_object_or_404(BusinessCalendar.objects.restrict(request.user, "view"), pk=pk)
     sites = Site.objects.restrict(request.user, "view").filter(calendar_link__calendar=cal)
     return detail_page(
@@ -123,7 +124,7 @@ def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def calendar_create(request: HttpRequest) -> HttpResponse:
+def calendar_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not allowed(request.user, "add", BusinessCalendar):
         raise PermissionDenied
     return form_page(
@@ -136,7 +137,7 @@ def calendar_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cal = _changeable(request, pk)
     form = CalendarForm(request.POST or None, instance=BusinessCalendar.objects.get(pk=pk))
     return form_page(
@@ -149,7 +150,7 @@ def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cal = get_object_or_404(BusinessCalendar.objects.restrict(request.user, "delete"), pk=pk)
     return delete_page(
         request,
@@ -187,7 +188,7 @@ DAY_LIST = ListSpec(
 
 @require_safe
 @login_required
-def day_list(request: HttpRequest, pk: int) -> HttpResponseBase:
+def day_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     cal = get_object_or_404(BusinessCalendar.objects.restrict(request.user, "view"), pk=pk)
     can_change = BusinessCalendar.objects.restrict(request.user, "change").filter(pk=pk).exists()
     model = EditableDay if can_change else CalendarDay
@@ -206,7 +207,7 @@ def day_list(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
-def day_create(request: HttpRequest, pk: int) -> HttpResponse:
+def day_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cal = _changeable(request, pk)
     return form_page(
         request,
@@ -217,13 +218,13 @@ def day_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _day(request: HttpRequest, pk: int, day_pk: int) -> CalendarDay:
+def _day(request: AuthenticatedHttpRequest, pk: int, day_pk: int) -> CalendarDay:
     cal = _changeable(request, pk)
     return get_object_or_404(CalendarDay.objects.filter(calendar=cal), pk=day_pk)
 
 
 @login_required
-def day_edit(request: HttpRequest, pk: int, day_pk: int) -> HttpResponse:
+def day_edit(request: AuthenticatedHttpRequest, pk: int, day_pk: int) -> HttpResponse:
     day = _day(request, pk, day_pk)
     form = DayForm(request.POST or None, instance=CalendarDay.objects.get(pk=day.pk))
     return form_page(
@@ -236,7 +237,7 @@ def day_edit(request: HttpRequest, pk: int, day_pk: int) -> HttpResponse:
 
 
 @login_required
-def day_delete(request: HttpRequest, pk: int, day_pk: int) -> HttpResponse:
+def day_delete(request: AuthenticatedHttpRequest, pk: int, day_pk: int) -> HttpResponse:
     day = _day(request, pk, day_pk)
     return delete_page(
         request,
@@ -249,7 +250,7 @@ def day_delete(request: HttpRequest, pk: int, day_pk: int) -> HttpResponse:
 # Bulk loads --------------------------------------------------------------------------------
 
 
-def _loaded(request: HttpRequest, result: actions.DaysWritten) -> None:
+def _loaded(request: AuthenticatedHttpRequest, result: actions.DaysWritten) -> None:
     messages.success(
         request,
         _("%(added)d day(s) added; %(kept)d already present and kept as they were.")
@@ -258,7 +259,7 @@ def _loaded(request: HttpRequest, result: actions.DaysWritten) -> None:
 
 
 @login_required
-def load_cn(request: HttpRequest, pk: int) -> HttpResponse:
+def load_cn(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cal = _changeable(request, pk)
     form = LoadCnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -280,7 +281,7 @@ def load_cn(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_ical(request: HttpRequest, pk: int) -> HttpResponse:
+def import_ical(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cal = _changeable(request, pk)
     form = IcalForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -335,7 +336,7 @@ SITE_LIST = ListSpec(
 
 @require_safe
 @login_required
-def site_list(request: HttpRequest) -> HttpResponseBase:
+def site_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     qs = SiteWithCalendar.objects.restrict(request.user, "view").select_related(
         "calendar_link__calendar"
     )
@@ -343,7 +344,7 @@ def site_list(request: HttpRequest) -> HttpResponseBase:
 
 
 @login_required
-def site_assign(request: HttpRequest, site_pk: int) -> HttpResponse:
+def site_assign(request: AuthenticatedHttpRequest, site_pk: int) -> HttpResponse:
     site = get_object_or_404(Site.objects.restrict(request.user, "view"), pk=site_pk)
     if not allowed(request.user, "change", SiteCalendar):
         raise PermissionDenied

@@ -4,9 +4,9 @@ action's transaction, and their delivery state by the worker; neither is an audi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +20,10 @@ from sqms.jobs.choices import OutboxStatus
 from sqms.jobs.models import OutboxMessage, WebhookEndpoint
 from sqms.jobs.outbox import kick_delivery
 
-User = AbstractBaseUser
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+else:
+    User = get_user_model()
 
 
 @transaction.atomic(durable=True)

@@ -4,13 +4,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sqms.core.api import _patch_data
 from sqms.core.choices import Channel, Role
+from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.pagination import BoundedPagination, DbId
 from sqms.core.scoping import role_of
 from sqms.jobs import actions
@@ -21,7 +21,7 @@ router = Router(tags=["notifications"])
 API = Channel.API
 
 
-def _staff(request: HttpRequest) -> None:
+def _staff(request: AuthenticatedHttpRequest) -> None:
     if role_of(request.user) != Role.QUALITY_MANAGER:
         raise PermissionDenied
 
@@ -64,26 +64,28 @@ class MessageOut(Schema):
 
 @router.get("/webhooks", response=list[WebhookOut])
 @paginate(BoundedPagination)
-def list_webhooks(request: HttpRequest) -> Any:
+def list_webhooks(request: AuthenticatedHttpRequest) -> Any:
     _staff(request)
     return WebhookEndpoint.objects.restrict(request.user, "view")
 
 
 @router.get("/webhooks/{webhook_id}", response=WebhookOut)
-def get_webhook(request: HttpRequest, webhook_id: DbId) -> Any:
+def get_webhook(request: AuthenticatedHttpRequest, webhook_id: DbId) -> Any:
     _staff(request)
     return get_object_or_404(WebhookEndpoint.objects.restrict(request.user, "view"), pk=webhook_id)
 
 
 @router.post("/webhooks", response={201: WebhookOut})
-def create_webhook(request: HttpRequest, payload: WebhookIn) -> Any:
+def create_webhook(request: AuthenticatedHttpRequest, payload: WebhookIn) -> Any:
     _staff(request)
     endpoint = actions.do_create_webhook(payload.dict(), acting_user=request.user, channel=API)
     return Status(201, endpoint)
 
 
 @router.patch("/webhooks/{webhook_id}", response=WebhookOut)
-def update_webhook(request: HttpRequest, webhook_id: DbId, payload: WebhookPatch) -> Any:
+def update_webhook(
+    request: AuthenticatedHttpRequest, webhook_id: DbId, payload: WebhookPatch
+) -> Any:
     _staff(request)
     endpoint = get_object_or_404(
         WebhookEndpoint.objects.restrict(request.user, "change"), pk=webhook_id
@@ -94,7 +96,7 @@ def update_webhook(request: HttpRequest, webhook_id: DbId, payload: WebhookPatch
 
 
 @router.delete("/webhooks/{webhook_id}", response={204: None})
-def delete_webhook(request: HttpRequest, webhook_id: DbId) -> Any:
+def delete_webhook(request: AuthenticatedHttpRequest, webhook_id: DbId) -> Any:
     _staff(request)
     endpoint = get_object_or_404(
         WebhookEndpoint.objects.restrict(request.user, "delete"), pk=webhook_id
@@ -106,7 +108,7 @@ def delete_webhook(request: HttpRequest, webhook_id: DbId) -> Any:
 @router.get("/outbox", response=list[MessageOut])
 @paginate(BoundedPagination)
 def list_outbox(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     status: OutboxStatus | None = None,
     channel: OutboxChannel | None = None,
     event_key: str | None = None,
@@ -123,7 +125,7 @@ def list_outbox(
 
 
 @router.post("/outbox/{message_id}/retry", response=MessageOut)
-def retry_message(request: HttpRequest, message_id: DbId) -> Any:
+def retry_message(request: AuthenticatedHttpRequest, message_id: DbId) -> Any:
     """Send a failed or given-up message again now."""
     _staff(request)
     message = get_object_or_404(

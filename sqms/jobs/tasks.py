@@ -27,14 +27,14 @@ def _in_worker(func: Callable[[], T]) -> T:
         close_old_connections()
 
 
-@huey.task()
+@huey.task()  # type: ignore[untyped-decorator]  # huey ships no type hints
 def deliver_outbox_task() -> int:
     from sqms.jobs.outbox import deliver_due
 
     return _in_worker(lambda: deliver_due().total)
 
 
-@huey.periodic_task(crontab(minute="*"))
+@huey.periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]  # huey is untyped
 def run_periodic_jobs() -> int:
     from sqms.jobs.registry import run_due_jobs
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from sqms.core.choices import Role
+from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.scoping import role_of
 from sqms.core.views.generic import WEB, delete_page, detail_page, form_page
@@ -78,14 +79,14 @@ OUTBOX_LIST = ListSpec(
 
 @require_safe
 @staff_only
-def outbox(request: HttpRequest) -> Any:
+def outbox(request: AuthenticatedHttpRequest) -> Any:
     qs = OutboxMessage.objects.restrict(request.user, "view")
     return render_list(request, OUTBOX_LIST, qs, template="jobs/list.html")
 
 
 @require_safe
 @staff_only
-def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def outbox_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(OutboxMessage.objects.restrict(request.user, "view"), pk=pk)
     can_retry = message.status in (OutboxStatus.FAILED, OutboxStatus.DEAD)
     return detail_page(request, message, "jobs/outbox_detail.html", can_retry=can_retry)
@@ -93,7 +94,7 @@ def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_only
-def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def outbox_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(OutboxMessage.objects.restrict(request.user, "change"), pk=pk)
     try:
         actions.do_retry_message(message, acting_user=request.user, channel=WEB)
@@ -106,7 +107,7 @@ def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @staff_only
-def job_runs(request: HttpRequest) -> HttpResponse:
+def job_runs(request: AuthenticatedHttpRequest) -> HttpResponse:
     runs = {r.name: r for r in JobRun.objects.restrict(request.user, "view")}
     rows = [{"job": job, "run": runs.get(job.name)} for job in registered()]
     return render(request, "jobs/job_runs.html", {"rows": rows})
@@ -132,7 +133,7 @@ WEBHOOK_LIST = ListSpec(
 
 @require_safe
 @staff_only
-def webhook_list(request: HttpRequest) -> Any:
+def webhook_list(request: AuthenticatedHttpRequest) -> Any:
     qs = WebhookEndpoint.objects.restrict(request.user, "view")
     return render_list(
         request,
@@ -145,14 +146,14 @@ def webhook_list(request: HttpRequest) -> Any:
 
 @require_safe
 @staff_only
-def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint.objects.restrict(request.user, "view"), pk=pk)
     recent = OutboxMessage.objects.filter(channel=OutboxChannel.WEBHOOK, recipient=str(pk))[:20]
     return detail_page(request, endpoint, "jobs/webhook_detail.html", recent=recent)
 
 
 @staff_only
-def webhook_create(request: HttpRequest) -> HttpResponse:
+def webhook_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return form_page(
         request,
         WebhookForm(request.POST or None),
@@ -163,7 +164,7 @@ def webhook_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_only
-def webhook_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint.objects.restrict(request.user, "change"), pk=pk)
     form = WebhookForm(request.POST or None, instance=WebhookEndpoint.objects.get(pk=pk))
     return form_page(
@@ -178,7 +179,7 @@ def webhook_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_only
-def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint.objects.restrict(request.user, "delete"), pk=pk)
     return delete_page(
         request,
