@@ -302,8 +302,13 @@ def import_ical(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     title = _("Import an iCal file into %(record)s") % {"record": cal}
     return render(
         request,
-        "calendars/upload.html",
-        {"form": form, "title": title, "cancel_url": cal.get_absolute_url()},
+        "core/form.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cal.get_absolute_url(),
+            "submit_label": _("Import"),
+        },
     )
 
 

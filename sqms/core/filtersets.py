@@ -23,6 +23,7 @@ the API and :class:`ValueFilter` is a typed filter offered by the API only (date
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -42,7 +43,9 @@ Choice = tuple[str, str]
 
 
 @dataclass(frozen=True)
-class Filter:
+class Filter(ABC):
+    """A filter kind says what a page offers (``choices``) and what type the API takes."""
+
     name: str  # the list page's query parameter
     label: Any
     lookup: str  # ORM lookup the value filters on
@@ -51,11 +54,11 @@ class Filter:
 
     on_page = True
 
-    def choices(self, request: HttpRequest) -> list[Choice]:
-        raise NotImplementedError
+    @abstractmethod
+    def choices(self, request: HttpRequest) -> list[Choice]: ...
 
-    def api_type(self) -> Any:
-        raise NotImplementedError
+    @abstractmethod
+    def api_type(self) -> Any: ...
 
     def page_value(self, raw: str, request: HttpRequest) -> Any:
         """The value to filter on for a page's ``raw`` parameter, or None to ignore it."""

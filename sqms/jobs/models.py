@@ -9,7 +9,9 @@ from typing import Any
 
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Cast
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -126,12 +128,25 @@ class OutboxMessage(models.Model):
 
     @property
     def recipient_label(self) -> str:
-        if self.channel == OutboxChannel.WEBHOOK:
-            pk = _int(self.recipient)
-            endpoint = WebhookEndpoint.objects.filter(pk=pk).first() if pk is not None else None
-            return str(endpoint) if endpoint else f"#{self.recipient}"
-        return self.recipient
+        """The endpoint's name for a webhook (``#id`` once deleted), else the address. Lists read
+        it from :func:`with_endpoint_names`' annotation instead of one query per row."""
+        if self.channel != OutboxChannel.WEBHOOK:
+            return self.recipient
+        if "endpoint_name" in self.__dict__:
+            name = self.__dict__["endpoint_name"]
+        else:
+            name = _endpoint(self.recipient).values_list("name", flat=True).first()
+        return name or f"#{self.recipient}"
 
 
-def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+def _endpoint(recipient: Any) -> models.QuerySet[WebhookEndpoint]:
+    """The endpoint an outbox recipient names (its id as text; an email address matches none)."""
+    return WebhookEndpoint.objects.filter(Exact(Cast("pk", models.CharField()), recipient))
+
+
+def with_endpoint_names(
+    messages: models.QuerySet[OutboxMessage],
+) -> models.QuerySet[OutboxMessage]:
+    """Messages annotated with their webhook endpoint's name, in the same query."""
+    names = _endpoint(OuterRef("recipient")).values("name")[:1]
+    return messages.annotate(endpoint_name=Subquery(names))

@@ -26,7 +26,7 @@ from sqms.jobs import actions
 from sqms.jobs.choices import OutboxChannel, OutboxStatus
 from sqms.jobs.filters import OUTBOX_FILTERS, WEBHOOK_FILTERS
 from sqms.jobs.forms import WebhookForm
-from sqms.jobs.models import JobRun, OutboxMessage, WebhookEndpoint
+from sqms.jobs.models import JobRun, OutboxMessage, WebhookEndpoint, with_endpoint_names
 from sqms.jobs.registry import registered
 
 
@@ -80,7 +80,7 @@ OUTBOX_LIST = ListSpec(
 @require_safe
 @staff_only
 def outbox(request: AuthenticatedHttpRequest) -> Any:
-    qs = OutboxMessage.objects.restrict(request.user, "view")
+    qs = with_endpoint_names(OutboxMessage.objects.restrict(request.user, "view"))
     return render_list(request, OUTBOX_LIST, qs, template="jobs/list.html")
 
 

@@ -60,3 +60,35 @@ def test_webhook_pages(world: Any, client_for: Any) -> None:
     assert ok.status_code == 302 and ok["Location"] == hook.get_absolute_url()
     assert "QA robot" in qm.get(reverse("jobs:webhooks")).content.decode()
     assert client_for(world.alpha_manager).get(hook.get_absolute_url()).status_code == 403
+
+
+def test_the_outbox_list_names_endpoints_without_a_query_per_row(
+    world: Any, client_for: Any
+) -> None:
+    hooks = [
+        WebhookEndpoint.objects.create(name=f"Robot {n}", url=f"https://example.org/{n}")
+        for n in range(3)
+    ]
+    for n, hook in enumerate(hooks):
+        OutboxMessage.objects.create(
+            event_key=f"e:{n}", channel="webhook", recipient=str(hook.pk), subject="s"
+        )
+    OutboxMessage.objects.create(
+        event_key="e:gone", channel="webhook", recipient="9999", subject="s"
+    )
+    OutboxMessage.objects.create(
+        event_key="e:mail", channel="email", recipient="a@x.org", subject="s"
+    )
+    qm = client_for(world.qm)
+    url = reverse("jobs:outbox")
+    qm.get(url)  # warm the session and the site caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as all_rows:
+        page = qm.get(url)
+    labels = sorted(str(cells[3][1]) for cells in (r["cells"] for r in page.context["rows"]))
+    assert labels == ["#9999", "Robot 0", "Robot 1", "Robot 2", "a@x.org"]
+    with CaptureQueriesContext(connection) as one_row:
+        qm.get(url, {"channel": "email"})
+    assert len(all_rows.captured_queries) == len(one_row.captured_queries)
