@@ -34,10 +34,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Strict typing of the analytics, calendars, core, jobs and surveys apps (django-stubs plugin,
+# Strict typing of the analytics, calendars, complaints, core, jobs and surveys apps (django-stubs plugin,
 # see pyproject.toml); their tests and migrations are left out.
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict sqms/analytics sqms/calendars sqms/core sqms/jobs sqms/surveys --exclude '/(tests|migrations)/'
+	$(BIN)/mypy --strict sqms/analytics sqms/calendars sqms/complaints sqms/core sqms/jobs sqms/surveys --exclude '/(tests|migrations)/'
 
 bench: $(STAMP)
 	$(BIN)/python bench/analytics.py

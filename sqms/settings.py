@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sqms.surveys",
     "sqms.calendars",
     "sqms.jobs",
+    "sqms.complaints",
     "sqms.demo",
 ]
 

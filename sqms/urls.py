@@ -18,6 +18,7 @@ urlpatterns = [
     path("surveys/", include("sqms.surveys.urls")),
     path("calendars/", include("sqms.calendars.urls")),
     path("jobs/", include("sqms.jobs.urls")),
+    path("complaints/", include("sqms.complaints.urls")),
     path("s/", include("sqms.surveys.public_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
