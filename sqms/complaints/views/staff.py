@@ -29,7 +29,7 @@ from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.names import display_name
 from sqms.core.scoping import allowed, role_of
-from sqms.core.views.generic import WEB, add_errors, detail_page, form_page
+from sqms.core.views.generic import WEB, detail_page, form_page
 
 
 def _due(c: Complaint) -> Any:
