@@ -94,7 +94,7 @@ def insert_history(rows: Sequence[HistoricalComplaint]) -> list[Complaint]:
             complaints = Complaint.objects.bulk_create([c for c, _steps in chunk])
             entries = []
             for complaint, steps in zip(complaints, chunk, strict=True):
-                previous = Status.NEW
+                previous: str = Status.NEW
                 for _name, status, at in steps[1]:
                     entries.append(
                         Entry(

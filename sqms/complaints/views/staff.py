@@ -121,10 +121,12 @@ def _quick_view(
 @require_safe
 @login_required
 def complaint_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    qs = Complaint.objects.restrict(request.user, "view").select_related(
-        "site", "category", "assigned_to"
+    qs, view = _quick_view(
+        request,
+        Complaint.objects.restrict(request.user, "view").select_related(
+            "site", "category", "assigned_to"
+        ),
     )
-    qs, view = _quick_view(request, qs)
     full = role_of(request.user) == Role.QUALITY_MANAGER and request.GET.get("export")
     create = reverse("complaints:create") if allowed(request.user, "add", Complaint) else None
     return render_list(
