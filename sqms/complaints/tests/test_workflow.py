@@ -205,3 +205,19 @@ def test_external_id_is_unique(world):
         new(world, external_id="CRM-1")
     assert err.value.existing == c
     assert Complaint.objects.count() == 1
+
+
+def test_assignable_users_match_the_scope_rule(world):
+    """The one-query list equals asking ``restrict`` user by user."""
+    from django.contrib.auth import get_user_model
+
+    from sqms.core.scoping import restricted
+
+    c = new(world)
+    by_scope = {
+        u.username
+        for u in get_user_model().objects.all()
+        if restricted(Complaint, u, "change").filter(pk=c.pk).exists()
+    }
+    assert {u.username for u in actions.assignable_users(c)} == by_scope
+    assert "alpha_agent" in by_scope and "bravo_manager" not in by_scope
