@@ -25,6 +25,7 @@ from sqms.core.models import Site
 from sqms.core.scoping import allowed, role_of
 from sqms.surveys import actions, importers
 from sqms.surveys.forms import ImportUploadForm
+from sqms.surveys.import_messages import notice_text
 from sqms.surveys.models import Campaign, ImportBatch, MappingPreset, Response
 
 
@@ -247,6 +248,7 @@ def import_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "export": export,
+            "warnings": [notice_text(w) for w in export.warnings],
             "counts": export.counts(),
             "columns": columns,
             "targets": targets,
