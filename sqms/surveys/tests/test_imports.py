@@ -41,8 +41,8 @@ def test_cli_dry_run_prints_detection_and_writes_nothing(world, csat_campaign, t
         "import_responses", path, campaign=csat_campaign.pk, dry_run=True, stdout=out, stderr=err
     )
     text = out.getvalue()
-    assert "Tool:       LimeSurvey CSV" in text
-    assert "Encoding:   utf-8-sig" in text and "Separator:  ," in text
+    assert "Tool: LimeSurvey CSV" in text
+    assert "Encoding: utf-8-sig" in text and "Separator: ," in text
     assert "2 complete, 1 incomplete, 0 test/spam" in text
     assert "STORE -> @site" in text and "CSAT -> CSAT" in text and "COMMENT -> COMMENT" in text
     assert Response.objects.count() == 0 and ImportBatch.objects.count() == 0
@@ -388,7 +388,7 @@ def test_real_exports_dry_run(world, csat_campaign, name, tool):
         stderr=io.StringIO(),
     )
     text = out.getvalue()
-    assert f"Tool:       {tool}" in text and "no site column" in text and "Dry run:" in text
+    assert f"Tool: {tool}" in text and "no site column" in text and "Dry run:" in text
     assert Response.objects.count() == 0
 
 
@@ -406,3 +406,24 @@ def test_rejects_file_neutralizes_formula_cells(world, csat_campaign, client_for
     assert response.streaming
     text = response.getvalue().decode("utf-8-sig")
     assert text == 'row,column,problem\r\n2,"\'=HYPERLINK(""x"")",\'+1\r\n'
+
+
+def test_cli_dry_run_speaks_chinese(world, csat_campaign, tmp_path):
+    """In zh-hans the CLI's own labels and the importer's warnings are Chinese."""
+    from django.utils import translation
+
+    path = _write(tmp_path, "lime.csv", LIME.encode("utf-8-sig"))
+    out, err = io.StringIO(), io.StringIO()
+    with translation.override("zh-hans"):
+        call_command(
+            "import_responses",
+            path,
+            campaign=csat_campaign.pk,
+            dry_run=True,
+            stdout=out,
+            stderr=err,
+        )
+    text = out.getvalue()
+    for english in ("Tool:", "Encoding:", "Responses:", "Dry run", "complete", "Mapping"):
+        assert english not in text, english
+    assert "工具" in text and "试运行" in text
