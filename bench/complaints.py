@@ -97,7 +97,9 @@ def _generate(n: int, stores_scale: int) -> dict[str, object]:
                 "received_at": received,
             }
             if rng.random() < OPEN_SHARE:
-                c = Complaint(source=Source.STAFF, status=Status.NEW, policy=policy, **data)
+                c = Complaint(
+                    source=Source.STAFF, status=Status.NEW, is_open=True, policy=policy, **data
+                )
                 c.summary = c.description[:80]
                 c.customer_key = customer_key(c.customer_contact)
                 refresh_clocks(c, compute(c, now, pauses=[]))

@@ -53,6 +53,7 @@ def _build(
     c.resolved_at = max(c.first_response_at, add_business_time(cal, received, row.resolved_after))
     c.last_update_at = c.resolved_at
     c.status = row.status
+    c.is_open = False
     c.root_cause = row.root_cause
     c.resolution = row.resolution
     steps = [

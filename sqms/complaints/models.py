@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from sqms.complaints.choices import (
+    OPEN_STATUSES,
     CapaStatus,
     EntryKind,
     EscalationLevel,
@@ -238,6 +240,8 @@ class Complaint(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
+    # status in OPEN_STATUSES, kept by save(): one indexed column for the backlog
+    is_open = models.BooleanField(default=True, editable=False)
     summary = models.CharField(_("summary"), max_length=200)
     description = models.TextField(_("description"))
     customer_name = models.CharField(_("customer name"), max_length=100, blank=True)
@@ -336,10 +340,18 @@ class Complaint(models.Model):
             models.Index(fields=["site", "received_at"]),
             models.Index(fields=["status", "site"]),
             models.Index(fields=["next_check_at"]),
+            models.Index(fields=["is_open", "received_at"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.summary}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.is_open = self.status in OPEN_STATUSES
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_open"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:detail", args=[self.pk])

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from sqms.complaints import actions, workflow
-from sqms.complaints.choices import OPEN_STATUSES, Source
+from sqms.complaints.choices import Source
 from sqms.complaints.filters import COMPLAINT_FILTERS
 from sqms.complaints.forms import AssignForm, ComplaintForm, EntryForm, TransitionForm
 from sqms.complaints.models import Complaint
@@ -106,10 +106,10 @@ def _quick_view(
     if view == "mine":
         return qs.filter(assigned_to=request.user), view
     if view == "open":
-        return qs.filter(status__in=OPEN_STATUSES), view
+        return qs.filter(is_open=True), view
     if view == "overdue":
         return (
-            qs.filter(status__in=OPEN_STATUSES).filter(
+            qs.filter(is_open=True).filter(
                 Q(response_breached_at__isnull=False, first_response_at__isnull=True)
                 | Q(resolution_breached_at__isnull=False)
             ),
