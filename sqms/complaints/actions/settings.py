@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from sqms.complaints.choices import OPEN_STATUSES
 from sqms.complaints.models import Category, Complaint, KeywordRule, SlaPolicy
+from sqms.core import audit
 from sqms.core.actions import _delete, _save_changes, _save_new
+from sqms.core.choices import AuditAction
 from sqms.core.scoping import ensure_allowed
 
 if TYPE_CHECKING:
@@ -31,6 +33,12 @@ CONDITIONS = ("severity", "category", "site_kind", "channel")
 
 
 def _check_policy(policy: SlaPolicy) -> None:
+    if policy.pk and not policy.is_default:
+        was_default = SlaPolicy.objects.filter(pk=policy.pk, is_default=True).exists()
+        if was_default:
+            raise ValidationError(
+                {"is_default": _("Make another policy the default instead; there must be one.")}
+            )
     if not policy.is_default and not any(
         getattr(policy, f"{name}_id" if name == "category" else name) for name in CONDITIONS
     ):
@@ -40,12 +48,6 @@ def _check_policy(policy: SlaPolicy) -> None:
                 "category, site kind or channel); otherwise it would apply to every complaint."
             )
         )
-    if policy.pk and not policy.is_default:
-        was_default = SlaPolicy.objects.filter(pk=policy.pk, is_default=True).exists()
-        if was_default:
-            raise ValidationError(
-                {"is_default": _("Make another policy the default instead; there must be one.")}
-            )
 
 
 def _unset_other_default(policy: SlaPolicy) -> None:
@@ -67,9 +69,22 @@ def _recheck(policy: SlaPolicy, now: datetime) -> int:
     )
 
 
-def _assign(policy: SlaPolicy, data: dict[str, Any]) -> None:
+def _assign(obj: Any, data: dict[str, Any]) -> None:
     for name, value in data.items():
-        setattr(policy, name, value)
+        setattr(obj, name, value)
+
+
+def _save_edit(
+    obj: Any, data: dict[str, Any], check: Any, *, acting_user: User | None, channel: str
+) -> Any:
+    """Assign ``data``, run ``check`` on the changed record, validate, save, audit."""
+    before = audit.snapshot(obj)
+    _assign(obj, data)
+    check(obj)
+    obj.full_clean()
+    obj.save()
+    audit.record(obj, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
+    return obj
 
 
 @transaction.atomic(durable=True)
@@ -99,10 +114,12 @@ def do_update_policy(
     rechecked by the scheduler's next run."""
     ensure_allowed(acting_user, "change", policy)
     current = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
-    _assign(current, data)
-    _check_policy(current)
-    _unset_other_default(current)
-    _save_changes(current, {}, acting_user=acting_user, channel=channel)
+
+    def check(p: SlaPolicy) -> None:
+        _check_policy(p)
+        _unset_other_default(p)
+
+    _save_edit(current, data, check, acting_user=acting_user, channel=channel)
     _recheck(current, now or timezone.now())
     return current
 
@@ -164,10 +181,7 @@ def do_update_category(
     """Change a category; moving it under one of its own subcategories is refused."""
     ensure_allowed(acting_user, "change", category)
     current = Category.objects.select_for_update().get(pk=category.pk)
-    for name, value in data.items():
-        setattr(current, name, value)
-    _check_parent(current)
-    return _save_changes(current, {}, acting_user=acting_user, channel=channel)
+    return _save_edit(current, data, _check_parent, acting_user=acting_user, channel=channel)
 
 
 def subtree_ids(category: Category) -> list[int]:
@@ -239,10 +253,7 @@ def do_update_rule(
 ) -> KeywordRule:
     ensure_allowed(acting_user, "change", rule)
     current = KeywordRule.objects.select_for_update().get(pk=rule.pk)
-    for name, value in data.items():
-        setattr(current, name, value)
-    _check_rule(current)
-    return _save_changes(current, {}, acting_user=acting_user, channel=channel)
+    return _save_edit(current, data, _check_rule, acting_user=acting_user, channel=channel)
 
 
 @transaction.atomic(durable=True)
