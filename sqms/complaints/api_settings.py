@@ -2,7 +2,6 @@
 and keyword rules (list, get, create, patch, delete). Everyone reads them; writes go through
 the actions (quality managers only)."""
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any

@@ -143,14 +143,22 @@ def due_badge(complaint: Complaint, now: datetime) -> dict[str, Any] | None:
     if complaint.paused_since is not None:
         return {"state": PAUSED, "text": _("paused"), "due_at": None}
     response = complaint.response_due_at if complaint.first_response_at is None else None
-    candidates = [(d, k) for d, k in ((response, "response"), (complaint.resolution_due_at, "resolution")) if d]
+    candidates = [
+        (d, k)
+        for d, k in ((response, "response"), (complaint.resolution_due_at, "resolution"))
+        if d
+    ]
     if not candidates:
         return None
     due, kind = min(candidates)
     local = timezone.localtime(due, site_zone(complaint))
     when = local.strftime("%m-%d %H:%M")
     if due <= now:
-        return {"state": BREACHED, "text": _("overdue since %(when)s") % {"when": when}, "due_at": local}
+        return {
+            "state": BREACHED,
+            "text": _("overdue since %(when)s") % {"when": when},
+            "due_at": local,
+        }
     warned = complaint.response_warned_at if kind == "response" else complaint.resolution_warned_at
     state = WARNING if warned is not None else RUNNING
     return {"state": state, "text": _("due %(when)s") % {"when": when}, "due_at": local}

@@ -40,7 +40,10 @@ RULE_FILTERS = FilterSet(
         BooleanFilter("active", gettext_lazy("Active"), "is_active", api_name="is_active"),
         ChoiceFilter("severity", gettext_lazy("Raises severity to"), "severity", Severity),
         RelatedFilter(
-            "category", gettext_lazy("Sets category"), "category_id", Category,
+            "category",
+            gettext_lazy("Sets category"),
+            "category_id",
+            Category,
             api_name="category_id",
         ),
     ),

@@ -6,6 +6,7 @@ from sqms.complaints.actions.intake import (
     do_create_complaint,
     do_update_complaint,
 )
+
 # SLA scheduler and settings (branch c-sla)
 from sqms.complaints.actions.sla import CheckReport, ClockCheckError, do_check_clocks
 from sqms.complaints.actions.workflow import (

@@ -62,11 +62,8 @@ def open_complaints(policy: SlaPolicy) -> Any:
 def _recheck(policy: SlaPolicy, now: datetime) -> int:
     """Make the scheduler recompute the open, running complaints of ``policy`` on its next
     run (their cached deadlines follow the old targets until then)."""
-    return (
-        open_complaints(policy)
-        .filter(paused_since__isnull=True)
-        .update(next_check_at=now)
-    )
+    count: int = open_complaints(policy).filter(paused_since__isnull=True).update(next_check_at=now)
+    return count
 
 
 def _assign(obj: Any, data: dict[str, Any]) -> None:
@@ -88,9 +85,7 @@ def _save_edit(
 
 
 @transaction.atomic(durable=True)
-def do_create_policy(
-    data: dict[str, Any], *, acting_user: User | None, channel: str
-) -> SlaPolicy:
+def do_create_policy(data: dict[str, Any], *, acting_user: User | None, channel: str) -> SlaPolicy:
     """A new policy; ``is_default=True`` makes it the default in place of the old one. It
     applies to complaints logged (or re-classified) from now on."""
     ensure_allowed(acting_user, "add", SlaPolicy)
@@ -163,9 +158,7 @@ def _check_parent(category: Category) -> None:
 
 
 @transaction.atomic(durable=True)
-def do_create_category(
-    data: dict[str, Any], *, acting_user: User | None, channel: str
-) -> Category:
+def do_create_category(data: dict[str, Any], *, acting_user: User | None, channel: str) -> Category:
     ensure_allowed(acting_user, "add", Category)
     category = Category()
     for name, value in data.items():
@@ -181,7 +174,8 @@ def do_update_category(
     """Change a category; moving it under one of its own subcategories is refused."""
     ensure_allowed(acting_user, "change", category)
     current = Category.objects.select_for_update().get(pk=category.pk)
-    return _save_edit(current, data, _check_parent, acting_user=acting_user, channel=channel)
+    _save_edit(current, data, _check_parent, acting_user=acting_user, channel=channel)
+    return current
 
 
 def subtree_ids(category: Category) -> list[int]:
@@ -198,9 +192,7 @@ def subtree_ids(category: Category) -> list[int]:
 
 
 @transaction.atomic(durable=True)
-def do_deactivate_category(
-    category: Category, *, acting_user: User | None, channel: str
-) -> int:
+def do_deactivate_category(category: Category, *, acting_user: User | None, channel: str) -> int:
     """Deactivate a category and its subcategories (they stay on the complaints that have
     them, and can be activated again by editing); returns how many were deactivated."""
     ensure_allowed(acting_user, "change", category)
@@ -236,9 +228,7 @@ def _check_rule(rule: KeywordRule) -> None:
 
 
 @transaction.atomic(durable=True)
-def do_create_rule(
-    data: dict[str, Any], *, acting_user: User | None, channel: str
-) -> KeywordRule:
+def do_create_rule(data: dict[str, Any], *, acting_user: User | None, channel: str) -> KeywordRule:
     ensure_allowed(acting_user, "add", KeywordRule)
     rule = KeywordRule()
     for name, value in data.items():
@@ -253,7 +243,8 @@ def do_update_rule(
 ) -> KeywordRule:
     ensure_allowed(acting_user, "change", rule)
     current = KeywordRule.objects.select_for_update().get(pk=rule.pk)
-    return _save_edit(current, data, _check_rule, acting_user=acting_user, channel=channel)
+    _save_edit(current, data, _check_rule, acting_user=acting_user, channel=channel)
+    return current
 
 
 @transaction.atomic(durable=True)

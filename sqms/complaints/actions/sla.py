@@ -40,7 +40,7 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -175,7 +175,12 @@ def do_check_clocks(
     what it did if it is interrupted, and the next run continues."""
     now = now or timezone.now()
     if acting_user is not None:
-        ensure_allowed(acting_user, "change", SlaPolicy, message=_("Only quality managers may run the SLA check."))
+        ensure_allowed(
+            acting_user,
+            "change",
+            SlaPolicy,
+            message=_("Only quality managers may run the SLA check."),
+        )
     run = _Run(now, acting_user, channel, CheckReport(now))
     run.webhooks = list(
         WebhookEndpoint.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
@@ -234,12 +239,13 @@ def _write(changed: list[Complaint]) -> None:
     if not changed:
         return
     meta = Complaint._meta
-    fields = [meta.get_field(name) for name in FIELDS]
+    fields: list[Any] = [meta.get_field(name) for name in FIELDS]
     quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
-    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"  # type: ignore[union-attr]
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    pk_column = str(meta.pk.column) if meta.pk is not None else "id"
+    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(pk_column)} = %s"
     params = [
-        [f.get_db_prep_value(getattr(c, f.attname), connection) for f in fields] + [c.pk]  # type: ignore[union-attr]
+        [f.get_db_prep_value(getattr(c, f.attname), connection) for f in fields] + [c.pk]
         for c in changed
     ]
     with connection.cursor() as cursor:
@@ -306,18 +312,26 @@ def _act(
             continue
         warned, breached = f"{clock}_warned_at", f"{clock}_breached_at"
         is_breached = st.breached or st.due_at <= now
-        is_warning = not is_breached and (st.warning or (st.warn_at is not None and st.warn_at <= now))
+        is_warning = not is_breached and (
+            st.warning or (st.warn_at is not None and st.warn_at <= now)
+        )
         if is_warning and getattr(c, warned) is None:
             setattr(c, warned, now)
-            body = _(
-                "%(clock)s clock at %(share)d %% of its target; due %(due)s (local time)."
-            ) % {"clock": names[clock], "share": round(st.share * 100), "due": _local(st.due_at, c.site)}
+            body = _("%(clock)s clock at %(share)d %% of its target; due %(due)s (local time).") % {
+                "clock": names[clock],
+                "share": round(st.share * 100),
+                "due": _local(st.due_at, c.site),
+            }
             entries.append(_entry(c, EntryKind.SLA, body, now, clock=clock, event="warning"))
             run.report.warnings += 1
             run.report.notifications += notify(
                 f"complaint:{c.pk}:warning:{clock}",
                 subject=_("Complaint %(ref)s: %(clock)s deadline at %(due)s")
-                % {"ref": c.reference, "clock": names[clock].lower(), "due": _local(st.due_at, c.site)},
+                % {
+                    "ref": c.reference,
+                    "clock": names[clock].lower(),
+                    "due": _local(st.due_at, c.site),
+                },
                 body=f"{body}\n\n{c.summary}",
                 emails=run.recipients.warning(c.site, c.assigned_to),
                 payload={"complaint": c.pk, "clock": clock, "event": "warning"},
@@ -357,11 +371,14 @@ def _update_overdue(
         "last": _local(c.last_update_at or c.first_response_at, c.site),
         "due": _local(st.due_at, c.site),
     }
-    entries.append(_entry(c, EntryKind.SLA, body, run.now, clock="update", event="overdue", due_at=st.due_at))
+    entries.append(
+        _entry(c, EntryKind.SLA, body, run.now, clock="update", event="overdue", due_at=st.due_at)
+    )
     run.report.updates_overdue += 1
     run.report.notifications += notify(
         f"complaint:{c.pk}:update-overdue:{due}",
-        subject=_("Complaint %(ref)s: the customer is waiting for an update") % {"ref": c.reference},
+        subject=_("Complaint %(ref)s: the customer is waiting for an update")
+        % {"ref": c.reference},
         body=f"{body}\n\n{c.summary}",
         emails=run.recipients.warning(c.site, c.assigned_to),
         payload={"complaint": c.pk, "clock": "update", "event": "overdue", "due_at": due},
@@ -408,7 +425,12 @@ def _escalate_due(
 
 
 def _escalate(
-    run: _Run, c: Complaint, level: EscalationLevel, due: datetime, reason: str, entries: list[Entry]
+    run: _Run,
+    c: Complaint,
+    level: EscalationLevel,
+    due: datetime,
+    reason: str,
+    entries: list[Entry],
 ) -> None:
     before = {"escalation_level": c.escalation_level}
     c.escalation_level = level
@@ -447,8 +469,6 @@ def _escalate(
     )
 
 
-def _entry(
-    c: Complaint, kind: str, body: str, now: datetime, **data: object
-) -> Entry:
+def _entry(c: Complaint, kind: str, body: str, now: datetime, **data: object) -> Entry:
     plain = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}
     return Entry(complaint=c, kind=kind, body=body, created_at=now, data=plain)

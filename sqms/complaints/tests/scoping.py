@@ -64,9 +64,7 @@ SETTINGS_URL_KWARGS = {
     "api:delete_sla_policy": lambda w, r: {"policy_id": r["sla_policy"].pk},
     "api:get_complaint_category": lambda w, r: {"category_id": r["complaint_category"].pk},
     "api:update_complaint_category": lambda w, r: {"category_id": r["complaint_category"].pk},
-    "api:deactivate_complaint_category": lambda w, r: {
-        "category_id": r["complaint_category"].pk
-    },
+    "api:deactivate_complaint_category": lambda w, r: {"category_id": r["complaint_category"].pk},
     "api:get_keyword_rule": lambda w, r: {"rule_id": r["keyword_rule"].pk},
     "api:update_keyword_rule": lambda w, r: {"rule_id": r["keyword_rule"].pk},
     "api:delete_keyword_rule": lambda w, r: {"rule_id": r["keyword_rule"].pk},

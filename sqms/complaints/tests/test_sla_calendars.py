@@ -112,7 +112,9 @@ def test_year_without_holidays_is_reported(world: Any) -> None:
         b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270101\r\n"
         b"SUMMARY:New Year\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
-    cal_actions.do_import_ical(cal, ics, "holiday", years_complete=True, acting_user=None, channel=CLI)
+    cal_actions.do_import_ical(
+        cal, ics, "holiday", years_complete=True, acting_user=None, channel=CLI
+    )
     clear_cache()
     report = check(local(2026, 12, 31, 16, 33))
     assert report.errors == {}

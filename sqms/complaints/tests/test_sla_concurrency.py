@@ -53,9 +53,8 @@ def test_two_runners_do_not_double_act(world: Any) -> None:
         Entry.objects.filter(kind=EntryKind.ESCALATION).values_list("complaint_id", flat=True)
     )
     assert set(per_complaint.values()) == {1} and len(per_complaint) == len(made)
-    assert (
-        AuditEvent.objects.filter(model="complaints.complaint", channel="scheduler").count()
-        == len(made)
-    )
+    assert AuditEvent.objects.filter(
+        model="complaints.complaint", channel="scheduler"
+    ).count() == len(made)
     assert OutboxMessage.objects.filter(event_key__endswith=":escalated:1").count() == len(made)
     assert set(Complaint.objects.values_list("escalation_level", flat=True)) == {1}

@@ -30,12 +30,14 @@ def outbox(pk: int) -> dict[str, list[str]]:
 def kinds(pk: int) -> list[tuple[str, Any]]:
     return [
         (e.kind, e.data.get("event") or e.data.get("level"))
-        for e in Entry.objects.filter(complaint_id=pk, kind__in=[EntryKind.SLA, EntryKind.ESCALATION])
+        for e in Entry.objects.filter(
+            complaint_id=pk, kind__in=[EntryKind.SLA, EntryKind.ESCALATION]
+        )
     ]
 
 
 def test_warning_breach_and_three_levels(world: Any) -> None:
-    who = people(world)
+    people(world)
     hook = WebhookEndpoint.objects.create(name="ops", url="https://hooks.test/x", format="generic")
     WebhookEndpoint.objects.create(name="off", url="https://hooks.test/y", is_active=False)
     c = complaint(world)
@@ -107,8 +109,8 @@ def test_warning_breach_and_three_levels(world: Any) -> None:
 
 def test_assignee_hears_the_warning(world: Any) -> None:
     people(world)
-    from sqms.test import make_user
     from sqms.core.choices import Role
+    from sqms.test import make_user
 
     agent = make_user("agent_mail", Role.AGENT, sites=[world.site_a], email="agent@alpha.test")
     c = complaint(world, assigned_to=agent)
@@ -124,7 +126,11 @@ def test_twice_at_the_same_moment_does_nothing_more(world: Any) -> None:
     before = (Entry.objects.count(), AuditEvent.objects.count(), OutboxMessage.objects.count())
     again = check(T0 + hours(8))
     assert (again.checked, again.actions, again.notifications) == (0, 0, 0)
-    assert (Entry.objects.count(), AuditEvent.objects.count(), OutboxMessage.objects.count()) == before
+    assert (
+        Entry.objects.count(),
+        AuditEvent.objects.count(),
+        OutboxMessage.objects.count(),
+    ) == before
     assert fresh(c).escalation_level == EscalationLevel.REGION_MANAGER
 
 
@@ -148,7 +154,12 @@ def test_catch_up_climbs_each_level_once_at_its_moment(world: Any) -> None:
     ]
     due = [e.data["due_at"] for e in Entry.objects.filter(complaint=c, kind=EntryKind.ESCALATION)]
     assert due == [(T0 + hours(h)).isoformat() for h in (4, 8, 16)]
-    assert sorted(outbox(c.pk)) == ["escalated:1", "escalated:2", "escalated:3", "warning:resolution"]
+    assert sorted(outbox(c.pk)) == [
+        "escalated:1",
+        "escalated:2",
+        "escalated:3",
+        "warning:resolution",
+    ]
     assert check(T0 + hours(20)).actions == 0
 
 
@@ -156,10 +167,20 @@ def test_paused_complaint_does_not_escalate_and_resumes(world: Any) -> None:
     people(world)
     c = complaint(world)
     c = actions.do_transition(
-        c, "investigate", expected_version=None, acting_user=world.qm, channel=CLI, now=T0 + hours(1)
+        c,
+        "investigate",
+        expected_version=None,
+        acting_user=world.qm,
+        channel=CLI,
+        now=T0 + hours(1),
     )
     c = actions.do_transition(
-        c, "wait_customer", expected_version=None, acting_user=world.qm, channel=CLI, now=T0 + hours(2)
+        c,
+        "wait_customer",
+        expected_version=None,
+        acting_user=world.qm,
+        channel=CLI,
+        now=T0 + hours(2),
     )
     assert fresh(c).next_check_at is None
     assert check(T0 + hours(30)).checked == 0
@@ -183,10 +204,19 @@ def test_pause_after_escalation_stops_the_level_clock(world: Any) -> None:
     c = complaint(world)
     check(T0 + hours(4))  # level 1 at 4 h, level 2 due at 8 h
     c = actions.do_transition(
-        c, "investigate", expected_version=None, acting_user=world.qm, channel=CLI, now=T0 + hours(5)
+        c,
+        "investigate",
+        expected_version=None,
+        acting_user=world.qm,
+        channel=CLI,
+        now=T0 + hours(5),
     )
     c = actions.do_transition(
-        c, "wait_third_party", expected_version=None, acting_user=world.qm, channel=CLI,
+        c,
+        "wait_third_party",
+        expected_version=None,
+        acting_user=world.qm,
+        channel=CLI,
         now=T0 + hours(6),
     )
     assert check(T0 + hours(40)).checked == 0
@@ -203,7 +233,12 @@ def test_overdue_customer_update_is_told_once(world: Any) -> None:
     people(world)
     c = complaint(world)
     c = actions.do_transition(
-        c, "acknowledge", expected_version=None, acting_user=world.qm, channel=CLI, now=T0 + hours(1)
+        c,
+        "acknowledge",
+        expected_version=None,
+        acting_user=world.qm,
+        channel=CLI,
+        now=T0 + hours(1),
     )
     # update every 24 h from the acknowledgement; the resolution breach comes first (24 h)
     report = check(T0 + hours(25))

@@ -73,7 +73,9 @@ POLICY_LIST = ListSpec(
         ),
         ListColumn("default", gettext_lazy("Default"), lambda p: p.is_default, sort="is_default"),
         ListColumn("active", gettext_lazy("Active"), lambda p: p.is_active, sort="is_active"),
-        ListColumn("open", gettext_lazy("Open complaints"), lambda p: p.open_count, sort="open_count"),
+        ListColumn(
+            "open", gettext_lazy("Open complaints"), lambda p: p.open_count, sort="open_count"
+        ),
     ],
     filterset=POLICY_FILTERS,
     default_sort="priority",
@@ -93,7 +95,9 @@ def _policies(user: Any, action: str = "view") -> QuerySet[SlaPolicy]:
 @require_safe
 @login_required
 def policy_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    create = reverse("complaints:policy_create") if allowed(request.user, "add", SlaPolicy) else None
+    create = (
+        reverse("complaints:policy_create") if allowed(request.user, "add", SlaPolicy) else None
+    )
     return render_list(
         request,
         POLICY_LIST,
@@ -225,7 +229,9 @@ CATEGORY_LIST = ListSpec(
         ListColumn("position", gettext_lazy("Position"), lambda c: c.position, sort="position"),
         ListColumn("active", gettext_lazy("Active"), lambda c: c.is_active, sort="is_active"),
         ListColumn(
-            "complaints", gettext_lazy("Complaints"), lambda c: c.complaint_count,
+            "complaints",
+            gettext_lazy("Complaints"),
+            lambda c: c.complaint_count,
             sort="complaint_count",
         ),
     ],
@@ -258,7 +264,7 @@ def tree_queryset(qs: QuerySet[Category]) -> QuerySet[Category]:
 @require_safe
 @login_required
 def category_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    qs = tree_queryset(Category.objects.restrict(request.user, "view")).annotate(  # type: ignore[arg-type]
+    qs = tree_queryset(Category.objects.restrict(request.user, "view")).annotate(
         complaint_count=Count("complaints")
     )
     create = (
@@ -360,7 +366,9 @@ RULE_LIST = ListSpec(
 @login_required
 def rule_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     qs = KeywordRule.objects.restrict(request.user, "view").select_related("category")
-    create = reverse("complaints:rule_create") if allowed(request.user, "add", KeywordRule) else None
+    create = (
+        reverse("complaints:rule_create") if allowed(request.user, "add", KeywordRule) else None
+    )
     return render_list(
         request,
         RULE_LIST,
