@@ -132,6 +132,14 @@ def _next(*moments: datetime | None) -> datetime | None:
 def refresh_clocks(complaint: Complaint, clocks: Clocks) -> None:
     """Copy the deadlines of ``clocks`` onto ``complaint`` (not saved) and set
     ``next_check_at``; a closed or paused complaint has nothing to check."""
+    if clocks.error is not None:
+        # The calendar cannot answer (a year without holidays): keep the last deadlines and
+        # stay due, so the scheduler reports the complaint on every run instead of losing it.
+        open_ = complaint.status not in (Status.CLOSED, Status.RESOLVED)
+        complaint.next_check_at = (
+            complaint.received_at if open_ and not complaint.paused_since else None
+        )
+        return
     r, u, s, e = clocks.response, clocks.update, clocks.resolution, clocks.escalation
     complaint.response_due_at = r.due_at if r else None
     complaint.update_due_at = u.due_at if u else None

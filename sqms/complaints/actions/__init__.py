@@ -7,6 +7,9 @@ from sqms.complaints.actions.intake import (
     do_create_complaint,
     do_update_complaint,
 )
+
+# SLA scheduler and settings (branch c-sla)
+from sqms.complaints.actions.sla import CheckReport, ClockCheckError, do_check_clocks
 from sqms.complaints.actions.workflow import (
     assignable_users,
     do_add_entry,
@@ -15,6 +18,9 @@ from sqms.complaints.actions.workflow import (
 )
 
 __all__ = [
+    "CheckReport",
+    "ClockCheckError",
+    "do_check_clocks",
     "ConflictError",
     "DuplicateExternalId",
     "assignable_users",

@@ -1,5 +1,7 @@
-"""What the URL × persona scoping test needs from the complaints app: one marked complaint of
-each site, and how to fill each URL's arguments with site A's records."""
+"""What the URL × persona scoping test needs from the complaints app.
+
+Each area keeps its entries in its own commented block; ``make_records`` calls every block's
+maker and the dictionaries below join them."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ from sqms.complaints.choices import Source
 from sqms.core.choices import Channel
 from sqms.test import ALPHA_MARK, BRAVO_MARK, World
 
+# --- staff pages: one marked complaint of each site ------------------------------------------
 
-def make_records(world: World) -> dict[str, Any]:
-    cli = Channel.CLI
+
+def make_complaint_records(world: World) -> dict[str, Any]:
     records: dict[str, Any] = {}
     for key, site, mark in (
         ("alpha_complaint", world.site_a, ALPHA_MARK),
@@ -29,7 +32,7 @@ def make_records(world: World) -> dict[str, Any]:
             },
             source=Source.STAFF,
             acting_user=None,
-            channel=cli,
+            channel=Channel.CLI,
         )
     return records
 
@@ -38,13 +41,98 @@ def _complaint(w: World, r: dict[str, Any]) -> dict[str, Any]:
     return {"pk": r["alpha_complaint"].pk}
 
 
-# Staff pages (lead) -------------------------------------------------------------------------
-URL_KWARGS: dict[str, Any] = {
+STAFF_URL_KWARGS: dict[str, Any] = {
     "complaints:detail": _complaint,
     "complaints:edit": _complaint,
     "complaints:transition": _complaint,
     "complaints:assign": _complaint,
     "complaints:entry": _complaint,
 }
+
+# --- c-sla: complaint settings (SLA policies, categories, keyword rules) ---------------------
+# Organisation-wide records: every role reads them (SHARED_URLS), only quality managers
+# change them; they carry no site marker because everyone may see them.
+
+
+def make_settings_records(world: World) -> dict[str, Any]:
+    from sqms.complaints.actions import settings as settings_actions
+    from sqms.complaints.models import Category
+
+    cli = Channel.CLI
+    parent = Category.objects.get(code="PRODUCT")
+    category = settings_actions.do_create_category(
+        {"code": "SCOPE_CAT", "name": "范围", "name_en": "Scope", "parent": parent},
+        acting_user=None,
+        channel=cli,
+    )
+    policy = settings_actions.do_create_policy(
+        {"code": "SCOPE_POL", "name": "Critical", "severity": "critical"},
+        acting_user=None,
+        channel=cli,
+    )
+    rule = settings_actions.do_create_rule(
+        {"name": "Scope rule", "words": "scope-word", "severity": "high"},
+        acting_user=None,
+        channel=cli,
+    )
+    return {"sla_policy": policy, "complaint_category": category, "keyword_rule": rule}
+
+
+def _policy(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": r["sla_policy"].pk}
+
+
+def _category(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": r["complaint_category"].pk}
+
+
+def _rule(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": r["keyword_rule"].pk}
+
+
+SETTINGS_URL_KWARGS = {
+    "complaints:policy_detail": _policy,
+    "complaints:policy_edit": _policy,
+    "complaints:policy_delete": _policy,
+    "complaints:category_edit": _category,
+    "complaints:category_deactivate": _category,
+    "complaints:rule_edit": _rule,
+    "complaints:rule_delete": _rule,
+    "api:get_sla_policy": lambda w, r: {"policy_id": r["sla_policy"].pk},
+    "api:update_sla_policy": lambda w, r: {"policy_id": r["sla_policy"].pk},
+    "api:delete_sla_policy": lambda w, r: {"policy_id": r["sla_policy"].pk},
+    "api:get_complaint_category": lambda w, r: {"category_id": r["complaint_category"].pk},
+    "api:update_complaint_category": lambda w, r: {"category_id": r["complaint_category"].pk},
+    "api:deactivate_complaint_category": lambda w, r: {"category_id": r["complaint_category"].pk},
+    "api:get_keyword_rule": lambda w, r: {"rule_id": r["keyword_rule"].pk},
+    "api:update_keyword_rule": lambda w, r: {"rule_id": r["keyword_rule"].pk},
+    "api:delete_keyword_rule": lambda w, r: {"rule_id": r["keyword_rule"].pk},
+}
+
+# the API's GET, PATCH and DELETE of a record share one path: a GET of any of them reads it
+SETTINGS_SHARED_URLS = {
+    "complaints:policy_detail",
+    "api:get_sla_policy",
+    "api:update_sla_policy",
+    "api:delete_sla_policy",
+    "api:get_complaint_category",
+    "api:update_complaint_category",
+    "api:deactivate_complaint_category",
+    "api:get_keyword_rule",
+    "api:update_keyword_rule",
+    "api:delete_keyword_rule",
+}
+
+# --- end c-sla -------------------------------------------------------------------------------
+
+
+def make_records(world: World) -> dict[str, Any]:
+    records: dict[str, Any] = {}
+    records.update(make_complaint_records(world))
+    records.update(make_settings_records(world))
+    return records
+
+
+URL_KWARGS: dict[str, Any] = {**STAFF_URL_KWARGS, **SETTINGS_URL_KWARGS}
 PUBLIC_URLS: set[str] = set()
-SHARED_URLS: set[str] = set()
+SHARED_URLS: set[str] = {*SETTINGS_SHARED_URLS}
