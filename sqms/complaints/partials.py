@@ -8,8 +8,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from sqms.complaints.clock_display import clock_context
 from sqms.complaints.models import Complaint
 
 
 def detail_partials(request: HttpRequest, complaint: Complaint, now: datetime) -> dict[str, Any]:
-    return {"partial_templates": []}
+    return {
+        **clock_context(complaint, now),
+        "partial_templates": [],
+    }

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sqms.complaints import actions, workflow
 from sqms.complaints.choices import Source
+from sqms.complaints.clock_display import due_badge
 from sqms.complaints.filters import COMPLAINT_FILTERS
 from sqms.complaints.forms import AssignForm, ComplaintForm, EntryForm, TransitionForm
 from sqms.complaints.models import Complaint
@@ -32,10 +33,9 @@ from sqms.core.scoping import allowed, role_of
 from sqms.core.views.generic import WEB, detail_page, form_page
 
 
-def _due(c: Complaint) -> Any:
-    if c.first_response_at is None and c.response_due_at is not None:
-        return c.response_due_at
-    return c.resolution_due_at
+def _due(c: Complaint) -> str:
+    badge = due_badge(c, timezone.now())
+    return str(badge["text"]) if badge else ""
 
 
 _COLUMNS = [
