@@ -1,5 +1,9 @@
 """Every write to complaints. Split by domain; callers write ``actions.do_…``."""
 
+from sqms.complaints.actions.attachments import (
+    do_add_attachments,
+    do_add_customer_message,
+)
 from sqms.complaints.actions.common import ConflictError
 from sqms.complaints.actions.intake import (
     DuplicateExternalId,
@@ -17,6 +21,8 @@ __all__ = [
     "ConflictError",
     "DuplicateExternalId",
     "assignable_users",
+    "do_add_attachments",
+    "do_add_customer_message",
     "do_add_entry",
     "do_assign",
     "do_create_complaint",

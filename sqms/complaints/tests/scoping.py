@@ -1,0 +1,93 @@
+"""What the URL × persona scoping test needs from the complaints app. Each helper keeps its
+entries in its own block; ``make_records`` calls every block's maker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqms.complaints import actions
+from sqms.complaints.choices import IntakeChannel, Source
+from sqms.core.attachments import CleanFile
+from sqms.core.choices import Channel
+from sqms.test import ALPHA_MARK, BRAVO_MARK, World
+
+# --- intake (c-intake): public form and status page, links and QR codes, attachments, API ----
+
+PNG_1PX = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def make_intake_records(world: World) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, site, mark in (
+        ("alpha", world.site_a, ALPHA_MARK),
+        ("bravo", world.site_b, BRAVO_MARK),
+    ):
+        complaint = actions.do_create_complaint(
+            {
+                "site": site,
+                "channel": IntakeChannel.PHONE,
+                "summary": f"Cold coffee {mark}",
+                "description": f"The coffee was cold {mark}",
+                "customer_name": f"Customer {mark}",
+                "external_id": f"scoping-{key}",
+            },
+            source=Source.STAFF,
+            acting_user=None,
+            channel=Channel.CLI,
+        )
+        (att,) = actions.do_add_attachments(
+            complaint,
+            [CleanFile(f"photo-{mark}.png", "image/png", PNG_1PX)],
+            public=True,
+            acting_user=None,
+            channel=Channel.CLI,
+        )
+        out[f"{key}_complaint"] = complaint
+        out[f"{key}_attachment"] = att
+    return out
+
+
+INTAKE_URL_KWARGS = {
+    "complaint_public:form": lambda w, r: {"site_code": w.site_a.code},
+    "complaint_public:thanks": lambda w, r: {"site_code": w.site_a.code},
+    "complaint_public:status": lambda w, r: {"code": r["alpha_complaint"].tracking_code},
+    "complaint_public:attachment": lambda w, r: {
+        "code": r["alpha_complaint"].tracking_code,
+        "pk": r["alpha_attachment"].pk,
+    },
+    "complaints:public_link_qr": lambda w, r: {"site_pk": w.site_a.pk, "fmt": "png"},
+    "complaints:attachment_add": lambda w, r: {"pk": r["alpha_complaint"].pk},
+    "complaints:attachment_download": lambda w, r: {"pk": r["alpha_attachment"].pk},
+    "api:get_complaint": lambda w, r: {"complaint_id": r["alpha_complaint"].pk},
+    "api:update_complaint": lambda w, r: {"complaint_id": r["alpha_complaint"].pk},
+    "api:transition_complaint": lambda w, r: {"complaint_id": r["alpha_complaint"].pk},
+    "api:assign_complaint": lambda w, r: {"complaint_id": r["alpha_complaint"].pk},
+    "api:list_complaint_entries": lambda w, r: {"complaint_id": r["alpha_complaint"].pk},
+    "api:add_complaint_entry": lambda w, r: {"complaint_id": r["alpha_complaint"].pk},
+}
+
+#: the public complaint pages are for anyone: the tracking code is the customer's key
+INTAKE_PUBLIC_URLS = {
+    "complaint_public:form",
+    "complaint_public:thanks",
+    "complaint_public:status",
+    "complaint_public:attachment",
+    "complaint_public:track",
+}
+
+# --- end of intake ----------------------------------------------------------------------------
+
+
+def make_records(world: World) -> dict[str, Any]:
+    records: dict[str, Any] = {}
+    records.update(make_intake_records(world))
+    return records
+
+
+URL_KWARGS: dict[str, Any] = {**INTAKE_URL_KWARGS}
+PUBLIC_URLS: set[str] = {*INTAKE_PUBLIC_URLS}
+SHARED_URLS: set[str] = set()
