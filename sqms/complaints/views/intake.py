@@ -11,7 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -121,7 +122,19 @@ def attachment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             request,
             _("Attached %(names)s.") % {"names": ", ".join(a.name for a in added)},
         )
-    return redirect(complaint.get_absolute_url())
+    return redirect(_back(request, complaint))
+
+
+def _back(request: HttpRequest, complaint: Complaint) -> str:
+    """Where a POST from the complaint's page returns: ``next`` when it is on this site,
+    else the complaint's page."""
+    wanted = request.POST.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return wanted
+    try:
+        return complaint.get_absolute_url()
+    except NoReverseMatch:  # the detail page is not there (yet)
+        return reverse("complaints:public_links")
 
 
 @require_safe
