@@ -212,11 +212,23 @@ def create_complaint(request: AuthenticatedHttpRequest, payload: ComplaintIn) ->
             data, source=Source.API, acting_user=request.user, channel=API
         )
     except actions.DuplicateExternalId as exc:
-        existing = _complaints(request).filter(pk=exc.existing.pk).first()
-        if existing is None:  # another site's complaint: do not tell which
-            return Status(409, {"detail": _("This external id is used by another complaint.")})
-        return Status(200, existing)
+        return _existing(request, exc.existing.pk)
+    except ValidationError:
+        # a concurrent create with the same id committed between the action's look-up and
+        # its validation of the unique constraint: that one is the answer
+        external_id = data.get("external_id")
+        stored = Complaint.objects.filter(external_id=external_id).first() if external_id else None
+        if stored is None:
+            raise
+        return _existing(request, stored.pk)
     return Status(201, _get(request, complaint.pk))
+
+
+def _existing(request: AuthenticatedHttpRequest, pk: int) -> Any:
+    existing = _complaints(request).filter(pk=pk).first()
+    if existing is None:  # another site's complaint: do not tell which
+        return Status(409, {"detail": _("This external id is used by another complaint.")})
+    return Status(200, existing)
 
 
 @router.patch("/{complaint_id}", response={200: ComplaintOut, 409: ConflictOut})

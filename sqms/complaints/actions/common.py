@@ -41,7 +41,7 @@ def lock(complaint: Complaint, expected_version: int | None) -> Complaint:
     """The complaint's row, locked for this transaction, refused when ``expected_version`` is
     given and no longer current (someone saved in between: no lost update)."""
     current = (
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("site", "policy", "category")
         .get(pk=complaint.pk)
     )
