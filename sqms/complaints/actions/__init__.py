@@ -5,6 +5,7 @@ from sqms.complaints.actions.attachments import (
     do_add_customer_message,
 )
 from sqms.complaints.actions.common import ConflictError
+from sqms.complaints.actions.imports import ImportReport, do_import_complaints
 from sqms.complaints.actions.intake import (
     DuplicateExternalId,
     do_create_complaint,
@@ -20,12 +21,14 @@ from sqms.complaints.actions.workflow import (
 __all__ = [
     "ConflictError",
     "DuplicateExternalId",
+    "ImportReport",
     "assignable_users",
     "do_add_attachments",
     "do_add_customer_message",
     "do_add_entry",
     "do_assign",
     "do_create_complaint",
+    "do_import_complaints",
     "do_transition",
     "do_update_complaint",
 ]

@@ -144,7 +144,38 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     return download(att)
 
 
+# Import ------------------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File (CSV or XLSX)"))
+
+
+@login_required
+def import_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not may(request.user, "change", SITE_EDITORS):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = actions.do_import_complaints(
+            form.cleaned_data["file"].read(),
+            dry_run="import" not in request.POST,
+            acting_user=request.user,
+            channel=WEB,
+        )
+        if report.ok and not report.dry_run:
+            messages.success(
+                request,
+                _("Imported %(n)d complaints; skipped %(s)d already stored.")
+                % {"n": report.created, "s": len(report.skipped)},
+            )
+            return redirect("complaints:import")
+    return render(request, "complaints/intake_import.html", {"form": form, "report": report})
+
+
 urlpatterns: list[URLPattern] = [
+    path("import/", import_page, name="import"),
     path("links/", public_links, name="public_links"),
     path("links/<int:site_pk>/qr.<str:fmt>", public_link_qr, name="public_link_qr"),
     path("<int:pk>/attachments/add/", attachment_add, name="attachment_add"),
