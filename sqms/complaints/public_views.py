@@ -15,13 +15,14 @@ POST stores one complaint.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -129,13 +130,13 @@ class PublicComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         services = Service.objects.filter(sites=site).order_by("name")
         self.services = {str(s.pk): s for s in services}
-        self.fields["service"].choices = [("", _("(not sure)"))] + [
+        cast(forms.ChoiceField, self.fields["service"]).choices = [("", _("(not sure)"))] + [
             (k, s.name) for k, s in self.services.items()
         ]
         if not self.services:
             del self.fields["service"]
         cats = _categories()
-        self.fields["category"].choices = [("", _("(not sure)"))] + cats
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("(not sure)"))] + cats
         if not cats:
             del self.fields["category"]
 
@@ -331,7 +332,7 @@ def status(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
-def public_attachment(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def public_attachment(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     _language(request)
     found = _tracked(request, code)
     if isinstance(found, HttpResponse):

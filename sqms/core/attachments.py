@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,10 +34,13 @@ IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 class Upload(Protocol):
     """What an uploaded file offers (Django's ``UploadedFile`` does)."""
 
-    name: str | None
-    size: int | None
+    @property
+    def name(self) -> str | None: ...
 
-    def read(self, size: int = -1) -> bytes: ...
+    @property
+    def size(self) -> int | None: ...
+
+    def read(self, num_bytes: int | None = ...) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,7 @@ def check_upload(
 
 
 def check_uploads(
-    uploads: Sequence[Upload],
+    uploads: Sequence[Any],
     *,
     max_files: int | None = None,
     allowed: Iterable[str] | None = None,

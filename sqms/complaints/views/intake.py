@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -139,7 +140,7 @@ def _back(request: HttpRequest, complaint: Complaint) -> str:
 
 @require_safe
 @login_required
-def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     att = get_object_or_404(Attachment.objects.restrict(request.user, "view"), pk=pk)
     return download(att)
 
