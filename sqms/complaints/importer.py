@@ -1,4 +1,4 @@
-"""Reading a file of historical complaints (pure: no database). CSV in UTF-8 (with or without
+"""Reading a file of historical complaints (no database; messages through gettext). CSV in UTF-8 (with or without
 BOM) or GB18030/GBK, or XLSX; the header row names the columns in English or Chinese
 (docs/complaints.md, "Importing complaints"). ``parse(data)`` returns the rows with their
 values checked for form (dates, choices, required fields) and the errors naming row and
@@ -10,6 +10,8 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from sqms.complaints.choices import IntakeChannel, Severity, Status
 from sqms.surveys.importers.model import ImportFormatError
@@ -109,7 +111,9 @@ def _table(data: bytes) -> tuple[list[tuple[int, list[str]]], str]:
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:
-            raise ImportFormatError(f"cannot read the workbook: {exc}") from None
+            raise ImportFormatError(
+                _("cannot read the workbook: %(error)s") % {"error": exc}
+            ) from None
         ws = wb.worksheets[0]
         out = []
         for n, cells in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -129,27 +133,34 @@ def _table(data: bytes) -> tuple[list[tuple[int, list[str]]], str]:
 def parse(data: bytes) -> Parsed:
     """The rows of a complaints file, each value checked for form."""
     if not data.strip():
-        return Parsed([], ["The file is empty."])
+        return Parsed([], [_("The file is empty.")])
     try:
         table, encoding = _table(data)
     except ImportFormatError as exc:
         return Parsed([], [str(exc)])
     if not table:
-        return Parsed([], ["The file is empty."], encoding)
+        return Parsed([], [_("The file is empty.")], encoding)
     header_line, header = table[0]
     keys: list[str | None] = []
     errors: list[str] = []
     for name in header:
         key = _HEADER_INDEX.get(_norm(name))
         if name.strip() and key is None:
-            errors.append(f"line {header_line}: unknown column “{name.strip()}”")
+            errors.append(
+                _("line %(line)d: unknown column “%(name)s”")
+                % {"line": header_line, "name": name.strip()}
+            )
         if key is not None and key in keys:
-            errors.append(f"line {header_line}: column “{name.strip()}” appears twice")
+            errors.append(
+                _("line %(line)d: column “%(name)s” appears twice")
+                % {"line": header_line, "name": name.strip()}
+            )
         keys.append(key)
     missing = [k for k in REQUIRED if k not in keys]
     if missing:
         errors.append(
-            f"line {header_line}: missing column(s) {', '.join(COLUMNS[k][0] for k in missing)}"
+            _("line %(line)d: missing column(s) %(names)s")
+            % {"line": header_line, "names": ", ".join(COLUMNS[k][0] for k in missing)}
         )
     if errors:
         return Parsed([], errors, encoding)
@@ -162,7 +173,7 @@ def parse(data: bytes) -> Parsed:
         errors.extend(_check(row))
         rows.append(row)
     if not rows:
-        errors.append("The file has a header but no complaints.")
+        errors.append(_("The file has a header but no complaints."))
     return Parsed(rows, errors, encoding)
 
 
@@ -179,10 +190,13 @@ def _default_status(v: dict[str, Any]) -> str:
 def _check(row: Row) -> list[str]:
     errors = []
     v = row.values
-    where = f"line {row.line}"
+    where = _("line %(line)d") % {"line": row.line}
     for key in REQUIRED:
         if not v.get(key):
-            errors.append(f"{where}, column {COLUMNS[key][0]}: required")
+            errors.append(
+                _("%(where)s, column %(column)s: required")
+                % {"where": where, "column": COLUMNS[key][0]}
+            )
     for key, choices, default in (
         ("channel", IntakeChannel, IntakeChannel.OTHER),
         ("severity", Severity, Severity.MEDIUM),
@@ -195,7 +209,8 @@ def _check(row: Row) -> list[str]:
         value = _choice(raw, choices, choices)
         if value is None:
             errors.append(
-                f"{where}, column {key}: unknown value “{raw}” (use {', '.join(choices.values)})"
+                _("%(where)s, column %(column)s: unknown value “%(value)s” (use %(values)s)")
+                % {"where": where, "column": key, "value": raw, "values": ", ".join(choices.values)}
             )
         else:
             v[key] = value
@@ -207,12 +222,21 @@ def _check(row: Row) -> list[str]:
         try:
             v[key] = parse_datetime(raw)
         except ValueError:
-            errors.append(f"{where}, column {COLUMNS[key][0]}: not a date and time: “{raw}”")
+            errors.append(
+                _("%(where)s, column %(column)s: not a date and time: “%(value)s”")
+                % {"where": where, "column": COLUMNS[key][0], "value": raw}
+            )
             v[key] = None
     if v.get("status") == Status.CLOSED and v.get("closed_at") is None and v.get("received_at"):
-        errors.append(f"{where}, column closed at: a closed complaint needs the time it closed")
+        errors.append(
+            _("%(where)s, column closed at: a closed complaint needs the time it closed")
+            % {"where": where}
+        )
     if v.get("status") == Status.RESOLVED and v.get("resolved_at") is None and v.get("received_at"):
-        errors.append(f"{where}, column resolved at: a resolved complaint needs the time")
+        errors.append(
+            _("%(where)s, column resolved at: a resolved complaint needs the time")
+            % {"where": where}
+        )
     for limit, key in (
         (200, "summary"),
         (100, "customer_name"),
@@ -220,5 +244,8 @@ def _check(row: Row) -> list[str]:
         (100, "external_id"),
     ):
         if len(v.get(key, "")) > limit:
-            errors.append(f"{where}, column {COLUMNS[key][0]}: longer than {limit} characters")
+            errors.append(
+                _("%(where)s, column %(column)s: longer than %(n)d characters")
+                % {"where": where, "column": COLUMNS[key][0], "n": limit}
+            )
     return errors
