@@ -78,6 +78,10 @@ def _norm(header: str) -> str:
 _HEADER_INDEX = {_norm(name): key for key, names in COLUMNS.items() for name in names}
 
 
+class Unreadable(ValueError):
+    """The file is not a workbook this module can read (the message says why)."""
+
+
 @dataclass
 class Row:
     line: int
@@ -111,9 +115,7 @@ def _table(data: bytes) -> tuple[list[tuple[int, list[str]]], str]:
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:
-            raise ImportFormatError(
-                _("cannot read the workbook: %(error)s") % {"error": exc}
-            ) from None
+            raise Unreadable(_("cannot read the workbook: %(error)s") % {"error": exc}) from None
         ws = wb.worksheets[0]
         out = []
         for n, cells in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -136,7 +138,7 @@ def parse(data: bytes) -> Parsed:
         return Parsed([], [_("The file is empty.")])
     try:
         table, encoding = _table(data)
-    except ImportFormatError as exc:
+    except (ImportFormatError, Unreadable) as exc:
         return Parsed([], [str(exc)])
     if not table:
         return Parsed([], [_("The file is empty.")], encoding)
