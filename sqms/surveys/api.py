@@ -14,12 +14,14 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.params.functions import Query as QueryParam
 
+from sqms.core.choices import Channel
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.pagination import ID_MAX, PAGE_MAX, BoundedPagination, DbId
 from sqms.surveys import actions
 from sqms.surveys.choices import CampaignStatus, ResponseChannel
 from sqms.surveys.filters import CAMPAIGN_FILTERS, RESPONSE_FILTERS
 from sqms.surveys.models import Campaign, CampaignSite, Response
+from sqms.surveys.versions import newer_version
 
 router = Router(tags=["surveys"])
 MAX_BATCH = 1000
@@ -142,6 +144,23 @@ def get_campaign(request: AuthenticatedHttpRequest, campaign_id: DbId) -> Any:
         .prefetch_related("campaign_sites__site"),
         pk=campaign_id,
     )
+
+
+@router.post("/campaigns/{campaign_id}/move-version", response=CampaignOut)
+def move_campaign_version(request: AuthenticatedHttpRequest, campaign_id: DbId) -> Any:
+    """Move the campaign to the current version of its instrument (quality managers; a 422
+    when it already uses it). Stored answers keep their version."""
+    campaign = get_object_or_404(
+        Campaign.objects.restrict(request.user, "change").select_related("instrument"),
+        pk=campaign_id,
+    )
+    target = newer_version(campaign)
+    if target is None:
+        raise ValidationError(_("The campaign already uses the current version."))
+    actions.do_move_campaign_version(
+        campaign, target, acting_user=request.user, channel=Channel.API
+    )
+    return get_campaign(request, campaign_id)
 
 
 @router.post("/responses", response={201: WrittenOut, 200: WrittenOut})

@@ -25,6 +25,7 @@ from sqms.core.models import Site
 from sqms.core.scoping import allowed, role_of
 from sqms.surveys import actions, importers
 from sqms.surveys.forms import ImportUploadForm
+from sqms.surveys.import_messages import notice_text
 from sqms.surveys.models import Campaign, ImportBatch, MappingPreset, Response
 
 
@@ -112,7 +113,40 @@ def _mapping_from_post(
             columns[col.key] = target
     mapping = importers.Mapping(columns, {})
     mapping.labels = importers.propose_labels(export, mapping, specs)
+    # The label table's inputs ("label::TARGET::LABEL") correct the proposal; an empty value
+    # drops the label, so its cells are reported as problems instead of imported.
+    for key, raw in request.POST.items():
+        if not key.startswith("label::"):
+            continue
+        _prefix, target, label = key.split("::", 2)
+        if target not in mapping.labels:
+            continue
+        value = raw.strip()
+        if not value:
+            mapping.labels[target].pop(label, None)
+        else:
+            mapping.labels[target][label] = int(value) if value.lstrip("-").isdigit() else value
     return mapping
+
+
+def label_preview(export: Any, mapping: Any, specs: list[Any], limit: int = 8) -> list[Any]:
+    """The answers the current label mapping gives the first rows with labelled cells:
+    (row, column, cell in the file, answer stored), so a correction is seen before import."""
+    labelled = {key: t for key, t in mapping.columns.items() if mapping.labels.get(t)}
+    if not labelled:
+        return []
+    plan = importers.MappingPlan(mapping, specs, tool=export.tool)
+    out: list[Any] = []
+    for row in export.rows[:500]:
+        mapped = plan.apply(row, [])
+        for key, target in labelled.items():
+            cell = (row.values.get(key) or "").strip()
+            if cell and cell in mapping.labels[target]:
+                answer = mapped.answers.get(target) if mapped is not None else None
+                out.append((row.line, key, cell, "—" if answer is None else answer))
+        if len(out) >= limit:
+            break
+    return out[:limit]
 
 
 @login_required
@@ -247,6 +281,9 @@ def import_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "export": export,
+            "warnings": [notice_text(w) for w in export.warnings],
+            "labels": sorted(mapping.labels.items()),
+            "preview": label_preview(export, mapping, specs),
             "counts": export.counts(),
             "columns": columns,
             "targets": targets,

@@ -61,7 +61,8 @@ def native_chunks(
             elif kind == "end":
                 return
             elif kind == "format":
-                raise importers.ImportFormatError(obj[0], line=obj[1], column=obj[2])
+                code, params, line, column = obj
+                raise importers.ImportFormatError(code, line=line, column=column, **params)
             else:
                 raise RuntimeError(f"the CSV parser process failed: {obj}")
     finally:
@@ -91,6 +92,6 @@ def _parse_native_child(path: str, plan: Any, vplan: VectorPlan | None, q: Any) 
                 sent = len(errors)
         q.put(("end", None, errors[sent:]))
     except importers.ImportFormatError as exc:
-        q.put(("format", (exc.reason, exc.line, exc.column), errors[sent:]))
+        q.put(("format", (exc.code, exc.params, exc.line, exc.column), errors[sent:]))
     except BaseException as exc:  # noqa: BLE001 — reported to the parent, which raises
         q.put(("crash", repr(exc), errors[sent:]))

@@ -26,6 +26,11 @@ urlpatterns = [
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/delete/", views.campaign_delete, name="campaign_delete"),
     path("campaigns/<int:pk>/status/", views.campaign_status, name="campaign_status"),
+    path(
+        "campaigns/<int:pk>/move-version/",
+        views.campaign_move_version,
+        name="campaign_move_version",
+    ),
     path("campaigns/<int:pk>/export/", views.campaign_export, name="campaign_export"),
     path(
         "campaigns/<int:pk>/sites/<int:site_pk>/card.<str:fmt>",

@@ -36,6 +36,7 @@ from sqms.surveys.models import (
     Response,
     Section,
 )
+from sqms.surveys.versions import diff_instruments, newer_version
 
 WEB = Channel.WEB
 
@@ -344,6 +345,7 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             .filter(campaign=campaign)
             .count(),
             "base_url": request.build_absolute_uri("/")[:-1],
+            "newer_version": newer_version(campaign) if can_change else None,
         },
     )
 
@@ -407,6 +409,34 @@ def campaign_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(campaign.get_absolute_url())
+
+
+@login_required
+def campaign_move_version(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """What changes between the campaign's version and the current one; POST moves it."""
+    campaign = _campaign(request, pk, "change")
+    target = newer_version(campaign)
+    if target is None:
+        messages.info(request, _("The campaign already uses the current version."))
+        return redirect(campaign.get_absolute_url())
+    if request.method == "POST":
+        try:
+            actions.do_move_campaign_version(
+                campaign, target, acting_user=request.user, channel=WEB
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The campaign now uses %(instrument)s.") % {"instrument": target},
+            )
+        return redirect(campaign.get_absolute_url())
+    return render(
+        request,
+        "surveys/campaign_move_version.html",
+        {"obj": campaign, "diff": diff_instruments(campaign.instrument, target)},
+    )
 
 
 @login_required

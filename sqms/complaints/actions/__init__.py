@@ -5,6 +5,7 @@ from sqms.complaints.actions.attachments import (
     do_add_customer_message,
 )
 from sqms.complaints.actions.common import ConflictError
+from sqms.complaints.actions.defaults import do_install_defaults
 from sqms.complaints.actions.imports import ImportReport, do_import_complaints
 from sqms.complaints.actions.intake import (
     DuplicateExternalId,
@@ -29,6 +30,7 @@ __all__ = [
     "do_assign",
     "do_create_complaint",
     "do_import_complaints",
+    "do_install_defaults",
     "do_transition",
     "do_update_complaint",
 ]

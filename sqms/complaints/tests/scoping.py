@@ -1,15 +1,44 @@
-"""What the URL × persona scoping test needs from the complaints app. Each helper keeps its
-entries in its own block; ``make_records`` calls every block's maker."""
+"""What the URL × persona scoping test needs from the complaints app: one marked complaint of
+each site, and how to fill each URL's arguments with site A's records."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqms.complaints import actions
-from sqms.complaints.choices import IntakeChannel, Source
+from sqms.complaints.choices import Source
 from sqms.core.attachments import CleanFile
 from sqms.core.choices import Channel
 from sqms.test import ALPHA_MARK, BRAVO_MARK, World
+
+
+def make_records(world: World) -> dict[str, Any]:
+    cli = Channel.CLI
+    records: dict[str, Any] = {}
+    for key, site, mark in (
+        ("alpha_complaint", world.site_a, ALPHA_MARK),
+        ("bravo_complaint", world.site_b, BRAVO_MARK),
+    ):
+        records[key] = actions.do_create_complaint(
+            {
+                "site": site,
+                "channel": "phone",
+                "summary": f"Cold coffee {mark}",
+                "description": f"The coffee was cold. {mark}",
+                "customer_name": f"Customer {mark}",
+                "customer_contact": "13800000000",
+            },
+            source=Source.STAFF,
+            acting_user=None,
+            channel=cli,
+        )
+    records.update(make_intake_records(world, records))
+    return records
+
+
+def _complaint(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": r["alpha_complaint"].pk}
+
 
 # --- intake (c-intake): public form and status page, links and QR codes, attachments, API ----
 
@@ -27,33 +56,17 @@ def _png() -> bytes:
 PNG_1PX = _png()
 
 
-def make_intake_records(world: World) -> dict[str, Any]:
+def make_intake_records(world: World, records: dict[str, Any]) -> dict[str, Any]:
+    """A public attachment on each site's marked complaint."""
     out: dict[str, Any] = {}
-    for key, site, mark in (
-        ("alpha", world.site_a, ALPHA_MARK),
-        ("bravo", world.site_b, BRAVO_MARK),
-    ):
-        complaint = actions.do_create_complaint(
-            {
-                "site": site,
-                "channel": IntakeChannel.PHONE,
-                "summary": f"Cold coffee {mark}",
-                "description": f"The coffee was cold {mark}",
-                "customer_name": f"Customer {mark}",
-                "external_id": f"scoping-{key}",
-            },
-            source=Source.STAFF,
-            acting_user=None,
-            channel=Channel.CLI,
-        )
+    for key, mark in (("alpha", ALPHA_MARK), ("bravo", BRAVO_MARK)):
         (att,) = actions.do_add_attachments(
-            complaint,
+            records[f"{key}_complaint"],
             [CleanFile(f"photo-{mark}.png", "image/png", PNG_1PX)],
             public=True,
             acting_user=None,
             channel=Channel.CLI,
         )
-        out[f"{key}_complaint"] = complaint
         out[f"{key}_attachment"] = att
     return out
 
@@ -89,12 +102,14 @@ INTAKE_PUBLIC_URLS = {
 # --- end of intake ----------------------------------------------------------------------------
 
 
-def make_records(world: World) -> dict[str, Any]:
-    records: dict[str, Any] = {}
-    records.update(make_intake_records(world))
-    return records
-
-
-URL_KWARGS: dict[str, Any] = {**INTAKE_URL_KWARGS}
+# Staff pages (lead) -------------------------------------------------------------------------
+URL_KWARGS: dict[str, Any] = {
+    "complaints:detail": _complaint,
+    "complaints:edit": _complaint,
+    "complaints:transition": _complaint,
+    "complaints:assign": _complaint,
+    "complaints:entry": _complaint,
+}
+URL_KWARGS.update(INTAKE_URL_KWARGS)
 PUBLIC_URLS: set[str] = {*INTAKE_PUBLIC_URLS}
 SHARED_URLS: set[str] = set()

@@ -16,6 +16,7 @@ from sqms.surveys.actions.campaigns import (
     do_close_campaign,
     do_create_campaign,
     do_delete_campaign,
+    do_move_campaign_version,
     do_open_campaign,
     do_update_campaign,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "do_create_campaign",
     "do_create_instrument",
     "do_delete_campaign",
+    "do_move_campaign_version",
     "do_delete_instrument",
     "do_delete_question",
     "do_import_file",

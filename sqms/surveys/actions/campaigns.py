@@ -19,6 +19,7 @@ from sqms.surveys.models import (
     Campaign,
     CampaignSite,
     ImportBatch,
+    Instrument,
     Response,
 )
 
@@ -154,3 +155,31 @@ def do_delete_campaign(campaign: Campaign, *, acting_user: User | None, channel:
     before = audit.snapshot(campaign)
     audit.record(campaign, AuditAction.DELETE, actor=acting_user, channel=channel, before=before)
     campaign.delete()
+
+
+@transaction.atomic(durable=True)
+def do_move_campaign_version(
+    campaign: Campaign, instrument: Instrument, *, acting_user: User | None, channel: str
+) -> Campaign:
+    """Move an open or draft campaign to the current, later version of its instrument. Answers
+    already stored keep the version they were given on; new ones use ``instrument``."""
+    from sqms.surveys.versions import newer_version
+
+    ensure_allowed(acting_user, "change", campaign)
+    audit.ensure_open(campaign)
+    target = newer_version(campaign)
+    if target is None or target.pk != instrument.pk:
+        raise ValidationError(
+            {
+                "instrument": _(
+                    "%(instrument)s is not a later current version of the campaign's "
+                    "instrument %(current)s."
+                )
+                % {"instrument": instrument, "current": campaign.instrument}
+            }
+        )
+    before = audit.snapshot(campaign)
+    campaign.instrument = instrument
+    campaign.save(update_fields=["instrument"])
+    audit.record(campaign, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
+    return campaign

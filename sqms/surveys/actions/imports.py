@@ -30,7 +30,7 @@ from sqms.surveys.choices import (
     ResponseChannel,
 )
 from sqms.surveys.column_writer import ColumnRows
-from sqms.surveys.import_messages import cell_error_text
+from sqms.surveys.import_messages import cell_error_text, format_error_text, notice_text
 from sqms.surveys.models import (
     Campaign,
     ImportBatch,
@@ -161,7 +161,7 @@ def analyse_file(
         data = source if isinstance(source, bytes) else open(source, "rb").read()  # noqa: SIM115
         export = importers.parse_export(data, filename, expected_tool, max_bytes=max_bytes)
     except importers.ImportFormatError as exc:
-        raise ImportRefused(str(exc)) from None
+        raise ImportRefused(format_error_text(exc)) from None
     specs = question_specs(campaign.instrument)
     if mapping is None:
         mapping = importers.propose_mapping(export, specs)
@@ -217,13 +217,13 @@ def do_import_file(
         try:
             importers.check_size(size, settings.SQMS_IMPORT_MAX_BYTES, filename)
         except importers.ImportFormatError as exc:
-            raise ImportRefused(str(exc)) from None
+            raise ImportRefused(format_error_text(exc)) from None
         stream = open(source, "rb")  # noqa: SIM115
         try:
             reader = importers.NativeReader(stream)
         except importers.ImportFormatError as exc:
             stream.close()
-            raise ImportRefused(str(exc)) from None
+            raise ImportRefused(format_error_text(exc)) from None
         known = set(importers.native_targets(specs))
         unknown = [t for t in reader.targets if t not in known]
         if unknown:
@@ -248,7 +248,7 @@ def do_import_file(
         )
         report.counts = export.counts()
         report.columns = export.columns
-        report.warnings = list(export.warnings)
+        report.warnings = [notice_text(w) for w in export.warnings]
         parsed_rows = export.rows
     report.tool_name = TOOL_NAMES.get(report.tool, report.tool)
     report.mapping = mapping
@@ -394,6 +394,8 @@ def do_import_file(
     except _Rollback:  # a dry run, or problems without skip_invalid: nothing stays written
         report.imported = 0
         return report
+    except importers.ImportFormatError as exc:  # found while streaming: nothing stays written
+        raise ImportRefused(format_error_text(exc)) from None
     finally:
         if stream is not None:
             stream.close()

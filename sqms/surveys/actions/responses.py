@@ -313,11 +313,44 @@ def _write(
     if columns is not None:
         columns.flush()
     delta.apply()
+    ensure_within_quota(campaign_id, per_site)
     for site_id, n in per_site.items():
         CampaignSite.objects.filter(campaign_id=campaign_id, site_id=site_id).update(
             response_count=F("response_count") + n
         )
     return result
+
+
+def ensure_within_quota(campaign_id: int, per_site: dict[int, int]) -> None:
+    """Refuse the whole write when it would take a site past its quota (API and imports; the
+    public form checks before it writes). The sites' link rows are locked first, so two
+    concurrent writes cannot both fit in the last places."""
+    links = (
+        CampaignSite.objects.select_for_update(no_key=True)
+        .filter(campaign_id=campaign_id, site_id__in=list(per_site), quota__isnull=False)
+        .select_related("site")
+        .order_by("site_id")
+    )
+    over = [
+        quota_message(link.site.code, link.quota, link.response_count, per_site[link.site_id])
+        for link in links
+        if link.quota is not None and link.response_count + per_site[link.site_id] > link.quota
+    ]
+    if over:
+        raise ValidationError(over)
+
+
+def quota_message(site_code: str, quota: int, stored: int, adding: int) -> str:
+    return _(
+        "Site %(site)s has a quota of %(quota)d responses and %(stored)d are stored: "
+        "%(adding)d more would be %(over)d over it. Nothing was written."
+    ) % {
+        "site": site_code,
+        "quota": quota,
+        "stored": stored,
+        "adding": adding,
+        "over": stored + adding - quota,
+    }
 
 
 def _stored_ids(campaign_id: int, ext_ids: list[str]) -> dict[str, int]:

@@ -19,7 +19,7 @@ from .mapping import (
     propose_labels,
     propose_mapping,
 )
-from .messages import MESSAGES
+from .messages import FORMAT_ERRORS, MESSAGES, NOTICES
 from .model import (
     DEFAULT_MAX_BYTES,
     NATIVE_HEADER,
@@ -27,6 +27,7 @@ from .model import (
     TOOLS,
     Column,
     ImportFormatError,
+    Notice,
     ParsedExport,
     ParsedRow,
 )
@@ -42,7 +43,9 @@ from .native import (
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "FORMAT_ERRORS",
     "MESSAGES",
+    "NOTICES",
     "META_TARGETS",
     "NATIVE_HEADER",
     "TOOLS",
@@ -53,6 +56,7 @@ __all__ = [
     "MappedRow",
     "Mapping",
     "MappingPlan",
+    "Notice",
     "NativeChunk",
     "NativeReader",
     "ParsedExport",

@@ -21,8 +21,10 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def check_size(size: int, max_bytes: int = DEFAULT_MAX_BYTES, filename: str = "") -> None:
     if size > max_bytes:
         raise ImportFormatError(
-            f"file {filename + ' ' if filename else ''}is too large: {size / 1e6:.1f} MB, "
-            f"the limit is {max_bytes / 1e6:.0f} MB"
+            "too_large",
+            filename=f"{filename} " if filename else "",
+            size_mb=f"{size / 1e6:.1f}",
+            limit_mb=f"{max_bytes / 1e6:.0f}",
         )
 
 
@@ -53,11 +55,9 @@ def parse_export(data: bytes, filename: str, expected_tool: str | None = None, *
     """Detect the tool (content first, extension second), the encoding and the separator."""
     check_size(len(data), max_bytes, filename)
     if expected_tool is not None and expected_tool not in TOOLS:
-        raise ImportFormatError(
-            f"unknown format {expected_tool!r}; choose one of {', '.join(TOOLS)}"
-        )
+        raise ImportFormatError("unknown_format", format=expected_tool, formats=", ".join(TOOLS))
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise ImportFormatError("empty file")
+        raise ImportFormatError("empty_file")
     ext = Path(filename).suffix.lower()
     encoding = "binary"
     separator: str | None = None
@@ -68,13 +68,13 @@ def parse_export(data: bytes, filename: str, expected_tool: str | None = None, *
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         # zipfile raises NotImplementedError for a compression method it cannot read
         except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
-            raise ImportFormatError("corrupt ZIP / XLSX file") from None
+            raise ImportFormatError("corrupt_zip") from None
         if any(n.lower().endswith((".lsr", ".lss")) for n in names):
             export = parse_archive(data)
         elif any(n.startswith("xl/") for n in names):
             records, encoding = read_xlsx(data), "xlsx"
         else:
-            raise ImportFormatError("this ZIP file is neither a LimeSurvey archive nor an XLSX")
+            raise ImportFormatError("zip_not_survey")
     elif data[:8] == OLE2_MAGIC:
         records, encoding = read_xls(data), "xls"
     elif ext == ".lsr" or (data.lstrip()[:5] == b"<?xml" and b"LimeSurveyDocType" in data[:4096]):
@@ -84,22 +84,19 @@ def parse_export(data: bytes, filename: str, expected_tool: str | None = None, *
         separator = "\t" if ext in (".tsv", ".tab") else sniff_separator(text)
         records = list(iter_records(text, separator, null_aware=True))
         if not records:
-            raise ImportFormatError("empty file")
+            raise ImportFormatError("empty_file")
     if export is None:
         tool = detect_tool(records, separator, filename)
         if tool is None and expected_tool is not None:
             tool = expected_tool
         if tool is None:
             first = ", ".join(repr((c or "")[:40]) for c in records[0][1][:3])
-            raise ImportFormatError(
-                f"unrecognised survey export: the first header cells are {first}; "
-                "give the format explicitly if it is a supported tool"
-            )
+            raise ImportFormatError("unrecognised", first=first)
         _check_expected(tool, expected_tool)
         if tool != "limesurvey" and separator is not None:
             records = [(ln, ["" if c is None else c for c in r]) for ln, r in records]
         if tool == "limesurvey-lsa":
-            raise ImportFormatError("a LimeSurvey archive must be a .lsa (ZIP) or .lsr (XML) file")
+            raise ImportFormatError("archive_extension")
         if tool == "native":
             export = parse_native_records(records, encoding, separator)
         else:
@@ -107,7 +104,7 @@ def parse_export(data: bytes, filename: str, expected_tool: str | None = None, *
     else:
         _check_expected(export.tool, expected_tool)
     if not export.rows:
-        raise ImportFormatError("header only, no responses")
+        raise ImportFormatError("header_only")
     return export
 
 
@@ -116,6 +113,4 @@ def _check_expected(tool: str, expected: str | None) -> None:
         return
     if tool == expected or (expected == "limesurvey" and _family(tool) == "limesurvey"):
         return
-    raise ImportFormatError(
-        f"this looks like a {TOOL_NAMES.get(tool, tool)} export but --format {expected} was given"
-    )
+    raise ImportFormatError("format_mismatch", tool=TOOL_NAMES.get(tool, tool), expected=expected)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 #: Tools that :func:`parse_export` can recognise; ``expected_tool`` takes one of these
 #: (a family name such as ``"limesurvey"`` also accepts the ``limesurvey-vv``/``-lsa`` variants).
@@ -40,11 +41,20 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 
 
 class ImportFormatError(ValueError):
-    """The file cannot be read as a survey export; the message says why (and where)."""
+    """The file cannot be read as a survey export. ``code`` names the reason (a key of
+    ``messages.FORMAT_ERRORS``) and ``params`` fill its text; ``str()`` is the English message
+    with where it happened, and the pages translate by code."""
 
-    def __init__(self, message: str, *, line: int | None = None, column: str | None = None):
+    def __init__(
+        self, code: str, *, line: int | None = None, column: str | None = None, **params: Any
+    ):
+        from .messages import FORMAT_ERRORS
+
+        self.code = code
+        self.params = params
         self.line = line
         self.column = column
+        message = FORMAT_ERRORS[code].format(**params)
         where = []
         if line is not None:
             where.append(f"line {line}")
@@ -52,6 +62,22 @@ class ImportFormatError(ValueError):
             where.append(f"column {column!r}")
         super().__init__(f"{message} ({', '.join(where)})" if where else message)
         self.reason = message
+
+
+class Notice(str):
+    """A warning about a file: its English text, with the ``code`` (a key of
+    ``messages.NOTICES``) and ``params`` the pages translate it by."""
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, code: str, **params: Any) -> Notice:
+        from .messages import NOTICES
+
+        notice = super().__new__(cls, NOTICES[code].format(**params))
+        notice.code = code
+        notice.params = params
+        return notice
 
 
 @dataclass(frozen=True)

@@ -172,9 +172,9 @@ class NativeReader:
         try:
             header = next(self._reader)
         except StopIteration:
-            raise ImportFormatError("empty file") from None
+            raise ImportFormatError("empty_file") from None
         except UnicodeDecodeError:
-            raise ImportFormatError("wrong encoding: the file is not valid UTF-8") from None
+            raise ImportFormatError("wrong_encoding", encoding="UTF-8") from None
         if header and header[0].startswith("\ufeff"):
             header[0] = header[0][1:]
             self.encoding = "utf-8-sig"
@@ -332,10 +332,9 @@ class NativeReader:
                 if row:
                     yield start, _unescaped(row)
         except UnicodeDecodeError:
-            raise ImportFormatError("wrong encoding: the file is not valid UTF-8",
-                                    line=last + 1) from None  # fmt: skip
+            raise ImportFormatError("wrong_encoding", line=last + 1, encoding="UTF-8") from None
         except csv.Error as e:
-            raise ImportFormatError(f"malformed CSV: {e}", line=last + 1) from None
+            raise ImportFormatError("malformed_csv", line=last + 1, detail=str(e)) from None
 
 
 _MISSING = object()
@@ -411,9 +410,7 @@ def _native_row(line: int, row: list[str], targets: list[str], fromiso: Any) -> 
 
 def check_native_header(header: list[str]) -> None:
     if [h.strip() for h in header[: len(NATIVE_HEADER)]] != list(NATIVE_HEADER):
-        raise ImportFormatError(
-            "not an SQMS export: the header must start with " + ",".join(NATIVE_HEADER)
-        )
+        raise ImportFormatError("not_native", header=",".join(NATIVE_HEADER))
 
 
 def is_native_header(header: list[str | None]) -> bool:

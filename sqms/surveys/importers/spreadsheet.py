@@ -48,7 +48,7 @@ def read_xlsx(data: bytes) -> list[Record]:
         finally:
             wb.close()
     except Exception as e:  # openpyxl raises many kinds on a damaged workbook
-        raise ImportFormatError(f"cannot read the .xlsx workbook: {e}") from None
+        raise ImportFormatError("bad_xlsx", detail=str(e)) from None
     return _trim(rows)
 
 
@@ -60,7 +60,7 @@ def read_xls(data: bytes) -> list[Record]:
     except ImportFormatError:
         raise
     except Exception as e:  # xlrd raises many kinds on a damaged workbook
-        raise ImportFormatError(f"cannot read the .xls workbook: {e}") from None
+        raise ImportFormatError("bad_xls", detail=str(e)) from None
 
 
 def _read_xls(xlrd: Any, data: bytes) -> list[Record]:

@@ -50,15 +50,13 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             pass
     if gb is not None:
         return gb, "gb18030"
-    raise ImportFormatError(
-        "cannot decode the file: it is neither UTF-8 nor GB18030/GBK; save it as UTF-8 CSV"
-    )
+    raise ImportFormatError("undecodable")
 
 
 def _decode_error(data: bytes, e: UnicodeDecodeError, enc: str, offset: int = 0
                   ) -> ImportFormatError:  # fmt: skip
     line = data.count(b"\n", 0, e.start + offset) + 1
-    return ImportFormatError(f"wrong encoding: the file is not valid {enc}", line=line)
+    return ImportFormatError("wrong_encoding", line=line, encoding=enc)
 
 
 def sniff_separator(text: str, candidates: str = ",;\t|") -> str:
@@ -101,7 +99,7 @@ def iter_records(text: str, sep: str = ",", *, null_aware: bool = False) -> Iter
                 while True:
                     k = find('"', j)
                     if k < 0:
-                        raise ImportFormatError("unterminated quoted field", line=start_line)
+                        raise ImportFormatError("unterminated_quote", line=start_line)
                     parts.append(text[j:k])
                     if k + 1 < n and text[k + 1] == '"':
                         parts.append('"')

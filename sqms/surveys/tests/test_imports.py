@@ -41,8 +41,8 @@ def test_cli_dry_run_prints_detection_and_writes_nothing(world, csat_campaign, t
         "import_responses", path, campaign=csat_campaign.pk, dry_run=True, stdout=out, stderr=err
     )
     text = out.getvalue()
-    assert "Tool:       LimeSurvey CSV" in text
-    assert "Encoding:   utf-8-sig" in text and "Separator:  ," in text
+    assert "Tool: LimeSurvey CSV" in text
+    assert "Encoding: utf-8-sig" in text and "Separator: ," in text
     assert "2 complete, 1 incomplete, 0 test/spam" in text
     assert "STORE -> @site" in text and "CSAT -> CSAT" in text and "COMMENT -> COMMENT" in text
     assert Response.objects.count() == 0 and ImportBatch.objects.count() == 0
@@ -388,7 +388,7 @@ def test_real_exports_dry_run(world, csat_campaign, name, tool):
         stderr=io.StringIO(),
     )
     text = out.getvalue()
-    assert f"Tool:       {tool}" in text and "no site column" in text and "Dry run:" in text
+    assert f"Tool: {tool}" in text and "no site column" in text and "Dry run:" in text
     assert Response.objects.count() == 0
 
 
@@ -406,3 +406,54 @@ def test_rejects_file_neutralizes_formula_cells(world, csat_campaign, client_for
     assert response.streaming
     text = response.getvalue().decode("utf-8-sig")
     assert text == 'row,column,problem\r\n2,"\'=HYPERLINK(""x"")",\'+1\r\n'
+
+
+def test_cli_dry_run_speaks_chinese(world, csat_campaign, tmp_path):
+    """In zh-hans the CLI's own labels and the importer's warnings are Chinese."""
+    from django.utils import translation
+
+    path = _write(tmp_path, "lime.csv", LIME.encode("utf-8-sig"))
+    out, err = io.StringIO(), io.StringIO()
+    with translation.override("zh-hans"):
+        call_command(
+            "import_responses",
+            path,
+            campaign=csat_campaign.pk,
+            dry_run=True,
+            stdout=out,
+            stderr=err,
+        )
+    text = out.getvalue()
+    for english in ("Tool:", "Encoding:", "Responses:", "Dry run", "complete", "Mapping"):
+        assert english not in text, english
+    assert "工具" in text and "试运行" in text
+
+
+def test_review_page_corrects_answer_labels_with_preview(
+    world, csat_campaign, client_for, settings, tmp_path
+):
+    """The proposed label mapping (非常满意 → 5) is shown and editable; the preview shows the
+    answers the correction gives; the import stores them and the preset keeps them."""
+    settings.VAR_DIR = tmp_path
+    c = client_for(world.qm)
+    upload = io.BytesIO(WJX.encode("gb18030"))
+    upload.name = "survey_0.csv"
+    c.post(f"/surveys/campaigns/{csat_campaign.pk}/import/", {"file": upload})
+    url = f"/surveys/campaigns/{csat_campaign.pk}/import/review/"
+    page = c.get(url).content.decode()
+    assert 'name="label::CSAT::非常满意" value="5"' in page
+    assert 'name="label::CSAT::不满意" value="2"' in page
+    assert '<td class="answer">5</td>' in page  # row 1's 非常满意, before the correction
+    form = {f"map-{i}": "" for i in range(9)}
+    form.update({"map-6": "@site", "map-7": "CSAT", "map-8": "COMMENT"})
+    form.update(
+        {"label::CSAT::非常满意": "4", "label::CSAT::满意": "3", "label::CSAT::不满意": "2"}
+    )
+    page = c.post(url, {**form, "action": "check"}).content.decode()
+    assert 'name="label::CSAT::非常满意" value="4"' in page
+    assert '<td class="answer">5</td>' not in page and '<td class="answer">4</td>' in page
+    r = c.post(url, {**form, "action": "import", "preset_name": "wjx-shifted"}, follow=True)
+    assert "Imported 3 responses" in r.content.decode()
+    got = {r.external_id: r.answers["CSAT"] for r in Response.objects.all()}
+    assert got == {"wjx:1": 4, "wjx:2": 3, "wjx:3": 2}
+    assert MappingPreset.objects.get(name="wjx-shifted").mapping["labels"]["CSAT"]["非常满意"] == 4

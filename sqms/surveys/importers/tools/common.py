@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..model import ParsedExport, ParsedRow
+from ..messages import line_list
+from ..model import Notice, ParsedExport, ParsedRow
 from ..textio import Record, parse_datetime, zone
 
 #: A tool's parser: ``(records, encoding, separator, filename) -> ParsedExport``.
@@ -90,20 +91,13 @@ def flag_bad_dates(
         if r.line in bad:
             r.meta["submitted_at"] = bad[r.line]
     lines = sorted(bad)
-    warnings.append(
-        f"{len(bad)} unreadable date(s) in column {col!r} (lines "
-        f"{', '.join(map(str, lines[:5]))}{'…' if len(lines) > 5 else ''})"
-    )
+    warnings.append(Notice("unreadable_dates", count=len(bad), column=col, lines=line_list(lines)))
 
 
 def check_width(rows: list[Record], width: int, warnings: list[str]) -> None:
     bad = [ln for ln, r in rows if len(r) != width]
     if bad:
-        head = ", ".join(str(x) for x in bad[:5])
-        warnings.append(
-            f"{len(bad)} record(s) do not have {width} fields (lines {head}"
-            f"{'…' if len(bad) > 5 else ''}); missing fields read as empty"
-        )
+        warnings.append(Notice("short_records", count=len(bad), width=width, lines=line_list(bad)))
 
 
 def row_values(keys: list[str], row: list[str | None]) -> dict[str, str | None]:

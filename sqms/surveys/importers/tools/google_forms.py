@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Column, ParsedExport, ParsedRow, unique_keys
+from ..model import Column, Notice, ParsedExport, ParsedRow, unique_keys
 from ..textio import Record, clean_text, infer_dayfirst, norm_label
 from .common import Head, check_width, content_id, flag_bad_dates, read_date
 
@@ -56,7 +56,7 @@ def parse(rows: list[Record], enc: str, sep: str | None, filename: str) -> Parse
             )
         )
     if tz_dropped:
-        warnings.append(f"{tz_dropped} timestamp(s) had a time-zone abbreviation, read as local")
-    warnings.append("Google Forms gives no response id: rows are identified by their content")
+        warnings.append(Notice("timezone_dropped", count=tz_dropped))
+    warnings.append(Notice("google_no_id"))
     flag_bad_dates(out, bad, header[0], warnings)
     return ParsedExport("google-forms", enc, sep, None, cols, out, warnings)

@@ -14,7 +14,7 @@ import re
 import zipfile
 from xml.parsers import expat
 
-from ..model import Column, ImportFormatError, ParsedExport, ParsedRow, unique_keys
+from ..model import Column, ImportFormatError, Notice, ParsedExport, ParsedRow, unique_keys
 from ..textio import Record, clean_text
 from .common import Head, cell_at, check_width, flag_bad_dates, read_date, row_values
 
@@ -134,10 +134,7 @@ def _limesurvey_roles_by_position(data: list[Record], roles: dict[str, int],
                 found.append("startlanguage")
                 break
     if found:
-        warnings.append(
-            "fixed LimeSurvey columns recognised by their values, not their headings: "
-            + ", ".join(found)
-        )
+        warnings.append(Notice("limesurvey_by_values", columns=", ".join(found)))
 
 
 def parse_csv(rows: list[Record], enc: str, sep: str | None, filename: str) -> ParsedExport:
@@ -175,7 +172,7 @@ def parse_csv(rows: list[Record], enc: str, sep: str | None, filename: str) -> P
     if not {"id", "submitdate"} <= roles.keys():
         _limesurvey_roles_by_position(data, roles, warnings)
     if "id" not in roles:
-        warnings.append("no response id column: re-importing this file would duplicate it")
+        warnings.append(Notice("no_response_id"))
     check_width(data, len(header), warnings)
     out: list[ParsedRow] = []
     anonymised = 0
@@ -205,10 +202,7 @@ def parse_csv(rows: list[Record], enc: str, sep: str | None, filename: str) -> P
             )
         )
     if anonymised:
-        warnings.append(
-            f"{anonymised} response(s) dated {ANONYMISED_DATE}: anonymised survey without date "
-            "stamps, submission time unknown"
-        )
+        warnings.append(Notice("anonymised_dates", count=anonymised, date=ANONYMISED_DATE))
     flag_bad_dates(out, bad, "submitdate", warnings)
     return ParsedExport("limesurvey", enc, sep, style, cols, out, warnings)
 
@@ -232,7 +226,7 @@ def parse_vv(rows: list[Record], enc: str, sep: str | None, filename: str) -> Pa
     warnings: list[str] = []
     bad: dict[int, str] = {}
     if len(rows) < 2:
-        raise ImportFormatError("VV export without its second header line (column codes)")
+        raise ImportFormatError("vv_second_header")
     titles = [t or "" for t in rows[0][1]]
     codes = [c or "" for c in rows[1][1]]
     keys = unique_keys([c.strip() for c in codes])
@@ -366,10 +360,11 @@ def _parse_lsr(xml: bytes) -> tuple[list[str], list[tuple[int, dict[str, str | N
     try:
         p.Parse(xml, True)
     except expat.ExpatError as e:
-        raise ImportFormatError(f"invalid responses XML: {expat.ErrorString(e.code)}",
-                                line=e.lineno) from None  # fmt: skip
+        raise ImportFormatError(
+            "bad_responses_xml", line=e.lineno, detail=expat.ErrorString(e.code)
+        ) from None
     except (LookupError, ValueError) as e:
-        raise ImportFormatError(f"invalid responses XML: {e}") from None
+        raise ImportFormatError("bad_responses_xml", detail=str(e)) from None
     return fields, rows
 
 
@@ -385,14 +380,14 @@ def parse_archive(data: bytes) -> ParsedExport:
                 lsr = [n for n in names if n.lower().endswith(".lsr")]
                 lss = [n for n in names if n.lower().endswith(".lss")]
                 if not lsr:
-                    raise ImportFormatError("this survey archive holds no responses (.lsr) file")
+                    raise ImportFormatError("archive_without_lsr")
                 xml = z.read(lsr[0])
                 lss_xml = z.read(lss[0]) if lss else None
         # zipfile raises NotImplementedError for a compression method it cannot read
         except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as e:
             if isinstance(e, ImportFormatError):
                 raise
-            raise ImportFormatError(f"corrupt survey archive: {e}") from None
+            raise ImportFormatError("corrupt_archive", detail=str(e)) from None
         if lss_xml is not None:
             try:
                 struct = _lss_structure(lss_xml)
@@ -401,7 +396,7 @@ def parse_archive(data: bytes) -> ParsedExport:
     else:
         xml = data
     if not struct:
-        warnings.append("no survey structure (.lss) found: columns keep their SGQA database names")
+        warnings.append(Notice("no_structure"))
     fields, recs = _parse_lsr(xml)
     if not fields:
         seen: dict[str, None] = {}

@@ -86,7 +86,7 @@ def parse(rows: list[Record], enc: str, sep: str | None, filename: str) -> Parse
     legacy = (rows[0][1][0] or "").strip() == "V1"
     nhead = 2 if legacy else 3
     if len(rows) < nhead:
-        raise ImportFormatError(f"Qualtrics export with fewer than {nhead} header rows")
+        raise ImportFormatError("qualtrics_headers", rows=nhead)
     rows = strip_trailing_empty_columns(rows, nhead)
     tags = [(t or "").strip() for t in rows[0][1]]
     labels = [(t or "") for t in rows[1][1]] + [""] * len(tags)

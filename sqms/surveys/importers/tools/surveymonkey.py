@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Column, ImportFormatError, ParsedExport, ParsedRow, unique_keys
+from ..model import Column, ImportFormatError, Notice, ParsedExport, ParsedRow, unique_keys
 from ..textio import Record, clean_text, infer_dayfirst
 from .common import (
     Head,
@@ -53,7 +53,7 @@ def parse(rows: list[Record], enc: str, sep: str | None, filename: str) -> Parse
     warnings: list[str] = []
     bad: dict[int, str] = {}
     if len(rows) < 2:
-        raise ImportFormatError("SurveyMonkey export without its second header row")
+        raise ImportFormatError("surveymonkey_header")
     rows = strip_trailing_empty_columns(rows, 2)
     top = [t or "" for t in rows[0][1]]
     sub = [s or "" for s in rows[1][1]] + [""] * len(top)
@@ -110,10 +110,7 @@ def parse(rows: list[Record], enc: str, sep: str | None, filename: str) -> Parse
                 meta,
             )
         )
-    warnings.append(
-        "SurveyMonkey files carry no completion flag: a response counts as complete when it "
-        "answers the last question"
-    )
+    warnings.append(Notice("surveymonkey_complete"))
     flag_bad_dates(out, bad, "End Date", warnings)
     return ParsedExport("surveymonkey", enc, sep, "expanded" if choice_like else "condensed",
                    cols, out, warnings)  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Column, ParsedExport, ParsedRow, unique_keys
+from ..model import Column, Notice, ParsedExport, ParsedRow, unique_keys
 from ..textio import Record, clean_text
 from .common import Head, cell_at, check_width, flag_bad_dates, read_date
 
@@ -92,10 +92,7 @@ def parse(rows: list[Record], enc: str, sep: str | None, filename: str) -> Parse
         sample = [r[i] or "" for _, r in data[:200] for i in qcols if i < len(r) and r[i]]
         number = bool(sample) and all(re.fullmatch(r"-?\d+", v.strip()) for v in sample)
     if number:
-        warnings.append(
-            "问卷星 option-number download: single-choice cells hold the 1-based option "
-            "position, not the scale value (-2 = not ranked, -3 = skipped)"
-        )
+        warnings.append(Notice("wjx_positions"))
     pos = {h: i for i, h in reversed(list(enumerate(header)))}
     i_id, i_time = pos.get("序号"), pos.get("提交答卷时间")
     i_src = pos.get("来源")

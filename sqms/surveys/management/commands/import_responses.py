@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from sqms.core.choices import Channel
 from sqms.core.models import Site
@@ -41,9 +42,11 @@ class Progress:
         if self.total:
             frac = min(self.done / self.total, 1.0)
             bar = "#" * int(frac * 30)
-            self.stream.write(f"\r[{bar:<30}] {self.done:,}/{self.total:,} rows  {rate:,.0f}/s")
+            self.stream.write(
+                f"\r[{bar:<30}] {self.done:,}/{self.total:,} " + _("rows") + f"  {rate:,.0f}/s"
+            )
         else:
-            self.stream.write(f"\r{self.done:,} rows  {rate:,.0f}/s")
+            self.stream.write(f"\r{self.done:,} " + _("rows") + f"  {rate:,.0f}/s")
         self.stream.flush()
 
     def finish(self) -> None:
@@ -85,12 +88,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
         if not os.path.exists(path):
-            raise CommandError(f"{path}: no such file")
+            raise CommandError(_("%(path)s: no such file") % {"path": path})
         campaign = (
             Campaign.objects.select_related("instrument").filter(pk=options["campaign"]).first()
         )
         if campaign is None:
-            raise CommandError(f"no campaign with id {options['campaign']}")
+            raise CommandError(_("no campaign with id %(id)s") % {"id": options["campaign"]})
         mapping = None
         if options["mapping"]:
             preset = MappingPreset.objects.filter(name=options["mapping"]).first()
@@ -100,12 +103,14 @@ class Command(BaseCommand):
                 with open(options["mapping"], encoding="utf-8") as f:
                     mapping = Mapping.from_json(json.load(f))
             else:
-                raise CommandError(f"no mapping preset or file named {options['mapping']!r}")
+                raise CommandError(
+                    _("no mapping preset or file named “%(name)s”") % {"name": options["mapping"]}
+                )
         site = None
         if options["site"]:
             site = Site.objects.filter(code__iexact=options["site"]).first()
             if site is None:
-                raise CommandError(f"unknown site code {options['site']!r}")
+                raise CommandError(_("unknown site code “%(code)s”") % {"code": options["site"]})
         total = None
         if path.lower().endswith(".csv") and os.path.getsize(path) < 2_000_000_000:
             total = None  # counting lines costs a pass; the bar shows rows and speed instead
@@ -140,48 +145,71 @@ class Command(BaseCommand):
         if report.already:
             when = report.batch.created_at.strftime("%Y-%m-%d %H:%M") if report.batch else "?"
             out.write(
-                f"This file was already imported into campaign {campaign.pk} on {when}; nothing added."
+                _("This file was already imported into campaign %(id)s on %(when)s; nothing added.")
+                % {"id": campaign.pk, "when": when}
             )
             return
         counts = report.counts
-        out.write(f"Tool:       {report.tool_name or report.tool}")
-        out.write(f"Encoding:   {report.encoding}")
         sep = {"\t": "TAB", None: "-"}.get(report.separator, report.separator)
-        out.write(f"Separator:  {sep}")
+        out.write(_("Tool: %(tool)s") % {"tool": report.tool_name or report.tool})
+        out.write(_("Encoding: %(encoding)s") % {"encoding": report.encoding})
+        out.write(_("Separator: %(separator)s") % {"separator": sep})
         out.write(
-            f"Responses:  {counts.get('complete', 0)} complete, {counts.get('incomplete', 0)} incomplete, "
-            f"{counts.get('test', 0)} test/spam"
+            _("Responses: %(complete)s complete, %(incomplete)s incomplete, %(test)s test/spam")
+            % {
+                "complete": counts.get("complete", 0),
+                "incomplete": counts.get("incomplete", 0),
+                "test": counts.get("test", 0),
+            }
         )
         for warning in report.warnings:
-            out.write(f"Warning:    {warning}")
+            out.write(_("Warning: %(warning)s") % {"warning": warning})
         if options["dry_run"]:
-            out.write("Mapping (column -> question):")
+            out.write(_("Mapping (column -> question):"))
             for column, target in report.mapping.columns.items():
                 out.write(f"  {column} -> {target}")
             for target, labels in report.mapping.labels.items():
                 shown = ", ".join(f"{k}={v}" for k, v in list(labels.items())[:8])
-                out.write(f"  labels {target}: {shown}")
+                out.write(
+                    "  " + _("labels %(target)s: %(labels)s") % {"target": target, "labels": shown}
+                )
             unmapped = [
                 _shorten(" ".join(c.key.split()), 60)
                 for c in report.columns
                 if c.key not in report.mapping.columns
             ]
             if unmapped:
-                out.write(
-                    f"Not mapped: {', '.join(unmapped[:30])}{' …' if len(unmapped) > 30 else ''}"
-                )
+                shown = ", ".join(unmapped[:30]) + (" …" if len(unmapped) > 30 else "")
+                out.write(_("Not mapped: %(columns)s") % {"columns": shown})
         self._write_errors(report, options)
         if options["dry_run"]:
-            out.write(f"Dry run: {report.rejected} rows have problems; nothing was written.")
+            out.write(
+                _("Dry run: %(n)s rows have problems; nothing was written.")
+                % {"n": report.rejected}
+            )
             return
         if report.batch is None:
             raise CommandError(
-                f"nothing imported: {report.rejected} rows have problems (use --skip-invalid to import the others)"
+                _(
+                    "nothing imported: %(n)s rows have problems (use --skip-invalid to import "
+                    "the others)"
+                )
+                % {"n": report.rejected}
             )
         rate = report.imported / elapsed if elapsed > 0 else 0.0
         out.write(
-            f"Imported {report.imported} responses into campaign {campaign.pk} in {elapsed:.1f} s "
-            f"({rate:,.0f}/s); {report.skipped} already stored; {report.rejected} rows refused."
+            _(
+                "Imported %(imported)s responses into campaign %(id)s in %(seconds)s s "
+                "(%(rate)s/s); %(skipped)s already stored; %(rejected)s rows refused."
+            )
+            % {
+                "imported": report.imported,
+                "id": campaign.pk,
+                "seconds": f"{elapsed:.1f}",
+                "rate": f"{rate:,.0f}",
+                "skipped": report.skipped,
+                "rejected": report.rejected,
+            }
         )
 
     def _write_errors(self, report: Any, options: dict[str, Any]) -> None:
@@ -190,15 +218,16 @@ class Command(BaseCommand):
             line = (
                 message
                 if str(message).startswith("row ")
-                else f"row {row}, column {column}: {message}"
+                else _("row %(row)s, column %(column)s: %(message)s")
+                % {"row": row, "column": column, "message": message}
             )
             self.stderr.write(line)
         if len(errors) > 50:
-            self.stderr.write(f"… and {len(errors) - 50} more problems")
+            self.stderr.write(_("… and %(n)s more problems") % {"n": len(errors) - 50})
         if options.get("rejects") and errors:
             with open(options["rejects"], "w", encoding="utf-8-sig", newline="") as f:
                 f.write(actions.rejects_csv(errors))
-            self.stderr.write(f"Rejected rows listed in {options['rejects']}")
+            self.stderr.write(_("Rejected rows listed in %(path)s") % {"path": options["rejects"]})
 
 
 def _shorten(text: str, width: int) -> str:
