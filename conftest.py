@@ -13,6 +13,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Hashing passwords properly takes ~0.3 s each; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # uploaded attachments go to a temporary folder, not var/media
+    import tempfile
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="sqms-test-media-")
     # huey runs tasks at once in the test process (in memory): no worker, no queue file.
     from sqms.jobs.huey_app import huey
 

@@ -132,6 +132,7 @@ def _declare_errors(router: Router) -> None:
 
 def _add_routers() -> None:
     from sqms.calendars.api import router as calendars_router
+    from sqms.complaints.api import router as complaints_router
     from sqms.complaints.api_settings import router as complaint_settings_router
     from sqms.core.api import router as core_router
     from sqms.jobs.api import router as jobs_router
@@ -143,6 +144,7 @@ def _add_routers() -> None:
         ("/calendars/", calendars_router),
         ("/jobs/", jobs_router),
         ("/complaints/settings/", complaint_settings_router),
+        ("/complaints/", complaints_router),
     ):
         _declare_errors(router)
         api.add_router(prefix, router)

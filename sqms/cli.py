@@ -17,6 +17,7 @@ COMMANDS = {
     "calendar-load-cn": "add China's public holidays and 调休 working days of some years to a calendar",
     "calendar-import-ical": "add the events of an iCal (.ics) file to a calendar as holidays or working days",
     "complaints-check-clocks": "check the complaints' SLA clocks once: warnings, breaches, escalations (--now ISO)",
+    "complaints-import": "import historical complaints from a CSV or XLSX file (--dry-run checks only)",
     "worker": "the background worker: periodic jobs and notification delivery (huey)",
     "tick": "run the periodic jobs that are due, once (cron, without a worker); --list shows them",
 }

@@ -1,9 +1,9 @@
 """Staff pages of the complaints app under /complaints/. Each area keeps its URL list beside
 its views (``views/<area>.py``); this module joins them in one namespace."""
 
+from sqms.complaints.views import intake, staff
 from sqms.complaints.views import settings as settings_views
-from sqms.complaints.views import staff
 
 app_name = "complaints"
 
-urlpatterns = [*staff.urlpatterns, *settings_views.urlpatterns]
+urlpatterns = [*staff.urlpatterns, *settings_views.urlpatterns, *intake.urlpatterns]

@@ -55,6 +55,34 @@ def do_transition(
     now = now or timezone.now()
     current = lock(complaint, expected_version)
     ensure_allowed(acting_user, "change", current)
+    return apply_transition(
+        current,
+        name,
+        body=body,
+        public=public,
+        resolution=resolution,
+        root_cause=root_cause,
+        acting_user=acting_user,
+        channel=channel,
+        now=now,
+    )
+
+
+def apply_transition(
+    current: Complaint,
+    name: str,
+    *,
+    body: str = "",
+    public: bool = False,
+    resolution: str | None = None,
+    root_cause: str | None = None,
+    acting_user: User | None,
+    channel: str,
+    now: datetime,
+) -> Complaint:
+    """The transition itself, on a complaint already locked and checked (by
+    :func:`do_transition`, or another action that moves the complaint as part of its work,
+    e.g. a customer's message resuming a complaint that waited for the customer)."""
     transition = workflow.check(name, current.status)
     before = audit.snapshot(current)
     source = current.status
