@@ -10,10 +10,12 @@ from django.http import HttpRequest
 
 from sqms.complaints.clock_display import clock_context
 from sqms.complaints.models import Complaint
+from sqms.complaints.views.intake import attachments_context
 
 
 def detail_partials(request: HttpRequest, complaint: Complaint, now: datetime) -> dict[str, Any]:
     return {
         **clock_context(complaint, now),
-        "partial_templates": [],
+        **attachments_context(request, complaint),
+        "partial_templates": ["complaints/_attachments.html"],
     }

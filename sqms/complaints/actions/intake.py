@@ -122,7 +122,7 @@ def do_create_complaint(
         complaint.severity = rules.severity
     if rules.category is not None and complaint.category_id is None:
         complaint.category = rules.category
-    complaint.full_clean(exclude=["tracking_code"])
+    complaint.full_clean(exclude=["tracking_code"], validate_constraints=False)
     _check_service(complaint)
     complaint.policy = choose_policy(complaint)
     refresh_clocks(complaint, compute(complaint, now, pauses=[]))
