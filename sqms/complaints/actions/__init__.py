@@ -1,10 +1,30 @@
 """Every write to complaints. Split by domain; callers write ``actions.do_…``."""
 
 from sqms.complaints.actions.common import ConflictError
+from sqms.complaints.actions.followup import (
+    do_install_followup_instrument,
+    link_follow_up,
+    send_follow_up,
+)
 from sqms.complaints.actions.intake import (
     DuplicateExternalId,
     do_create_complaint,
     do_update_complaint,
+)
+from sqms.complaints.actions.recovery import (
+    approvers_of,
+    do_add_recovery,
+    do_complete_recovery,
+    do_decide_recovery,
+    may_decide,
+    needs_approval,
+)
+from sqms.complaints.actions.volumes import (
+    VolumeImport,
+    do_delete_volume,
+    do_import_volumes,
+    do_save_volume,
+    do_update_volume,
 )
 from sqms.complaints.actions.workflow import (
     assignable_users,
@@ -14,6 +34,22 @@ from sqms.complaints.actions.workflow import (
 )
 
 __all__ = [
+    # recovery, follow-up, volumes (c-recovery)
+    "VolumeImport",
+    "approvers_of",
+    "do_add_recovery",
+    "do_complete_recovery",
+    "do_decide_recovery",
+    "do_delete_volume",
+    "do_import_volumes",
+    "do_install_followup_instrument",
+    "do_save_volume",
+    "do_update_volume",
+    "link_follow_up",
+    "may_decide",
+    "needs_approval",
+    "send_follow_up",
+    # intake and workflow
     "ConflictError",
     "DuplicateExternalId",
     "assignable_users",
