@@ -16,6 +16,7 @@ COMMANDS = {
     "install-instruments": "install the built-in survey instruments (SERVQUAL, CSAT, NPS, …)",
     "calendar-load-cn": "add China's public holidays and 调休 working days of some years to a calendar",
     "calendar-import-ical": "add the events of an iCal (.ics) file to a calendar as holidays or working days",
+    "complaints-volumes-import": "import monthly transaction volumes per site (CSV or XLSX; all rows or none)",
     "worker": "the background worker: periodic jobs and notification delivery (huey)",
     "tick": "run the periodic jobs that are due, once (cron, without a worker); --list shows them",
 }
