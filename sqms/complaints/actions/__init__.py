@@ -1,6 +1,7 @@
 """Every write to complaints. Split by domain; callers write ``actions.do_…``."""
 
 from sqms.complaints.actions.common import ConflictError
+from sqms.complaints.actions.defaults import do_install_defaults
 from sqms.complaints.actions.followup import (
     do_install_followup_instrument,
     link_follow_up,
@@ -56,6 +57,7 @@ __all__ = [
     "do_add_entry",
     "do_assign",
     "do_create_complaint",
+    "do_install_defaults",
     "do_transition",
     "do_update_complaint",
 ]

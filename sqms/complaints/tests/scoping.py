@@ -1,12 +1,53 @@
-"""What the URL × persona scoping test needs from the complaints app. Each area keeps its
-own block (records, URL arguments); ``make_records`` joins them."""
+"""What the URL × persona scoping test needs from the complaints app: one marked complaint of
+each site, and how to fill each URL's arguments with site A's records."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
+from sqms.complaints import actions
+from sqms.complaints.choices import Source
+from sqms.core.choices import Channel
 from sqms.test import ALPHA_MARK, BRAVO_MARK, World
+
+
+def make_records(world: World) -> dict[str, Any]:
+    cli = Channel.CLI
+    records: dict[str, Any] = {}
+    for key, site, mark in (
+        ("alpha_complaint", world.site_a, ALPHA_MARK),
+        ("bravo_complaint", world.site_b, BRAVO_MARK),
+    ):
+        records[key] = actions.do_create_complaint(
+            {
+                "site": site,
+                "channel": "phone",
+                "summary": f"Cold coffee {mark}",
+                "description": f"The coffee was cold. {mark}",
+                "customer_name": f"Customer {mark}",
+                "customer_contact": "13800000000",
+            },
+            source=Source.STAFF,
+            acting_user=None,
+            channel=cli,
+        )
+    records.update(_recovery_records(world))
+    return records
+
+
+def _complaint(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": r["alpha_complaint"].pk}
+
+
+# Staff pages (lead) -------------------------------------------------------------------------
+URL_KWARGS: dict[str, Any] = {
+    "complaints:detail": _complaint,
+    "complaints:edit": _complaint,
+    "complaints:transition": _complaint,
+    "complaints:assign": _complaint,
+    "complaints:entry": _complaint,
+}
+URL_KWARGS.update(RECOVERY_URL_KWARGS)
 
 # --- service recovery and transaction volumes (c-recovery) -----------------------------------
 
@@ -61,12 +102,5 @@ RECOVERY_URL_KWARGS = {
 # --- end of c-recovery -------------------------------------------------------------------------
 
 
-def make_records(world: World) -> dict[str, Any]:
-    records: dict[str, Any] = {}
-    records.update(_recovery_records(world))
-    return records
-
-
-URL_KWARGS: dict[str, Any] = {**RECOVERY_URL_KWARGS}
 PUBLIC_URLS: set[str] = set()
 SHARED_URLS: set[str] = set()
