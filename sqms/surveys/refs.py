@@ -41,8 +41,9 @@ def register(kind: str, handler: Handler) -> None:
 
 
 def make_ref(kind: str, pk: int, campaign_site_id: int) -> str:
-    """A tamper-proof reference to record ``pk`` of ``kind``, valid on one campaign link."""
-    return signing.dumps([kind, pk, campaign_site_id], salt=SALT)
+    """A tamper-proof reference to record ``pk`` of ``kind``, valid on one campaign link
+    (the same every time: the link in the email and on the status page agree)."""
+    return signing.Signer(salt=SALT).sign_object([kind, pk, campaign_site_id])
 
 
 def read_ref(value: str, campaign_site_id: int) -> Ref | None:
@@ -51,7 +52,7 @@ def read_ref(value: str, campaign_site_id: int) -> Ref | None:
     if not value:
         return None
     try:
-        kind, pk, cs_id = signing.loads(value, salt=SALT)
+        kind, pk, cs_id = signing.Signer(salt=SALT).unsign_object(value)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if cs_id != campaign_site_id or kind not in _HANDLERS or not isinstance(pk, int):

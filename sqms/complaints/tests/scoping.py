@@ -3,6 +3,7 @@ each site, and how to fill each URL's arguments with site A's records."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqms.complaints import actions
@@ -47,8 +48,6 @@ URL_KWARGS: dict[str, Any] = {
     "complaints:assign": _complaint,
     "complaints:entry": _complaint,
 }
-URL_KWARGS.update(RECOVERY_URL_KWARGS)
-
 # --- service recovery and transaction volumes (c-recovery) -----------------------------------
 
 
@@ -98,6 +97,8 @@ RECOVERY_URL_KWARGS = {
     "api:complete_recovery_action": lambda w, r: {"recovery_id": r["recovery_alpha"].pk},
     "api:delete_volume": lambda w, r: {"volume_id": r["volume_alpha"].pk},
 }
+
+URL_KWARGS.update(RECOVERY_URL_KWARGS)
 
 # --- end of c-recovery -------------------------------------------------------------------------
 
