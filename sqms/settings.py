@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sqms.config import (
     env_bool,
-    env_decimal,
     env_choice,
+    env_decimal,
     env_int,
     env_list,
     env_secret,

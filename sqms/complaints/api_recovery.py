@@ -2,7 +2,6 @@
 recovery filters), get, record one for a complaint, approve or reject, mark done. Reads go
 through ``restrict``; writes through ``actions`` (the same rules as the pages)."""
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -77,9 +76,7 @@ def _actions(request: AuthenticatedHttpRequest, action: str = "view") -> Any:
 
 @router.get("/", response=list[RecoveryOut])
 @paginate(BoundedPagination)
-def list_recovery_actions(
-    request: AuthenticatedHttpRequest, filters: Query[RecoveryFilter]
-) -> Any:
+def list_recovery_actions(request: AuthenticatedHttpRequest, filters: Query[RecoveryFilter]) -> Any:
     return filters.filter(_actions(request)).order_by("-requested_at", "-id")
 
 

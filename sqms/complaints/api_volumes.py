@@ -1,7 +1,6 @@
 """API endpoints for transaction volumes under /api/v1/complaints/volumes/: list (site,
 region, year, period range), upsert one month by site and period (POST), delete."""
 
-
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 

@@ -50,9 +50,8 @@ class VolumeYearFilter(Filter):
     """The years with volumes in the user's scope."""
 
     def choices(self, request: HttpRequest) -> list[tuple[str, str]]:
-        years = (
-            TransactionVolume.objects.restrict(request.user, "view")
-            .dates("period", "year", order="DESC")
+        years = TransactionVolume.objects.restrict(request.user, "view").dates(
+            "period", "year", order="DESC"
         )
         return [(str(d.year), str(d.year)) for d in years]
 

@@ -11,8 +11,8 @@ external id ``complaint:<id>`` and linked back to ``Complaint.follow_up_response
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils import timezone
 

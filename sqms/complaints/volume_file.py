@@ -137,9 +137,7 @@ def read_volume_file(data: bytes) -> VolumeFile:
                 problems.append(_("transactions “%(v)s” is too large") % {"v": count_text})
                 count = None
         else:
-            problems.append(
-                _("transactions “%(v)s” is not a whole number ≥ 0") % {"v": count_text}
-            )
+            problems.append(_("transactions “%(v)s” is not a whole number ≥ 0") % {"v": count_text})
         if problems:
             out.errors.append(line_error(line, "; ".join(problems)))
             continue

@@ -140,9 +140,7 @@ def do_add_recovery(
     )
     action.full_clean()
     action.save()
-    audit.record(
-        action, AuditAction.CREATE, actor=acting_user, channel=channel, site=current.site
-    )
+    audit.record(action, AuditAction.CREATE, actor=acting_user, channel=channel, site=current.site)
     body = _("Recovery action: %(what)s.") % {"what": _describe(action)}
     if pending:
         body += " " + _("Waiting for approval (above %(limit)s).") % {"limit": approval_limit()}

@@ -48,7 +48,9 @@ def _upsert(
     site: Site, period: dt.date, transactions: int, *, acting_user: User | None, channel: str
 ) -> tuple[TransactionVolume, bool]:
     """Create or update one month's volume (no permission check: callers check)."""
-    existing = TransactionVolume.objects.select_for_update().filter(site=site, period=period).first()
+    existing = (
+        TransactionVolume.objects.select_for_update().filter(site=site, period=period).first()
+    )
     if existing is None:
         volume = TransactionVolume.objects.create(
             site=site, period=period, transactions=transactions
@@ -69,11 +71,11 @@ def do_save_volume(
     """Set a site's transactions of a month (``site``, ``period`` — any day of the month —,
     ``transactions``); an existing month is overwritten."""
     ensure_allowed(acting_user, "add", TransactionVolume)
-    site, period, transactions = _check(data.get("site"), data.get("period"), data.get("transactions"))
-    ensure_site_in_scope(acting_user, site.pk)
-    volume, _created = _upsert(
-        site, period, transactions, acting_user=acting_user, channel=channel
+    site, period, transactions = _check(
+        data.get("site"), data.get("period"), data.get("transactions")
     )
+    ensure_site_in_scope(acting_user, site.pk)
+    volume, _created = _upsert(site, period, transactions, acting_user=acting_user, channel=channel)
     return volume
 
 
@@ -106,15 +108,11 @@ def do_update_volume(
 
 
 @transaction.atomic(durable=True)
-def do_delete_volume(
-    volume: TransactionVolume, *, acting_user: User | None, channel: str
-) -> None:
+def do_delete_volume(volume: TransactionVolume, *, acting_user: User | None, channel: str) -> None:
     current = TransactionVolume.objects.select_for_update().get(pk=volume.pk)
     ensure_allowed(acting_user, "delete", current)
     before = audit.snapshot(current)
-    audit.record(
-        current, AuditAction.DELETE, actor=acting_user, channel=channel, before=before
-    )
+    audit.record(current, AuditAction.DELETE, actor=acting_user, channel=channel, before=before)
     current.delete()
 
 
@@ -126,9 +124,7 @@ class VolumeImport:
 
 
 @transaction.atomic(durable=True)
-def do_import_volumes(
-    data: bytes, *, acting_user: User | None, channel: str
-) -> VolumeImport:
+def do_import_volumes(data: bytes, *, acting_user: User | None, channel: str) -> VolumeImport:
     """Import a CSV or XLSX file of site code, month, transactions; each row is an upsert.
     Any bad row (unreadable values, an unknown site or one outside the user's scope, a
     repeated site and month) refuses the whole file, listing every problem."""

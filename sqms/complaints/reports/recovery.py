@@ -72,7 +72,10 @@ def paradox_rows(sums: dict[str, dict[str, Sums]], minimum: int | None = None) -
 
 
 def paradox_panel(rows: list[ParadoxRow]) -> Panel:
-    followup_name, regular_name = _("After a complaint (follow-up)"), _("No complaint (regular surveys)")
+    followup_name, regular_name = (
+        _("After a complaint (follow-up)"),
+        _("No complaint (regular surveys)"),
+    )
     columns = [
         _("Measure"),
         _("Follow-up n"),

@@ -40,7 +40,9 @@ def close(complaint: Complaint, *, now: datetime | None = None) -> Complaint:
         channel=CLI,
         now=now,
     )
-    return actions.do_transition(c, "close", expected_version=None, acting_user=None, channel=CLI, now=now)
+    return actions.do_transition(
+        c, "close", expected_version=None, acting_user=None, channel=CLI, now=now
+    )
 
 
 def reopen(complaint: Complaint) -> Complaint:

@@ -57,7 +57,10 @@ def _recovery_records(world: World) -> dict[str, Any]:
     from sqms.core.choices import Channel
 
     out: dict[str, Any] = {}
-    for key, site, mark in (("alpha", world.site_a, ALPHA_MARK), ("bravo", world.site_b, BRAVO_MARK)):
+    for key, site, mark in (
+        ("alpha", world.site_a, ALPHA_MARK),
+        ("bravo", world.site_b, BRAVO_MARK),
+    ):
         complaint = complaint_at(site, summary=f"Recovery {mark}")
         out[f"recovery_{key}_complaint"] = complaint
         out[f"recovery_{key}"] = actions.do_add_recovery(

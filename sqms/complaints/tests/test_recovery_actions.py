@@ -47,7 +47,9 @@ def test_approval_needed_above_the_limit_only(world, complaint, settings):  # ty
     ]
     notes = Entry.objects.filter(complaint=complaint, kind=EntryKind.NOTE, is_public=False)
     assert notes.count() == 3
-    assert AuditEvent.objects.filter(model="complaints.recoveryaction", action="create").count() == 3
+    assert (
+        AuditEvent.objects.filter(model="complaints.recoveryaction", action="create").count() == 3
+    )
 
 
 def test_amount_rules(world, complaint):  # type: ignore[no-untyped-def]
@@ -100,7 +102,9 @@ def test_decide_once_then_complete(world, complaint):  # type: ignore[no-untyped
     finished = actions.do_complete_recovery(ok, acting_user=world.alpha_agent, channel=WEB)
     assert finished.status == RecoveryStatus.DONE and finished.done_at is not None
     bodies = list(
-        Entry.objects.filter(complaint=complaint, kind=EntryKind.NOTE).values_list("body", flat=True)
+        Entry.objects.filter(complaint=complaint, kind=EntryKind.NOTE).values_list(
+            "body", flat=True
+        )
     )
     assert any("rejected" in b for b in bodies) and any("done" in b for b in bodies)
 

@@ -9,8 +9,8 @@ import io
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import CommandError, call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from sqms.complaints import actions
@@ -34,10 +34,16 @@ def test_import_upserts(world):  # type: ignore[no-untyped-def]
         acting_user=world.alpha_manager,
         channel=WEB,
     )
-    data = "site,month,transactions\nALPHA,2026-01,12000\nalpha,2026-02,\"13,500\"\nBRAVO,2026/2,900\n"
+    data = (
+        'site,month,transactions\nALPHA,2026-01,12000\nalpha,2026-02,"13,500"\nBRAVO,2026/2,900\n'
+    )
     result = actions.do_import_volumes(data.encode(), acting_user=world.qm, channel=WEB)
     assert (result.created, result.updated) == (2, 1)
-    assert _volumes() == [("ALPHA", "2026-01", 12000), ("ALPHA", "2026-02", 13500), ("BRAVO", "2026-02", 900)]
+    assert _volumes() == [
+        ("ALPHA", "2026-01", 12000),
+        ("ALPHA", "2026-02", 13500),
+        ("BRAVO", "2026-02", 900),
+    ]
 
 
 def test_bad_row_writes_nothing(world):  # type: ignore[no-untyped-def]
@@ -75,11 +81,17 @@ def test_encodings_and_xlsx(world):  # type: ignore[no-untyped-def]
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["Site", "Month", "Transactions"])
-    ws.append(["BRAVO", dt.datetime(2026, 5, 1), 30])
+    ws.append(["BRAVO", dt.date(2026, 5, 1), 30])
     buf = io.BytesIO()
     wb.save(buf)
-    assert actions.do_import_volumes(buf.getvalue(), acting_user=None, channel=WEB).encoding == "xlsx"
-    assert _volumes() == [("ALPHA", "2026-03", 10), ("ALPHA", "2026-04", 20), ("BRAVO", "2026-05", 30)]
+    assert (
+        actions.do_import_volumes(buf.getvalue(), acting_user=None, channel=WEB).encoding == "xlsx"
+    )
+    assert _volumes() == [
+        ("ALPHA", "2026-03", 10),
+        ("ALPHA", "2026-04", 20),
+        ("BRAVO", "2026-05", 30),
+    ]
 
 
 def test_pages(world):  # type: ignore[no-untyped-def]

@@ -53,7 +53,9 @@ def recovery_context(request: AuthenticatedHttpRequest, complaint: Complaint) ->
     can_change = Complaint.objects.restrict(user, "change").filter(pk=complaint.pk).exists()
     rows = []
     total = Decimal("0")
-    for action in _actions_in_scope(user).filter(complaint=complaint).order_by("requested_at", "id"):
+    for action in (
+        _actions_in_scope(user).filter(complaint=complaint).order_by("requested_at", "id")
+    ):
         pending = action.status == RecoveryStatus.PENDING_APPROVAL
         if action.amount is not None and action.status != RecoveryStatus.REJECTED:
             total += action.amount
@@ -73,7 +75,9 @@ def recovery_context(request: AuthenticatedHttpRequest, complaint: Complaint) ->
         "recovery_total": total,
         "recovery_limit": approval_limit(),
         "recovery_money_kinds": sorted(MONEY_KINDS),
-        "recovery_form": RecoveryForm() if can_change and complaint.status != Status.CLOSED else None,
+        "recovery_form": RecoveryForm()
+        if can_change and complaint.status != Status.CLOSED
+        else None,
         "recovery_add_url": reverse("complaints:recovery_add", args=[complaint.pk]),
         "recovery_decision_form": DecisionForm(),
     }
@@ -87,7 +91,7 @@ def recovery_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(
             request,
-            " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
+            " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(str(m) for m in e)}"
                      for f, e in form.errors.items()),
         )  # fmt: skip
         return redirect(_panel_url(complaint))
@@ -125,9 +129,7 @@ def recovery_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(
-            request, _("Approved.") if decision == "approve" else _("Rejected.")
-        )
+        messages.success(request, _("Approved.") if decision == "approve" else _("Rejected."))
     if request.POST.get("next") == "list":
         return redirect(reverse("complaints:recovery_list") + "?waiting=me")
     return redirect(_panel_url(action.complaint))
@@ -156,7 +158,12 @@ RECOVERY_LIST = ListSpec(
             sort="complaint_id",
             link=True,
         ),
-        ListColumn("site", gettext_lazy("Site"), lambda a: a.complaint.site.code, sort="complaint__site__code"),
+        ListColumn(
+            "site",
+            gettext_lazy("Site"),
+            lambda a: a.complaint.site.code,
+            sort="complaint__site__code",
+        ),
         ListColumn("kind", gettext_lazy("Kind"), lambda a: a.get_kind_display(), sort="kind"),
         ListColumn(
             "amount",
@@ -164,7 +171,9 @@ RECOVERY_LIST = ListSpec(
             lambda a: "" if a.amount is None else f"{a.amount:.2f}",
             sort="amount",
         ),
-        ListColumn("status", gettext_lazy("Status"), lambda a: a.get_status_display(), sort="status"),
+        ListColumn(
+            "status", gettext_lazy("Status"), lambda a: a.get_status_display(), sort="status"
+        ),
         ListColumn("description", gettext_lazy("Details"), lambda a: a.description[:80]),
         ListColumn(
             "requested_by",

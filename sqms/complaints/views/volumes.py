@@ -33,7 +33,10 @@ VOLUME_LIST = ListSpec(
         ListColumn("site_name", gettext_lazy("Name"), lambda v: v.site.name, sort="site__name"),
         ListColumn("period", gettext_lazy("Month"), lambda v: f"{v.period:%Y-%m}", sort="period"),
         ListColumn(
-            "transactions", gettext_lazy("Transactions"), lambda v: v.transactions, sort="transactions"
+            "transactions",
+            gettext_lazy("Transactions"),
+            lambda v: v.transactions,
+            sort="transactions",
         ),
     ],
     filterset=VOLUME_FILTERS,

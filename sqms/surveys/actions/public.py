@@ -73,10 +73,11 @@ def submit_public_response(
     }
     if reference is not None:
         row["external_id"] = reference.external_id
-    result = write_responses(
-        campaign, [row], channel=ResponseChannel.PUBLIC, acting_user=None
-    )
-    response = Response.objects.get(pk=result.row_ids[0])
+    result = write_responses(campaign, [row], channel=ResponseChannel.PUBLIC, acting_user=None)
+    stored = result.row_ids[0]
+    if stored is None:  # pragma: no cover - write_responses raises for an invalid row
+        raise SubmissionRefused(_("This form has expired. Please reload the page and try again."))
+    response = Response.objects.get(pk=stored)
     if reference is not None:
         refs.link(reference, response)
     tok.used_at = timezone.now()
