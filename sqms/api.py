@@ -133,7 +133,9 @@ def _declare_errors(router: Router) -> None:
 def _add_routers() -> None:
     from sqms.calendars.api import router as calendars_router
     from sqms.complaints.api import router as complaints_router
+    from sqms.complaints.api_recovery import router as complaints_recovery_router
     from sqms.complaints.api_settings import router as complaint_settings_router
+    from sqms.complaints.api_volumes import router as complaints_volumes_router
     from sqms.core.api import router as core_router
     from sqms.jobs.api import router as jobs_router
     from sqms.surveys.api import router as surveys_router
@@ -144,6 +146,8 @@ def _add_routers() -> None:
         ("/calendars/", calendars_router),
         ("/jobs/", jobs_router),
         ("/complaints/settings/", complaint_settings_router),
+        ("/complaints/recovery/", complaints_recovery_router),
+        ("/complaints/volumes/", complaints_volumes_router),
         ("/complaints/", complaints_router),
     ):
         _declare_errors(router)

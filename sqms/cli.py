@@ -18,6 +18,7 @@ COMMANDS = {
     "calendar-import-ical": "add the events of an iCal (.ics) file to a calendar as holidays or working days",
     "complaints-check-clocks": "check the complaints' SLA clocks once: warnings, breaches, escalations (--now ISO)",
     "complaints-import": "import historical complaints from a CSV or XLSX file (--dry-run checks only)",
+    "complaints-volumes-import": "import monthly transaction volumes per site (CSV or XLSX; all rows or none)",
     "worker": "the background worker: periodic jobs and notification delivery (huey)",
     "tick": "run the periodic jobs that are due, once (cron, without a worker); --list shows them",
 }

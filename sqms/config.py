@@ -7,6 +7,7 @@ person can act on. docs/configuration.md lists every variable.
 from __future__ import annotations
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -42,6 +43,19 @@ def env_int(name: str, default: int, minimum: int | None = None) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}.")
+    return value
+
+
+def env_decimal(name: str, default: str, minimum: str | None = None) -> Decimal:
+    """A decimal amount (money): ``500`` or ``499.50``."""
+    raw = os.environ.get(name)
+    text = default if raw is None else raw.strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if not value.is_finite() or (minimum is not None and value < Decimal(minimum)):
+        raise ImproperlyConfigured(f"{name}={raw!r} must be a number of at least {minimum}.")
     return value
 
 

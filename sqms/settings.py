@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sqms.config import (
     env_bool,
     env_choice,
+    env_decimal,
     env_int,
     env_list,
     env_secret,
@@ -160,6 +161,10 @@ SQMS_PUBLIC_RATE_PER_IP = env_int("SQMS_PUBLIC_RATE_PER_IP", 20, minimum=1)
 SQMS_PUBLIC_RATE_PER_CAMPAIGN = env_int("SQMS_PUBLIC_RATE_PER_CAMPAIGN", 600, minimum=1)
 SQMS_LOGIN_RATE_PER_IP = env_int("SQMS_LOGIN_RATE_PER_IP", 10, minimum=1)
 SQMS_PAGE_SIZE = 25
+# Complaints: a recovery payment above this amount waits for a manager's approval
+# The address customers reach this server at, for links in emails (follow-up surveys)
+SQMS_PUBLIC_BASE_URL = env_str("SQMS_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+SQMS_RECOVERY_APPROVAL_LIMIT = env_decimal("SQMS_RECOVERY_APPROVAL_LIMIT", "500", minimum="0")
 
 # Background jobs and notifications (sqms.jobs; docs/configuration.md)
 SQMS_HUEY_URL = env_str("SQMS_HUEY_URL", "")

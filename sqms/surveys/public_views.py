@@ -177,7 +177,9 @@ def public_form(request: HttpRequest, slug: str) -> HttpResponse:
         clean, errors = actions.check_answers(plan, raw)
         if not errors:
             try:
-                actions.submit_public_response(link, token, clean, language=lang)
+                actions.submit_public_response(
+                    link, token, clean, language=lang, ref=request.POST.get("ref", "")
+                )
             except actions.SubmissionRefused as exc:
                 return _polite(request, link, str(exc))
             return redirect(
@@ -207,6 +209,8 @@ def public_form(request: HttpRequest, slug: str) -> HttpResponse:
             "lang": lang,
             "honeypot": HONEYPOT,
             "total": len(questions),
+            "ref": (request.POST.get("ref") if request.method == "POST" else request.GET.get("ref"))
+            or "",
         },
     )
 

@@ -6,15 +6,35 @@ from sqms.complaints.actions.attachments import (
 )
 from sqms.complaints.actions.common import ConflictError
 from sqms.complaints.actions.defaults import do_install_defaults
+from sqms.complaints.actions.followup import (
+    do_install_followup_instrument,
+    link_follow_up,
+    send_follow_up,
+)
 from sqms.complaints.actions.imports import ImportReport, do_import_complaints
 from sqms.complaints.actions.intake import (
     DuplicateExternalId,
     do_create_complaint,
     do_update_complaint,
 )
+from sqms.complaints.actions.recovery import (
+    approvers_of,
+    do_add_recovery,
+    do_complete_recovery,
+    do_decide_recovery,
+    may_decide,
+    needs_approval,
+)
 
 # SLA scheduler and settings (branch c-sla)
 from sqms.complaints.actions.sla import CheckReport, ClockCheckError, do_check_clocks
+from sqms.complaints.actions.volumes import (
+    VolumeImport,
+    do_delete_volume,
+    do_import_volumes,
+    do_save_volume,
+    do_update_volume,
+)
 from sqms.complaints.actions.workflow import (
     assignable_users,
     do_add_entry,
@@ -26,6 +46,22 @@ __all__ = [
     "CheckReport",
     "ClockCheckError",
     "do_check_clocks",
+    # recovery, follow-up, volumes (c-recovery)
+    "VolumeImport",
+    "approvers_of",
+    "do_add_recovery",
+    "do_complete_recovery",
+    "do_decide_recovery",
+    "do_delete_volume",
+    "do_import_volumes",
+    "do_install_followup_instrument",
+    "do_save_volume",
+    "do_update_volume",
+    "link_follow_up",
+    "may_decide",
+    "needs_approval",
+    "send_follow_up",
+    # intake and workflow
     "ConflictError",
     "DuplicateExternalId",
     "ImportReport",

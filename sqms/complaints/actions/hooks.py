@@ -8,5 +8,8 @@ from sqms.complaints.models import Complaint
 
 
 def after_close(complaint: Complaint, *, now: datetime) -> None:
-    """Placeholder-free hook point: the follow-up survey is sent from here once configured."""
-    return None
+    """Send the customer the follow-up survey once, when a follow-up campaign asks for the
+    complaint's site (:func:`sqms.complaints.actions.followup.send_follow_up`)."""
+    from sqms.complaints.actions.followup import send_follow_up
+
+    send_follow_up(complaint, now=now)

@@ -5,6 +5,7 @@ maker and the dictionaries below join them."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqms.complaints import actions
@@ -112,6 +113,62 @@ INTAKE_PUBLIC_URLS = {
 # --- end of intake ----------------------------------------------------------------------------
 
 
+# --- service recovery and transaction volumes (c-recovery) -----------------------------------
+
+
+def _recovery_records(world: World) -> dict[str, Any]:
+    from sqms.complaints import actions
+    from sqms.complaints.tests.recovery_data import complaint_at
+    from sqms.core.choices import Channel
+
+    out: dict[str, Any] = {}
+    for key, site, mark in (
+        ("alpha", world.site_a, ALPHA_MARK),
+        ("bravo", world.site_b, BRAVO_MARK),
+    ):
+        complaint = complaint_at(site, summary=f"Recovery {mark}")
+        out[f"recovery_{key}_complaint"] = complaint
+        out[f"recovery_{key}"] = actions.do_add_recovery(
+            complaint,
+            {"kind": "compensation", "amount": "900", "description": f"Voucher {mark}"},
+            acting_user=None,
+            channel=Channel.CLI,
+        )
+        out[f"volume_{key}"] = actions.do_save_volume(
+            {"site": site, "period": date(2026, 3, 1), "transactions": 4321},
+            acting_user=None,
+            channel=Channel.CLI,
+        )
+    return out
+
+
+def _recovery_complaint(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": r["recovery_alpha_complaint"].pk}
+
+
+def _recovery(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": r["recovery_alpha"].pk}
+
+
+def _volume(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": r["volume_alpha"].pk}
+
+
+RECOVERY_URL_KWARGS = {
+    "complaints:recovery_add": _recovery_complaint,
+    "complaints:recovery_decide": _recovery,
+    "complaints:recovery_complete": _recovery,
+    "complaints:volume_edit": _volume,
+    "complaints:volume_delete": _volume,
+    "api:get_recovery_action": lambda w, r: {"recovery_id": r["recovery_alpha"].pk},
+    "api:decide_recovery_action": lambda w, r: {"recovery_id": r["recovery_alpha"].pk},
+    "api:complete_recovery_action": lambda w, r: {"recovery_id": r["recovery_alpha"].pk},
+    "api:delete_volume": lambda w, r: {"volume_id": r["volume_alpha"].pk},
+}
+
+# --- end of c-recovery ----------------------------------------------------------------------
+
+
 # --- c-sla: complaint settings (SLA policies, categories, keyword rules) ---------------------
 # Organisation-wide records: every role reads them (SHARED_URLS), only quality managers
 # change them; they carry no site marker because everyone may see them.
@@ -194,9 +251,15 @@ def make_records(world: World) -> dict[str, Any]:
     records.update(make_complaint_records(world))
     records.update(make_intake_records(world, records))
     records.update(make_settings_records(world))
+    records.update(_recovery_records(world))
     return records
 
 
-URL_KWARGS: dict[str, Any] = {**STAFF_URL_KWARGS, **INTAKE_URL_KWARGS, **SETTINGS_URL_KWARGS}
+URL_KWARGS: dict[str, Any] = {
+    **STAFF_URL_KWARGS,
+    **INTAKE_URL_KWARGS,
+    **SETTINGS_URL_KWARGS,
+    **RECOVERY_URL_KWARGS,
+}
 PUBLIC_URLS: set[str] = {*INTAKE_PUBLIC_URLS}
 SHARED_URLS: set[str] = {*SETTINGS_SHARED_URLS}

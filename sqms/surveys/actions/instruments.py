@@ -39,12 +39,18 @@ def _ensure_qm(acting_user: User | None) -> None:
 
 
 @transaction.atomic(durable=True)
-def do_install_builtins(*, acting_user: User | None, channel: str) -> list[Instrument]:
-    """Create the built-in instruments that do not exist yet; returns the ones created."""
+def do_install_builtins(
+    *,
+    acting_user: User | None,
+    channel: str,
+    defs: list[builtin_defs.InstrumentDef] | None = None,
+) -> list[Instrument]:
+    """Create the built-in instruments that do not exist yet; returns the ones created.
+    ``defs`` installs other apps' built-ins (the complaints follow-up survey) instead."""
     _ensure_qm(acting_user)
     created = []
     existing = set(Instrument.objects.filter(is_builtin=True).values_list("code", flat=True))
-    for d in builtin_defs.BUILTINS:
+    for d in builtin_defs.BUILTINS if defs is None else defs:
         if d.code in existing or Instrument.objects.filter(code=d.code).exists():
             continue
         inst = Instrument.objects.create(

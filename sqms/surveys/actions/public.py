@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sqms.surveys import refs
 from sqms.surveys.actions.responses import write_responses
 from sqms.surveys.choices import (
     ResponseChannel,
@@ -31,10 +32,14 @@ def submit_public_response(
     *,
     language: str,
     service: Any = None,
+    ref: str = "",
 ) -> tuple[Response | None, bool]:
     """Store one public-form response under a one-time token: ``(response, created)``.
 
     A replayed token returns the response it stored the first time and stores nothing.
+    ``ref`` is a signed reference (:mod:`sqms.surveys.refs`): the response is stored with its
+    external id (a second answer for the same record stores nothing) and the reference's
+    handler links it back.
     """
     tok = (
         # NO KEY UPDATE locks: they do not block the foreign-key checks of concurrent inserts
@@ -59,13 +64,22 @@ def submit_public_response(
         raise SubmissionRefused(
             _("This survey has received all the responses it needs. Thank you!")
         )
-    result = write_responses(
-        campaign,
-        [{"answers": answers, "site": cs.site_id, "service": service, "language": language}],
-        channel=ResponseChannel.PUBLIC,
-        acting_user=None,
-    )
-    response = Response.objects.get(pk=result.ids[0])
+    reference = refs.read_ref(ref, cs.pk)
+    row: dict[str, Any] = {
+        "answers": answers,
+        "site": cs.site_id,
+        "service": service,
+        "language": language,
+    }
+    if reference is not None:
+        row["external_id"] = reference.external_id
+    result = write_responses(campaign, [row], channel=ResponseChannel.PUBLIC, acting_user=None)
+    stored = result.row_ids[0]
+    if stored is None:  # pragma: no cover - write_responses raises for an invalid row
+        raise SubmissionRefused(_("This form has expired. Please reload the page and try again."))
+    response = Response.objects.get(pk=stored)
+    if reference is not None:
+        refs.link(reference, response)
     tok.used_at = timezone.now()
     tok.response = response
     tok.save(update_fields=["used_at", "response"])
