@@ -132,6 +132,7 @@ def _declare_errors(router: Router) -> None:
 
 def _add_routers() -> None:
     from sqms.calendars.api import router as calendars_router
+    from sqms.complaints.api_reports import router as complaint_reports_router
     from sqms.core.api import router as core_router
     from sqms.jobs.api import router as jobs_router
     from sqms.surveys.api import router as surveys_router
@@ -141,6 +142,7 @@ def _add_routers() -> None:
         ("/surveys/", surveys_router),
         ("/calendars/", calendars_router),
         ("/jobs/", jobs_router),
+        ("/complaints/reports/", complaint_reports_router),
     ):
         _declare_errors(router)
         api.add_router(prefix, router)

@@ -1,5 +1,6 @@
 """Every write to complaints. Split by domain; callers write ``actions.do_…``."""
 
+from sqms.complaints.actions.capa import do_refer_to_capa
 from sqms.complaints.actions.common import ConflictError
 from sqms.complaints.actions.intake import (
     DuplicateExternalId,
@@ -20,6 +21,7 @@ __all__ = [
     "do_add_entry",
     "do_assign",
     "do_create_complaint",
+    "do_refer_to_capa",
     "do_transition",
     "do_update_complaint",
 ]
