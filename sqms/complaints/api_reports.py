@@ -2,8 +2,6 @@
 the Pareto tables and the site league table as JSON, with the report pages' filters; and the
 CAPA referrals (list, create). Reads go through ``restrict``, the write through ``actions``."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Any
 

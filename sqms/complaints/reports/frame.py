@@ -39,7 +39,8 @@ def _tabs(current: str, params: dict[str, str]) -> list[dict[str, Any]]:
     query = urlencode(params)
     return [
         {
-            "url": reverse(name) + (f"?{query}" if query and name != "complaints:referrals" else ""),
+            "url": reverse(name)
+            + (f"?{query}" if query and name != "complaints:referrals" else ""),
             "label": labels[name],
             "current": name == current,
         }

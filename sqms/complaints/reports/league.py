@@ -26,8 +26,7 @@ from sqms.analytics.metrics import RateCI, rate_ci
 from sqms.complaints.reports.frame import frame, list_url, report_view
 from sqms.complaints.reports.selection import ComplaintFilters, complaints, volumes
 from sqms.core.charts import base_layout
-from sqms.core.panels import Cell, Panel, count, num, render_panels, text
-from sqms.core.panels import suppressed_text
+from sqms.core.panels import Cell, Panel, count, num, render_panels, suppressed_text, text
 
 #: a site's rate is shown (and ranked) from this many transactions on; smaller sites are
 #: still drawn in the funnel, whose limits widen for them
@@ -66,7 +65,9 @@ def league_report(user: Any, f: ComplaintFilters) -> League:
     tz = timezone.get_current_timezone()
     vol: dict[tuple[int, dt.date], int] = {}
     names: dict[int, tuple[str, str]] = {}
-    for v in volumes(user, f).values("site_id", "site__code", "site__name", "period", "transactions"):
+    for v in volumes(user, f).values(
+        "site_id", "site__code", "site__name", "period", "transactions"
+    ):
         vol[(v["site_id"], v["period"])] = v["transactions"]
         names[v["site_id"]] = (v["site__code"], v["site__name"])
     events: dict[int, int] = {}
@@ -187,7 +188,10 @@ def funnel_figure(r: League) -> dict[str, Any] | None:
             "x": [row.transactions for row in r.rows],
             "y": [round(row.ci.rate, 4) for row in r.rows],
             "text": [row.code for row in r.rows],
-            "marker": {"size": 9, "color": ["#b91c1c" if row.flag else "#1d4ed8" for row in r.rows]},
+            "marker": {
+                "size": 9,
+                "color": ["#b91c1c" if row.flag else "#1d4ed8" for row in r.rows],
+            },
         }
     )
     return {
@@ -235,7 +239,9 @@ def league_panels(r: League) -> list[Panel]:
             rate_cells = [num(row.ci.rate, 2), num(row.ci.lo, 2), num(row.ci.hi, 2)]
         panel.rows.append(
             [
-                count(row.rank) if row.rank is not None else Cell(suppressed_text(), "", css="muted"),
+                count(row.rank)
+                if row.rank is not None
+                else Cell(suppressed_text(), "", css="muted"),
                 text(row.code, url),
                 text(row.name),
                 count(row.complaints, url),

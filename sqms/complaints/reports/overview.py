@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -119,7 +120,7 @@ class Overview:
         return self.total == 0 and not self.site_months and not any(self.backlog.values())
 
 
-def _duration(end: str) -> ExpressionWrapper:
+def _duration(end: str) -> ExpressionWrapper[CombinedExpression]:
     return ExpressionWrapper(F(end) - F("received_at"), output_field=DurationField())
 
 
@@ -216,9 +217,7 @@ def overview_report(user: Any, f: ComplaintFilters, now: dt.datetime | None = No
     )
     total = sum(by_month.values())
     sla = [
-        SlaOutcome(
-            clock, agg[f"{clock}_met"], agg[f"{clock}_breached"], agg[f"{clock}_running"]
-        )
+        SlaOutcome(clock, agg[f"{clock}_met"], agg[f"{clock}_breached"], agg[f"{clock}_running"])
         for clock in ("response", "resolution")
     ]
     durations = []

@@ -129,7 +129,12 @@ def pareto_figure(t: ParetoTable, ytitle: str) -> dict[str, Any]:
         "layout": base_layout(
             xaxis={"type": "category"},
             yaxis={"title": ytitle},
-            yaxis2={"title": _("Cumulative %"), "overlaying": "y", "side": "right", "range": [0, 105]},
+            yaxis2={
+                "title": _("Cumulative %"),
+                "overlaying": "y",
+                "side": "right",
+                "range": [0, 105],
+            },
             shapes=[
                 {
                     "type": "line",

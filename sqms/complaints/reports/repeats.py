@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sqms.complaints.reports.frame import frame, report_view
-from sqms.complaints.reports.selection import ComplaintFilters, complaints
 from sqms.complaints.reports.overview import share_cells
+from sqms.complaints.reports.selection import ComplaintFilters, complaints
 from sqms.core.panels import Panel, count, render_panels, text
 from sqms.core.stats import Share, share
 
@@ -60,17 +60,15 @@ class Repeats:
 
 def repeats_report(user: Any, f: ComplaintFilters) -> Repeats:
     qs = complaints(user, f).exclude(customer_key="")
-    grouped = qs.values("customer_key").annotate(n_=Count("pk")).order_by()
-    repeaters = grouped.filter(n___gte=2)
-    totals = qs.aggregate(
-        customers_=Count("customer_key", distinct=True), complaints_=Count("pk")
-    )
+    grouped = qs.values("customer_key").annotate(cnt=Count("pk")).order_by()
+    repeaters = grouped.filter(cnt__gte=2)
+    totals = qs.aggregate(customers_=Count("customer_key", distinct=True), complaints_=Count("pk"))
     shown = list(
         repeaters.annotate(
             sites_=Count("site", distinct=True), first_=Min("received_at"), last_=Max("received_at")
-        ).order_by("-n_", "-last_", "customer_key")[:ROW_CAP]
+        ).order_by("-cnt", "-last_", "customer_key")[:ROW_CAP]
     )
-    repeat_stats = repeaters.aggregate(customers=Count("customer_key"), complaints=Sum("n_"))
+    repeat_stats = repeaters.aggregate(customers=Count("customer_key"), complaints=Sum("cnt"))
     keys = [row["customer_key"] for row in shown]
     sites: dict[str, list[str]] = {}
     for key, code in (
@@ -82,16 +80,20 @@ def repeats_report(user: Any, f: ComplaintFilters) -> Repeats:
         sites.setdefault(key, []).append(code)
     rows = [
         RepeatCustomer(
-            row["customer_key"], row["n_"], sites.get(row["customer_key"], []), row["first_"], row["last_"]
+            row["customer_key"],
+            row["cnt"],
+            sites.get(row["customer_key"], []),
+            row["first_"],
+            row["last_"],
         )
         for row in shown
     ]
     return Repeats(
         f,
         totals["customers_"],
-        repeat_stats["customers"],
+        repeat_stats["customers"] or 0,
         totals["complaints_"],
-        repeat_stats["complaints"],
+        repeat_stats["complaints"] or 0,
         rows,
         ROW_CAP,
     )
@@ -129,8 +131,11 @@ def repeats_panels(r: Repeats) -> list[Panel]:
         "repeat_customers",
         _("Repeat customers"),
         [_("Customer"), _("Complaints"), _("Sites"), _("First complaint"), _("Last complaint")],
-        note=_("The %(cap)d customers with the most complaints are listed; the customer is a "
-               "pseudonym, never the contact.") % {"cap": r.cap},
+        note=_(
+            "The %(cap)d customers with the most complaints are listed; the customer is a "
+            "pseudonym, never the contact."
+        )
+        % {"cap": r.cap},
         open=True,
     )
     for c in r.rows:

@@ -31,7 +31,19 @@ def make_records(world: World) -> dict[str, Any]:
             acting_user=None,
             channel=cli,
         )
+    _analytics_records(world, records)
     return records
+
+
+# Analytics and CAPA referrals (c-analytics) ---------------------------------------------------
+def _analytics_records(world: World, records: dict[str, Any]) -> None:
+    for key, mark in (("alpha_complaint", ALPHA_MARK), ("bravo_complaint", BRAVO_MARK)):
+        records[f"{key}_referral"] = actions.do_refer_to_capa(
+            [records[key]], f"Referral {mark}", acting_user=None, channel=Channel.CLI
+        )
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def _complaint(w: World, r: dict[str, Any]) -> dict[str, Any]:
@@ -45,6 +57,8 @@ URL_KWARGS: dict[str, Any] = {
     "complaints:transition": _complaint,
     "complaints:assign": _complaint,
     "complaints:entry": _complaint,
+    # Analytics and CAPA referrals (c-analytics)
+    "complaints:refer": _complaint,
 }
 PUBLIC_URLS: set[str] = set()
 SHARED_URLS: set[str] = set()

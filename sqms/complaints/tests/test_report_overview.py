@@ -25,7 +25,9 @@ def test_volume_and_rates_per_site_and_month(world, data):  # type: ignore[no-un
     r = overview_report(world.qm, ALL, now=NOW)
     assert r.total == 7
     assert r.months == [(date(2026, 3, 1), 4), (date(2026, 4, 1), 3)]
-    cells = {(s.site_code, s.month.month): (s.complaints, s.transactions, s.rate) for s in r.site_months}
+    cells = {
+        (s.site_code, s.month.month): (s.complaints, s.transactions, s.rate) for s in r.site_months
+    }
     assert cells == {
         ("ALPHA", 3): (3, 2000, 1.5),
         ("ALPHA", 4): (3, None, None),  # no volume entered: no rate, not 0
@@ -54,13 +56,23 @@ def test_wall_clock_durations_median_and_p90(world, data):  # type: ignore[no-un
     assert response.median_hours == pytest.approx(np.quantile([1, 2, 6, 1, 3], 0.5))  # 2
     assert response.p90_hours == pytest.approx(4.8)
     assert response.buckets == {
-        "lt1h": 0, "1to4h": 4, "4to8h": 1, "8to24h": 0, "24to72h": 0, "gt72h": 0
+        "lt1h": 0,
+        "1to4h": 4,
+        "4to8h": 1,
+        "8to24h": 0,
+        "24to72h": 0,
+        "gt72h": 0,
     }
     assert resolution.n == 4
     assert resolution.median_hours == pytest.approx(15.0)
     assert resolution.p90_hours == pytest.approx(np.quantile([10, 30, 5, 20], 0.9))  # 27
     assert resolution.buckets == {
-        "lt1h": 0, "1to4h": 0, "4to8h": 1, "8to24h": 2, "24to72h": 1, "gt72h": 0
+        "lt1h": 0,
+        "1to4h": 0,
+        "4to8h": 1,
+        "8to24h": 2,
+        "24to72h": 1,
+        "gt72h": 0,
     }
 
 
