@@ -14,17 +14,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sqms.analytics.funnel import FunnelResult, funnel_rates
 from sqms.analytics.metrics import RateCI, rate_ci
 from sqms.complaints.reports.frame import frame, list_url, report_view
-from sqms.complaints.reports.selection import ComplaintFilters, complaints, volumes
+from sqms.complaints.reports.selection import (
+    ComplaintFilters,
+    complaints,
+    counts_by_month,
+    volumes,
+)
 from sqms.core.charts import base_layout
 from sqms.core.panels import Cell, Panel, count, num, render_panels, suppressed_text, text
 
@@ -62,7 +64,6 @@ class League:
 
 
 def league_report(user: Any, f: ComplaintFilters) -> League:
-    tz = timezone.get_current_timezone()
     vol: dict[tuple[int, dt.date], int] = {}
     names: dict[int, tuple[str, str]] = {}
     for v in volumes(user, f).values(
@@ -72,18 +73,11 @@ def league_report(user: Any, f: ComplaintFilters) -> League:
         names[v["site_id"]] = (v["site__code"], v["site__name"])
     events: dict[int, int] = {}
     unmatched = 0
-    for row in (
-        complaints(user, f)
-        .annotate(m_=TruncMonth("received_at", tzinfo=tz))
-        .values("site_id", "m_")
-        .annotate(n_=Count("pk"))
-        .order_by()
-    ):
-        month = row["m_"].date() if isinstance(row["m_"], dt.datetime) else row["m_"]
-        if (row["site_id"], month) in vol:
-            events[row["site_id"]] = events.get(row["site_id"], 0) + row["n_"]
+    for row in counts_by_month(complaints(user, f), "site_id")[1]:
+        if (row["site_id"], row["month"]) in vol:
+            events[row["site_id"]] = events.get(row["site_id"], 0) + row["n"]
         else:
-            unmatched += row["n_"]
+            unmatched += row["n"]
     exposure: dict[int, int] = {}
     for (site_id, _month), n in vol.items():
         exposure[site_id] = exposure.get(site_id, 0) + n

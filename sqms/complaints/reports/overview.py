@@ -10,12 +10,12 @@ per time distribution (median, 90th percentile), and one for the backlog.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
@@ -25,7 +25,14 @@ from sqms.analytics.summary import quantile_position
 from sqms.complaints.choices import OPEN_STATUSES
 from sqms.complaints.models import Complaint
 from sqms.complaints.reports.frame import frame, list_url, report_view
-from sqms.complaints.reports.selection import ComplaintFilters, complaints, volumes
+from sqms.complaints.reports.selection import (
+    ComplaintFilters,
+    HoursBetween,
+    complaints,
+    counts_by_month,
+    over,
+    volumes,
+)
 from sqms.core.charts import base_layout
 from sqms.core.panels import Cell, Panel, count, num, render_panels, text
 from sqms.core.stats import Share, share
@@ -120,29 +127,49 @@ class Overview:
         return self.total == 0 and not self.site_months and not any(self.backlog.values())
 
 
-def _duration(end: str) -> ExpressionWrapper[CombinedExpression]:
-    return ExpressionWrapper(F(end) - F("received_at"), output_field=DurationField())
-
-
-def _hours(value: Any) -> float:
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds() / 3600.0
-    return float(value) / 3.6e9  # microseconds (a backend without a duration type)
-
-
-def _quantile(qs: QuerySet[Complaint], end: str, n: int, q: float) -> float | None:
-    """The ``q`` quantile of (end − received_at) in hours: the database sorts, two rows come
-    back (numpy's linear interpolation)."""
+def _quantiles(
+    qs: QuerySet[Complaint], end: str, n: int, wanted: Sequence[float]
+) -> list[float | None]:
+    """Quantiles of (end − received_at) in hours: the database numbers the sorted values once
+    (``ROW_NUMBER()``) and sends back the two around each quantile's position (numpy's linear
+    interpolation)."""
     if n == 0:
-        return None
-    i, w = quantile_position(n, q)
-    values = list(
-        qs.annotate(d_=_duration(end))
-        .order_by("d_", "pk")
-        .values_list("d_", flat=True)[i : i + (2 if w else 1)]
+        return [None for _q in wanted]
+    positions = [quantile_position(n, q) for q in wanted]
+    rows = {i + k + 1 for i, w in positions for k in ((0, 1) if w else (0,))}
+    numbered = (
+        qs.filter(**{f"{end}__isnull": False})
+        .annotate(hours=HoursBetween(end))
+        .annotate(rownum=Window(RowNumber(), order_by=[F("hours").asc(), F("pk").asc()]))
+        .filter(rownum__in=sorted(rows))
+        .values_list("rownum", "hours")
     )
-    low = _hours(values[0])
-    return low + w * (_hours(values[1]) - low) if w else low
+    value = {int(rn) - 1: float(h) for rn, h in numbered}
+    out: list[float | None] = []
+    for i, w in positions:
+        low = value[i]
+        out.append(low + w * (value[i + 1] - low) if w else low)
+    return out
+
+
+def _buckets(qs: QuerySet[Complaint]) -> dict[str, int]:
+    """Counts of the time-to buckets of both clocks in one query: the hours are computed once
+    per row in a subquery, then counted."""
+    inner = qs.annotate(
+        h_response=HoursBetween("first_response_at"), h_resolution=HoursBetween("resolved_at")
+    ).values("h_response", "h_resolution")
+    names, parts, params = [], [], []
+    for clock in ("response", "resolution"):
+        for key, lo, hi in HOUR_BUCKETS:
+            cond = [f"h_{clock} >= %s"]
+            params.append(lo)
+            if hi is not None:
+                cond.append(f"h_{clock} < %s")
+                params.append(hi)
+            names.append(f"{clock}_{key}")
+            parts.append(f"COUNT(CASE WHEN {' AND '.join(cond)} THEN 1 END)")
+    (row,) = over(inner, ", ".join(parts), params)
+    return {name: int(v or 0) for name, v in zip(names, row, strict=True)}
 
 
 def _clock_counts(prefix: str, end: str, now: dt.datetime) -> dict[str, Count]:
@@ -158,29 +185,10 @@ def _clock_counts(prefix: str, end: str, now: dt.datetime) -> dict[str, Count]:
     }
 
 
-def _bucket_counts(prefix: str, end: str, buckets: Any) -> dict[str, Count]:
-    out = {}
-    for key, lo, hi in buckets:
-        cond = Q(**{f"{end}__isnull": False})
-        if lo:
-            cond &= Q(**{f"{end}__gte": F("received_at") + dt.timedelta(hours=lo)})
-        if hi is not None:
-            cond &= Q(**{f"{end}__lt": F("received_at") + dt.timedelta(hours=hi)})
-        out[f"{prefix}_{key}"] = Count("pk", filter=cond)
-    return out
-
-
 def overview_report(user: Any, f: ComplaintFilters, now: dt.datetime | None = None) -> Overview:
     now = now or timezone.now()
-    tz = timezone.get_current_timezone()
     qs = complaints(user, f)
-
-    site_rows = list(
-        qs.annotate(m_=TruncMonth("received_at", tzinfo=tz))
-        .values("site_id", "site__code", "site__name", "m_")
-        .annotate(n_=Count("pk"))
-        .order_by()
-    )
+    _months, site_rows = counts_by_month(qs, "site_id", "site__code", "site__name")
     vols = {
         (v["site_id"], v["period"]): v
         for v in volumes(user, f).values(
@@ -190,9 +198,9 @@ def overview_report(user: Any, f: ComplaintFilters, now: dt.datetime | None = No
     counts: dict[tuple[int, dt.date], tuple[str, str, int]] = {}
     by_month: dict[dt.date, int] = {}
     for row in site_rows:
-        month = row["m_"].date() if isinstance(row["m_"], dt.datetime) else row["m_"]
-        counts[(row["site_id"], month)] = (row["site__code"], row["site__name"], row["n_"])
-        by_month[month] = by_month.get(month, 0) + row["n_"]
+        month = row["month"]
+        counts[(row["site_id"], month)] = (row["site__code"], row["site__name"], row["n"])
+        by_month[month] = by_month.get(month, 0) + row["n"]
     keys = set(counts) | set(vols)
     site_months = []
     for site_id, month in keys:
@@ -212,9 +220,8 @@ def overview_report(user: Any, f: ComplaintFilters, now: dt.datetime | None = No
         resolved_=Count("resolved_at"),
         **_clock_counts("response", "first_response_at", now),
         **_clock_counts("resolution", "resolved_at", now),
-        **_bucket_counts("response", "first_response_at", HOUR_BUCKETS),
-        **_bucket_counts("resolution", "resolved_at", HOUR_BUCKETS),
     )
+    agg.update(_buckets(timed))
     total = sum(by_month.values())
     sla = [
         SlaOutcome(clock, agg[f"{clock}_met"], agg[f"{clock}_breached"], agg[f"{clock}_running"])
@@ -225,13 +232,13 @@ def overview_report(user: Any, f: ComplaintFilters, now: dt.datetime | None = No
         ("response", "first_response_at", agg["responded_"]),
         ("resolution", "resolved_at", agg["resolved_"]),
     ):
-        done = timed.filter(**{f"{end}__isnull": False})
+        median, p90 = _quantiles(timed, end, n, (0.5, 0.9))
         durations.append(
             Duration(
                 clock,
                 n,
-                _quantile(done, end, n, 0.5),
-                _quantile(done, end, n, 0.9),
+                median,
+                p90,
                 {key: agg[f"{clock}_{key}"] for key, _lo, _hi in HOUR_BUCKETS},
             )
         )

@@ -8,11 +8,24 @@ reports' drill-down.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from sqms.complaints.choices import IntakeChannel, Severity
@@ -113,8 +126,9 @@ class ComplaintFilters:
 def _where(qs: QuerySet[Any], f: ComplaintFilters, prefix: str = "") -> QuerySet[Any]:
     if f.site is not None:
         qs = qs.filter(**{f"{prefix}site_id": f.site})
-    if f.region is not None:
-        qs = qs.filter(**{f"{prefix}site__region_id": f.region})
+    if f.region is not None:  # a subquery of site ids, so the (site, received_at) index serves
+        sites = Site.objects.filter(region_id=f.region).values("pk")
+        qs = qs.filter(**{f"{prefix}site_id__in": sites})
     return qs
 
 
@@ -163,3 +177,97 @@ def filter_choices(user: Any) -> FilterChoices:
     return FilterChoices(
         regions, sites, categories, list(Severity.choices), list(IntakeChannel.choices)
     )
+
+
+# Native SQL for the aggregates ------------------------------------------------------------------
+
+
+class HoursBetween(Func):
+    """Wall-clock hours from ``start`` to ``end`` (two datetime columns) as a float, in native
+    SQL: SQLite's ``julianday`` difference (rounded to 10⁻⁶ h against its binary
+    fractions of a day), PostgreSQL's epoch of the interval. (Django's own
+    datetime subtraction on SQLite calls a Python function per row, ten times slower.)"""
+
+    output_field = FloatField()
+    arity = 2
+
+    def __init__(self, end: str, start: str = "received_at") -> None:
+        super().__init__(F(end), F(start))
+
+    def as_sqlite(
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, Any]:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="ROUND((julianday(%(expressions)s)) * 24.0, 6)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+    def as_postgresql(
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, Any]:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)",
+            arg_joiner=" - ",
+            **extra_context,
+        )
+
+
+def month_edges(first: dt.datetime, last: dt.datetime) -> list[dt.date]:
+    """The months (first days, server time zone) from the one holding ``first`` to the one
+    holding ``last``."""
+    tz = timezone.get_current_timezone()
+    a, b = first.astimezone(tz).date().replace(day=1), last.astimezone(tz).date().replace(day=1)
+    months = [a]
+    while months[-1] < b:
+        months.append(add_months(months[-1], 1))
+    return months
+
+
+def month_of(months: list[dt.date], field: str = "received_at") -> Case:
+    """A CASE expression giving the index in ``months`` of the month ``field`` falls in
+    (server time zone), compared natively with each month's start — instead of a per-row
+    time-zone conversion."""
+    whens = [
+        When(**{f"{field}__lt": month_start(add_months(m, 1))}, then=Value(i))
+        for i, m in enumerate(months)
+    ]
+    return Case(*whens, default=Value(len(months)), output_field=IntegerField())
+
+
+def counts_by_month(
+    qs: QuerySet[Complaint], *group: str
+) -> tuple[list[dt.date], list[dict[str, Any]]]:
+    """Complaints per (``*group``, month) in one ``GROUP BY`` (plus one query for the first
+    and last date): rows with the group values, ``month`` and ``n``."""
+    span = qs.aggregate(first_=Min("received_at"), last_=Max("received_at"))
+    if span["first_"] is None:
+        return [], []
+    months = month_edges(span["first_"], span["last_"])
+    rows = list(
+        qs.annotate(m_=month_of(months)).values(*group, "m_").annotate(n_=Count("pk")).order_by()
+    )
+    out = []
+    for row in rows:
+        index = min(row.pop("m_"), len(months) - 1)
+        out.append({**row, "month": months[index], "n": row.pop("n_")})
+    return months, out
+
+
+NO_FLATTEN = 2**62
+
+
+def over(qs: QuerySet[Any], select: str, params: Sequence[Any] = ()) -> list[Any]:
+    """``SELECT <select> FROM (<qs>) AS sub``: aggregates over the columns of a (restricted)
+    queryset, each computed once per row — the databases do not share an expression repeated
+    in several ``FILTER`` clauses. ``params`` are those of ``select``. The subquery carries
+    a (never reached) LIMIT so that SQLite does not flatten it into the outer query, which
+    would compute each expression again wherever it is used (4× slower)."""
+    sql, inner = qs.order_by()[:NO_FLATTEN].query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(f"SELECT {select} FROM ({sql}) AS sub", [*params, *inner])
+        return list(cursor.fetchall())
