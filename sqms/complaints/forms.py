@@ -84,7 +84,9 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, users: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.users = {str(u.pk): u for u in users}
-        self.fields["assignee"].choices = [("", _("nobody"))] + [
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("nobody"))] + [
             (pk, display_name(u)) for pk, u in self.users.items()
         ]
 

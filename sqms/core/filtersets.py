@@ -19,12 +19,21 @@ A list page only accepts a value it offers (a site outside the user's scope is n
 rows are restricted by the caller's ``restrict`` either way. ``api_name`` keeps the API's
 parameter names (``region_id``) where the page's are shorter; ``api_name=""`` keeps a filter off
 the API and :class:`ValueFilter` is a typed filter offered by the API only (dates, codes).
+
+Reports read one filter bar over several models (survey rollups and raw responses; complaints
+and their monthly volumes). :meth:`FilterSet.narrow` applies values already parsed to any
+queryset, each filter through its own lookup unless that model names another::
+
+    REPORT_FILTERS.narrow(Rollup.objects.restrict(user), values)
+    REPORT_FILTERS.narrow(Response.objects.restrict(user), values, {"service": "service_id"})
+
+A lookup may also be a function of the value returning a ``Q`` (``0`` = "no service").
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -40,6 +49,8 @@ from sqms.core.pagination import DbId
 from sqms.core.scoping import restricted
 
 Choice = tuple[str, str]
+#: how a filter reads on one model: an ORM lookup, or a function of the value giving a Q
+Lookup = str | Callable[[Any], Q]
 
 
 @dataclass(frozen=True)
@@ -90,8 +101,11 @@ class RelatedFilter(Filter):
     text: Callable[[Any], str] = field(default=str, kw_only=True)  # how a choice reads
 
     def choices(self, request: HttpRequest) -> list[Choice]:
-        rows = restricted(self.model, request.user, "view")
-        return [(str(obj.pk), self.text(obj)) for obj in rows]
+        return [(str(obj.pk), self.text(obj)) for obj in self.objects(request.user)]
+
+    def objects(self, user: Any) -> QuerySet[Any]:
+        """The records the user may pick (their scope)."""
+        return restricted(self.model, user, "view")
 
     def api_type(self) -> Any:
         return DbId
@@ -135,6 +149,25 @@ class FilterSet:
         for name in self.search:
             condition |= Q(**{f"{name}__icontains": text})
         return condition
+
+    def get(self, name: str) -> Filter:
+        return next(f for f in self.filters if f.name == name)
+
+    def narrow(
+        self,
+        qs: QuerySet[Any],
+        values: Mapping[str, Any],
+        lookups: Mapping[str, Lookup] | None = None,
+    ) -> QuerySet[Any]:
+        """``qs`` filtered by parsed ``values`` (filter name → value; None or "" skips it),
+        each through the filter's lookup or, for this model, ``lookups[name]``."""
+        for flt in self.filters:
+            value = values.get(flt.name)
+            if value is None or value == "":
+                continue
+            lookup = (lookups or {}).get(flt.name, flt.lookup)
+            qs = qs.filter(lookup(value)) if callable(lookup) else qs.filter(**{lookup: value})
+        return qs
 
     def page_filters(self) -> list[Filter]:
         return [f for f in self.filters if f.on_page]

@@ -14,7 +14,7 @@ from sqms.core.models import Region, Service, Site
 from sqms.demo import org
 
 # Each module has ``generate(ctx: DemoContext) -> str`` returning a one-line summary.
-GENERATORS = ["sqms.demo.surveys"]
+GENERATORS = ["sqms.demo.surveys", "sqms.demo.complaints"]
 CLI = Channel.CLI
 
 

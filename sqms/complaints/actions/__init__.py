@@ -2,6 +2,7 @@
 
 from sqms.complaints.actions.capa import do_refer_to_capa
 from sqms.complaints.actions.common import ConflictError
+from sqms.complaints.actions.defaults import do_install_defaults
 from sqms.complaints.actions.intake import (
     DuplicateExternalId,
     do_create_complaint,
@@ -21,6 +22,7 @@ __all__ = [
     "do_add_entry",
     "do_assign",
     "do_create_complaint",
+    "do_install_defaults",
     "do_refer_to_capa",
     "do_transition",
     "do_update_complaint",

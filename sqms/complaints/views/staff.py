@@ -29,7 +29,7 @@ from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.names import display_name
 from sqms.core.scoping import allowed, role_of
-from sqms.core.views.generic import WEB, add_errors, detail_page, form_page
+from sqms.core.views.generic import WEB, detail_page, form_page
 
 
 def _due(c: Complaint) -> Any:
@@ -121,10 +121,12 @@ def _quick_view(
 @require_safe
 @login_required
 def complaint_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    qs = Complaint.objects.restrict(request.user, "view").select_related(
-        "site", "category", "assigned_to"
+    qs, view = _quick_view(
+        request,
+        Complaint.objects.restrict(request.user, "view").select_related(
+            "site", "category", "assigned_to"
+        ),
     )
-    qs, view = _quick_view(request, qs)
     full = role_of(request.user) == Role.QUALITY_MANAGER and request.GET.get("export")
     create = reverse("complaints:create") if allowed(request.user, "add", Complaint) else None
     return render_list(

@@ -14,9 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from sqms.core.filtersets import ChoiceFilter, FilterSet, Lookup, RelatedFilter
 from sqms.core.models import Region, Service, Site
 from sqms.core.stats import (
     Sums,
@@ -115,6 +117,16 @@ class ReportFilters:
         }
         return {k: str(v) for k, v in out.items() if v not in (None, "")}
 
+    def values(self) -> dict[str, Any]:
+        """The filter values by ``REPORT_FILTERS`` name (for :meth:`FilterSet.narrow`)."""
+        return {
+            "region": self.region,
+            "site": self.site,
+            "service": self.service,
+            "channel": self.channel,
+            "campaign": self.campaign,
+        }
+
     def with_period(self, date_from: dt.date | None, date_to: dt.date | None) -> ReportFilters:
         return ReportFilters(
             self.region,
@@ -128,6 +140,30 @@ class ReportFilters:
         )
 
 
+#: the filter bar every survey report shares; rollups read it through the lookups below,
+#: raw responses through ``RESPONSE_LOOKUPS`` (a rollup's ``service_key`` is 0 for "no service")
+REPORT_FILTERS = FilterSet(
+    filters=(
+        RelatedFilter("region", gettext_lazy("Region"), "site__region_id", Region),
+        RelatedFilter("site", gettext_lazy("Site"), "site_id", Site),
+        RelatedFilter(
+            "service",
+            gettext_lazy("Service"),
+            "service_key",
+            Service,
+            text=lambda s: f"{s.code} {s.name}",
+        ),
+        ChoiceFilter("channel", gettext_lazy("Channel"), "channel", ResponseChannel),
+        RelatedFilter(
+            "campaign", gettext_lazy("Campaign"), "campaign_id", Campaign, text=lambda c: c.name
+        ),
+    )
+)
+RESPONSE_LOOKUPS: dict[str, Lookup] = {
+    "service": lambda v: Q(service__isnull=True) if v == 0 else Q(service_id=v)
+}
+
+
 @dataclass(frozen=True)
 class FilterChoices:
     regions: list[tuple[int, str]]
@@ -139,28 +175,23 @@ class FilterChoices:
 
 def filter_choices(user: Any) -> FilterChoices:
     """What the filter form offers: only records in the user's scope (four small queries)."""
-    regions = [(r.pk, str(r)) for r in Region.objects.restrict(user, "view").only("code", "name")]
-    sites = [(s.pk, str(s)) for s in Site.objects.restrict(user, "view").only("code", "name")]
-    services = [
-        (s.pk, f"{s.code} {s.name}")
-        for s in Service.objects.restrict(user, "view").only("code", "name")
-    ]
-    campaigns = [(c.pk, c.name) for c in Campaign.objects.restrict(user, "view").only("name")]
-    return FilterChoices(regions, sites, services, campaigns, list(ResponseChannel.choices))
+
+    def pairs(name: str) -> list[tuple[int, str]]:
+        flt = REPORT_FILTERS.get(name)
+        assert isinstance(flt, RelatedFilter)
+        return [(obj.pk, flt.text(obj)) for obj in flt.objects(user)]
+
+    return FilterChoices(
+        pairs("region"),
+        pairs("site"),
+        pairs("service"),
+        pairs("campaign"),
+        list(ResponseChannel.choices),
+    )
 
 
 def rollups(user: Any, f: ReportFilters, *, with_period: bool = True) -> QuerySet[Rollup]:
-    qs = Rollup.objects.restrict(user, "view")
-    if f.site is not None:
-        qs = qs.filter(site_id=f.site)
-    if f.region is not None:
-        qs = qs.filter(site__region_id=f.region)
-    if f.service is not None:
-        qs = qs.filter(service_key=f.service)
-    if f.channel:
-        qs = qs.filter(channel=f.channel)
-    if f.campaign is not None:
-        qs = qs.filter(campaign_id=f.campaign)
+    qs = REPORT_FILTERS.narrow(Rollup.objects.restrict(user, "view"), f.values())
     if with_period:
         if f.date_from:
             qs = qs.filter(period__gte=f.date_from)
@@ -175,17 +206,9 @@ def _local_start(day: dt.date) -> dt.datetime:
 
 def responses(user: Any, f: ReportFilters) -> QuerySet[Response]:
     """The responses behind the filters (months in the server's time zone)."""
-    qs = Response.objects.restrict(user, "view")
-    if f.site is not None:
-        qs = qs.filter(site_id=f.site)
-    if f.region is not None:
-        qs = qs.filter(site__region_id=f.region)
-    if f.service is not None:
-        qs = qs.filter(service__isnull=True) if f.service == 0 else qs.filter(service_id=f.service)
-    if f.channel:
-        qs = qs.filter(channel=f.channel)
-    if f.campaign is not None:
-        qs = qs.filter(campaign_id=f.campaign)
+    qs = REPORT_FILTERS.narrow(
+        Response.objects.restrict(user, "view"), f.values(), RESPONSE_LOOKUPS
+    )
     if f.date_from:
         qs = qs.filter(submitted_at__gte=_local_start(f.date_from))
     if f.date_to:
