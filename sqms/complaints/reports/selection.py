@@ -22,6 +22,7 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
+    Q,
     QuerySet,
     Value,
     When,
@@ -29,8 +30,10 @@ from django.db.models import (
 from django.utils import timezone
 
 from sqms.complaints.choices import IntakeChannel, Severity
-from sqms.complaints.models import Category, Complaint, TransactionVolume
-from sqms.core.models import Region, Site
+from sqms.complaints.filters import COMPLAINT_FILTERS
+from sqms.complaints.models import Complaint, TransactionVolume
+from sqms.core.filtersets import Lookup, RelatedFilter
+from sqms.core.models import Site
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -119,28 +122,31 @@ class ComplaintFilters:
         }
         return {k: str(v) for k, v in out.items() if v not in (None, "")}
 
+    def values(self) -> dict[str, Any]:
+        """The filter values by ``COMPLAINT_FILTERS`` name (for :meth:`FilterSet.narrow`)."""
+        return self.list_params() | {
+            "site": self.site,
+            "region": self.region,
+            "category": self.category,
+        }
+
     def without_period(self) -> ComplaintFilters:
         return replace(self, date_from=None, date_to=None)
 
 
-def _where(qs: QuerySet[Any], f: ComplaintFilters, prefix: str = "") -> QuerySet[Any]:
-    if f.site is not None:
-        qs = qs.filter(**{f"{prefix}site_id": f.site})
-    if f.region is not None:  # a subquery of site ids, so the (site, received_at) index serves
-        sites = Site.objects.filter(region_id=f.region).values("pk")
-        qs = qs.filter(**{f"{prefix}site_id__in": sites})
-    return qs
+#: complaints and volumes of a region: a subquery of site ids, so the (site, received_at) index
+#: serves (a join to the site table makes SQLite scan every complaint)
+LOOKUPS: dict[str, Lookup] = {
+    "region": lambda v: Q(site_id__in=Site.objects.filter(region_id=v).values("pk")),
+}
 
 
 def complaints(user: Any, f: ComplaintFilters, *, with_period: bool = True) -> QuerySet[Complaint]:
-    """The complaints behind the filters, in the user's scope (period on ``received_at``)."""
-    qs: QuerySet[Complaint] = _where(Complaint.objects.restrict(user, "view"), f)
-    if f.category is not None:
-        qs = qs.filter(category_id=f.category)
-    if f.severity:
-        qs = qs.filter(severity=f.severity)
-    if f.channel:
-        qs = qs.filter(channel=f.channel)
+    """The complaints behind the filters (the complaint list's ``COMPLAINT_FILTERS``), in the
+    user's scope; the period is on ``received_at``."""
+    qs: QuerySet[Complaint] = COMPLAINT_FILTERS.narrow(
+        Complaint.objects.restrict(user, "view"), f.values(), LOOKUPS
+    )
     if with_period:
         if f.date_from:
             qs = qs.filter(received_at__gte=month_start(f.date_from))
@@ -152,7 +158,11 @@ def complaints(user: Any, f: ComplaintFilters, *, with_period: bool = True) -> Q
 def volumes(user: Any, f: ComplaintFilters) -> QuerySet[TransactionVolume]:
     """Transaction volumes of the sites and months behind the filters (the category, severity
     and channel filters do not apply to a denominator)."""
-    qs: QuerySet[TransactionVolume] = _where(TransactionVolume.objects.restrict(user, "view"), f)
+    qs: QuerySet[TransactionVolume] = COMPLAINT_FILTERS.narrow(
+        TransactionVolume.objects.restrict(user, "view"),
+        {"region": f.region, "site": f.site},
+        LOOKUPS,
+    )
     if f.date_from:
         qs = qs.filter(period__gte=f.date_from)
     if f.date_to:
@@ -170,12 +180,20 @@ class FilterChoices:
 
 
 def filter_choices(user: Any) -> FilterChoices:
-    """What the filter form offers: only records in the user's scope (three small queries)."""
-    regions = [(r.pk, str(r)) for r in Region.objects.restrict(user, "view").only("code", "name")]
-    sites = [(s.pk, str(s)) for s in Site.objects.restrict(user, "view").only("code", "name")]
-    categories = [(c.pk, c.label) for c in Category.objects.restrict(user, "view")]
+    """What the filter form offers: the complaint list's filters' choices, only records in
+    the user's scope (three small queries)."""
+
+    def pairs(name: str) -> list[tuple[int, str]]:
+        flt = COMPLAINT_FILTERS.get(name)
+        assert isinstance(flt, RelatedFilter)
+        return [(obj.pk, flt.text(obj)) for obj in flt.objects(user)]
+
     return FilterChoices(
-        regions, sites, categories, list(Severity.choices), list(IntakeChannel.choices)
+        pairs("region"),
+        pairs("site"),
+        pairs("category"),
+        list(Severity.choices),
+        list(IntakeChannel.choices),
     )
 
 
@@ -194,9 +212,7 @@ class HoursBetween(Func):
     def __init__(self, end: str, start: str = "received_at") -> None:
         super().__init__(F(end), F(start))
 
-    def as_sqlite(
-        self, compiler: Any, connection: Any, **extra_context: Any
-    ) -> tuple[str, Any]:
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, Any]:
         return self.as_sql(
             compiler,
             connection,
