@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
@@ -31,12 +30,14 @@ from sqms.complaints.reports.selection import (
     complaints,
     counts_by_month,
     over,
+    run,
     volumes,
 )
 from sqms.core.charts import base_layout
 from sqms.core.panels import Cell, Panel, count, num, render_panels, text
 from sqms.core.stats import Share, share
 
+CLOCKS = ("response", "resolution")
 #: backlog age buckets: (key, lower bound in days, upper bound in days or None)
 AGE_BUCKETS: tuple[tuple[str, float, float | None], ...] = (
     ("lt1d", 0, 1),
@@ -128,27 +129,52 @@ class Overview:
 
 
 def _quantiles(
-    qs: QuerySet[Complaint], end: str, n: int, wanted: Sequence[float]
-) -> list[float | None]:
-    """Quantiles of (end − received_at) in hours: the database numbers the sorted values once
-    (``ROW_NUMBER()``) and sends back the two around each quantile's position (numpy's linear
-    interpolation)."""
-    if n == 0:
-        return [None for _q in wanted]
-    positions = [quantile_position(n, q) for q in wanted]
-    rows = {i + k + 1 for i, w in positions for k in ((0, 1) if w else (0,))}
-    numbered = (
-        qs.filter(**{f"{end}__isnull": False})
-        .annotate(hours=HoursBetween(end))
-        .annotate(rownum=Window(RowNumber(), order_by=[F("hours").asc(), F("pk").asc()]))
-        .filter(rownum__in=sorted(rows))
-        .values_list("rownum", "hours")
+    qs: QuerySet[Complaint], counts: dict[str, int], wanted: Sequence[float]
+) -> dict[str, list[float | None]]:
+    """Quantiles of the hours to first response and to resolution, in one query: the hours
+    are computed once per row, the database numbers each clock's sorted values
+    (``ROW_NUMBER()``) and sends back the rows around each quantile's position (numpy's
+    linear interpolation)."""
+    positions = {c: [quantile_position(n, q) for q in wanted] for c, n in counts.items() if n}
+    out: dict[str, list[float | None]] = {c: [None for _q in wanted] for c in counts}
+    if not positions:
+        return out
+    params: list[int] = []
+    where = []
+    for clock in CLOCKS:
+        rows = sorted(
+            {i + k + 1 for i, w in positions.get(clock, []) for k in (0, 1)[: 1 + (w > 0)]}
+        )
+        if rows:
+            where.append(
+                f"(h_{clock} IS NOT NULL AND rn_{clock} IN ({', '.join(['%s'] * len(rows))}))"
+            )
+            params.extend(rows)
+    numbered = ", ".join(
+        f"ROW_NUMBER() OVER (PARTITION BY h_{c} IS NULL ORDER BY h_{c}, row_id) AS rn_{c}"
+        for c in CLOCKS
     )
-    value = {int(rn) - 1: float(h) for rn, h in numbered}
-    out: list[float | None] = []
-    for i, w in positions:
-        low = value[i]
-        out.append(low + w * (value[i + 1] - low) if w else low)
+    inner = qs.annotate(
+        row_id=F("pk"),
+        h_response=HoursBetween("first_response_at"),
+        h_resolution=HoursBetween("resolved_at"),
+    ).values("row_id", "h_response", "h_resolution")
+    found: dict[str, dict[int, float]] = {c: {} for c in CLOCKS}
+    template = (
+        "SELECT rn_response, h_response, rn_resolution, h_resolution FROM ("
+        f"SELECT h_response, h_resolution, {numbered} FROM ({{sub}}) AS sub) AS numbered "
+        "WHERE " + " OR ".join(where)
+    )
+    for rn1, h1, rn2, h2 in run(inner, template, (), params):
+        if h1 is not None:
+            found["response"][int(rn1) - 1] = float(h1)
+        if h2 is not None:
+            found["resolution"][int(rn2) - 1] = float(h2)
+    for clock, pos in positions.items():
+        values = found[clock]
+        out[clock] = [
+            values[i] + w * (values[i + 1] - values[i]) if w else values[i] for i, w in pos
+        ]
     return out
 
 
@@ -227,12 +253,15 @@ def overview_report(user: Any, f: ComplaintFilters, now: dt.datetime | None = No
         SlaOutcome(clock, agg[f"{clock}_met"], agg[f"{clock}_breached"], agg[f"{clock}_running"])
         for clock in ("response", "resolution")
     ]
+    quantiles = _quantiles(
+        timed, {"response": agg["responded_"], "resolution": agg["resolved_"]}, (0.5, 0.9)
+    )
     durations = []
-    for clock, end, n in (
+    for clock, _end, n in (
         ("response", "first_response_at", agg["responded_"]),
         ("resolution", "resolved_at", agg["resolved_"]),
     ):
-        median, p90 = _quantiles(timed, end, n, (0.5, 0.9))
+        median, p90 = quantiles[clock]
         durations.append(
             Duration(
                 clock,

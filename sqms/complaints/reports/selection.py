@@ -283,7 +283,20 @@ def over(qs: QuerySet[Any], select: str, params: Sequence[Any] = ()) -> list[Any
     in several ``FILTER`` clauses. ``params`` are those of ``select``. The subquery carries
     a (never reached) LIMIT so that SQLite does not flatten it into the outer query, which
     would compute each expression again wherever it is used (4× slower)."""
+    return run(qs, "SELECT " + select + " FROM ({sub}) AS sub", params)
+
+
+def run(
+    qs: QuerySet[Any],
+    template: str,
+    params: Sequence[Any] = (),
+    params_after: Sequence[Any] = (),
+) -> list[Any]:
+    """``template`` with ``{sub}`` replaced by the SQL of ``qs`` (unordered, not flattened, as
+    for :func:`over`); ``params`` fill the template's placeholders before ``{sub}``,
+    ``params_after`` those after it."""
     sql, inner = qs.order_by()[:NO_FLATTEN].query.sql_with_params()
+    before, after = template.split("{sub}")
     with connections[qs.db].cursor() as cursor:
-        cursor.execute(f"SELECT {select} FROM ({sql}) AS sub", [*params, *inner])
+        cursor.execute(before + sql + after, [*params, *inner, *params_after])
         return list(cursor.fetchall())
