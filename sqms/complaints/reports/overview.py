@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -134,7 +135,7 @@ def _quantiles(
     """Quantiles of the hours to first response and to resolution, in one query: the hours
     are computed once per row, the database numbers each clock's sorted values
     (``ROW_NUMBER()``) and sends back the rows around each quantile's position (numpy's
-    linear interpolation)."""
+    linear interpolation); PostgreSQL's ``percentile_cont`` gives the same in one aggregate."""
     positions = {c: [quantile_position(n, q) for q in wanted] for c, n in counts.items() if n}
     out: dict[str, list[float | None]] = {c: [None for _q in wanted] for c in counts}
     if not positions:
@@ -159,6 +160,17 @@ def _quantiles(
         h_response=HoursBetween("first_response_at"),
         h_resolution=HoursBetween("resolved_at"),
     ).values("row_id", "h_response", "h_resolution")
+    if connections[qs.db].vendor == "postgresql":  # the same rule, as an ordered-set aggregate
+        (row,) = run(
+            inner,
+            "SELECT percentile_cont(%s) WITHIN GROUP (ORDER BY h_response), "
+            "percentile_cont(%s) WITHIN GROUP (ORDER BY h_resolution) FROM ({sub}) AS sub",
+            [list(wanted), list(wanted)],
+        )
+        for clock, values in zip(CLOCKS, row, strict=True):
+            if clock in positions and values is not None:
+                out[clock] = [float(v) for v in values]
+        return out
     found: dict[str, dict[int, float]] = {c: {} for c in CLOCKS}
     template = (
         "SELECT rn_response, h_response, rn_resolution, h_resolution FROM ("

@@ -227,7 +227,7 @@ class HoursBetween(Func):
         return self.as_sql(
             compiler,
             connection,
-            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)",
+            template="(CAST(EXTRACT(EPOCH FROM (%(expressions)s)) AS double precision) / 3600.0)",
             arg_joiner=" - ",
             **extra_context,
         )
