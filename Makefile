@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/calendars.py
 	$(BIN)/python bench/surveys.py
 	$(BIN)/python bench/importers.py
+	$(BIN)/python bench/complaints_reports.py
 	$(MAKE) bench-load
 
 # The public form under 200 and 1,000 concurrent customers against `sqms serve` (loopback only;
@@ -57,6 +58,7 @@ bench-small: $(STAMP)
 	$(BIN)/python bench/calendars.py --scale small
 	$(BIN)/python bench/surveys.py --scale small
 	$(BIN)/python bench/importers.py 20000
+	$(BIN)/python bench/complaints_reports.py --scale small
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -134,6 +134,7 @@ def _add_routers() -> None:
     from sqms.calendars.api import router as calendars_router
     from sqms.complaints.api import router as complaints_router
     from sqms.complaints.api_recovery import router as complaints_recovery_router
+    from sqms.complaints.api_reports import router as complaint_reports_router
     from sqms.complaints.api_settings import router as complaint_settings_router
     from sqms.complaints.api_volumes import router as complaints_volumes_router
     from sqms.core.api import router as core_router
@@ -148,6 +149,7 @@ def _add_routers() -> None:
         ("/complaints/settings/", complaint_settings_router),
         ("/complaints/recovery/", complaints_recovery_router),
         ("/complaints/volumes/", complaints_volumes_router),
+        ("/complaints/reports/", complaint_reports_router),
         ("/complaints/", complaints_router),
     ):
         _declare_errors(router)

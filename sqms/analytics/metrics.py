@@ -16,6 +16,8 @@ References
    illustrated in the case of the binomial. *Biometrika* 26(4):404-413.
 .. [5] Agresti, A. & Coull, B. A. (1998). Approximate is better than "exact" for interval
    estimation of binomial proportions. *The American Statistician* 52(2):119-126.
+.. [6] Garwood, F. (1936). Fiducial limits for the Poisson distribution. *Biometrika*
+   28(3/4):437-442 (exact interval of a rate).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ __all__ = [
     "nps",
     "nps_from_counts",
     "proportion_ci",
+    "rate_ci",
+    "RateCI",
     "top_box",
 ]
 
@@ -450,3 +454,70 @@ def _nps(prom: int, pas: int, det: int, min_n: int, confidence: float) -> NpsRes
         suppressed=n < m,
         confidence=conf,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RateCI:
+    """An event rate per unit of exposure with an exact (Garwood) confidence interval.
+
+    Attributes
+    ----------
+    events : int
+        Count of events.
+    exposure : float
+        Exposure in the rate's unit (e.g. thousands of transactions).
+    rate, lo, hi : float
+        ``events / exposure`` and its confidence limits.
+    confidence : float
+        Confidence level.
+    """
+
+    events: int
+    exposure: float
+    rate: float
+    lo: float
+    hi: float
+    confidence: float
+
+
+def rate_ci(events: int, exposure: float, confidence: float = 0.95) -> RateCI:
+    r"""Exact confidence interval of a Poisson rate (e.g. complaints per 1,000 transactions).
+
+    Parameters
+    ----------
+    events : int
+        Events counted, at least 0.
+    exposure : float
+        Exposure (> 0) in the unit of the rate: pass transactions / 1000 for a rate per 1,000.
+    confidence : float
+        Confidence level (default 0.95).
+
+    Returns
+    -------
+    RateCI
+
+    Notes
+    -----
+    Garwood's interval from chi-square quantiles, with :math:`k` events, exposure :math:`E`
+    and :math:`\alpha = 1 - \text{confidence}`:
+
+    .. math::
+        \left[\frac{\chi^2_{\alpha/2}(2k)}{2E},\ \frac{\chi^2_{1-\alpha/2}(2k+2)}{2E}\right]
+
+    with the lower limit 0 at :math:`k = 0`.
+
+    Examples
+    --------
+    >>> r = rate_ci(10, 2.0)
+    >>> round(r.rate, 2), round(r.lo, 4), round(r.hi, 4)
+    (5.0, 2.3977, 9.1952)
+    """
+    k = count(events, "events")
+    e = float(exposure)
+    if not (math.isfinite(e) and e > 0):
+        raise ValueError(f"exposure must be a positive number, got {exposure!r}")
+    conf = check_confidence(confidence)
+    alpha = 1.0 - conf
+    lo = float(stats.chi2.ppf(alpha / 2, 2 * k)) / 2 if k > 0 else 0.0
+    hi = float(stats.chi2.ppf(1 - alpha / 2, 2 * k + 2)) / 2
+    return RateCI(k, e, k / e, lo / e, hi / e, conf)

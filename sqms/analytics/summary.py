@@ -14,6 +14,8 @@ References
    and products. *Technometrics* 4(3):419-420 (why the textbook one-pass formula loses
    precision, and the rounding guard used here).
 .. [2] Student (1908). The probable error of a mean. *Biometrika* 6(1):1-25.
+.. [3] Hyndman, R. J. & Fan, Y. (1996). Sample quantiles in statistical packages. *The
+   American Statistician* 50(4):361-365 (definition 7, numpy's default "linear" method).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 from ._validate import FloatArray, check_confidence, vector
 
-__all__ = ["MeanCI", "mean_ci", "mean_ci_from_sums", "variance_from_sums"]
+__all__ = ["MeanCI", "mean_ci", "mean_ci_from_sums", "quantile_position", "variance_from_sums"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,3 +240,46 @@ def variance_from_sums(n: npt.ArrayLike, sum_x: npt.ArrayLike, sum_x2: npt.Array
             f"sum_x**2/n = {sx[i] * sx[i] / counts[i]:g}"
         )
     return np.maximum(ss, 0.0) / (counts - 1)
+
+
+def quantile_position(n: int, q: float) -> tuple[int, float]:
+    r"""Where the ``q`` quantile of ``n`` sorted values lies: index and interpolation weight.
+
+    A database can sort values and return the two at an offset without sending all of them;
+    this says which offset, so a report's median or 90th percentile matches
+    ``numpy.quantile(values, q)`` (Hyndman & Fan definition 7).
+
+    Parameters
+    ----------
+    n : int
+        Number of values, at least 1.
+    q : float
+        Quantile in [0, 1].
+
+    Returns
+    -------
+    (int, float)
+        ``(i, w)``: the quantile is :math:`x_{(i)} + w\,(x_{(i+1)} - x_{(i)})` with 0-based
+        order statistics (:math:`x_{(i+1)}` is not needed when ``w`` is 0).
+
+    Notes
+    -----
+    :math:`h = (n - 1)\,q`, :math:`i = \lfloor h \rfloor`, :math:`w = h - i`.
+
+    Examples
+    --------
+    >>> quantile_position(5, 0.5)
+    (2, 0.0)
+    >>> i, w = quantile_position(10, 0.9)
+    >>> i, round(w, 6)
+    (8, 0.1)
+    """
+    if int(n) < 1:
+        raise ValueError(f"n must be at least 1, got {n!r}")
+    qq = float(q)
+    if not 0.0 <= qq <= 1.0:
+        raise ValueError(f"q must be in [0, 1], got {q!r}")
+    h = (int(n) - 1) * qq
+    i = min(int(math.floor(h + 1e-12)), int(n) - 1)
+    w = max(0.0, h - i)
+    return i, (0.0 if w < 1e-12 else w)

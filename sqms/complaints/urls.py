@@ -2,7 +2,7 @@
 its views (``views/<area>.py``); this module joins them in one namespace."""
 
 from sqms.complaints.reports import recovery as recovery_report
-from sqms.complaints.views import intake, recovery, staff, volumes
+from sqms.complaints.views import intake, recovery, reports, staff, volumes
 from sqms.complaints.views import settings as settings_views
 
 app_name = "complaints"
@@ -13,5 +13,6 @@ urlpatterns = [
     *intake.urlpatterns,
     *recovery.urlpatterns,
     *volumes.urlpatterns,
+    *reports.urlpatterns,
     *recovery_report.urlpatterns,
 ]

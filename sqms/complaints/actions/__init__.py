@@ -4,6 +4,7 @@ from sqms.complaints.actions.attachments import (
     do_add_attachments,
     do_add_customer_message,
 )
+from sqms.complaints.actions.capa import do_refer_to_capa
 from sqms.complaints.actions.common import ConflictError
 from sqms.complaints.actions.defaults import do_install_defaults
 from sqms.complaints.actions.followup import (
@@ -73,6 +74,7 @@ __all__ = [
     "do_create_complaint",
     "do_import_complaints",
     "do_install_defaults",
+    "do_refer_to_capa",
     "do_transition",
     "do_update_complaint",
 ]

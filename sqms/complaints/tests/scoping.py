@@ -36,7 +36,19 @@ def make_complaint_records(world: World) -> dict[str, Any]:
             acting_user=None,
             channel=Channel.CLI,
         )
+    _analytics_records(world, records)
     return records
+
+
+# Analytics and CAPA referrals (c-analytics) ---------------------------------------------------
+def _analytics_records(world: World, records: dict[str, Any]) -> None:
+    for key, mark in (("alpha_complaint", ALPHA_MARK), ("bravo_complaint", BRAVO_MARK)):
+        records[f"{key}_referral"] = actions.do_refer_to_capa(
+            [records[key]], f"Referral {mark}", acting_user=None, channel=Channel.CLI
+        )
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def _complaint(w: World, r: dict[str, Any]) -> dict[str, Any]:
@@ -49,6 +61,8 @@ STAFF_URL_KWARGS: dict[str, Any] = {
     "complaints:transition": _complaint,
     "complaints:assign": _complaint,
     "complaints:entry": _complaint,
+    # Analytics and CAPA referrals (c-analytics)
+    "complaints:refer": _complaint,
 }
 
 # --- intake (c-intake): public form and status page, links and QR codes, attachments, API ----
