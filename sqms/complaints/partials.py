@@ -11,11 +11,19 @@ from django.http import HttpRequest
 from sqms.complaints.clock_display import clock_context
 from sqms.complaints.models import Complaint
 from sqms.complaints.views.intake import attachments_context
+from sqms.complaints.views.recovery import recovery_context
+from sqms.complaints.views.reports import refer_context
 
 
 def detail_partials(request: HttpRequest, complaint: Complaint, now: datetime) -> dict[str, Any]:
     return {
         **clock_context(complaint, now),
         **attachments_context(request, complaint),
-        "partial_templates": ["complaints/_attachments.html"],
+        **recovery_context(request, complaint),
+        **refer_context(request, complaint),
+        "partial_templates": [
+            "complaints/_recovery.html",
+            "complaints/_attachments.html",
+            "complaints/referrals_button.html",
+        ],
     }

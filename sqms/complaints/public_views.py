@@ -33,6 +33,7 @@ from django.views.decorators.http import require_safe
 
 from sqms.complaints import actions
 from sqms.complaints.choices import IntakeChannel, Source, Status
+from sqms.complaints.followup import follow_up_link
 from sqms.complaints.models import TRACKING_ALPHABET, Attachment, Category, Complaint
 from sqms.core.attachments import check_uploads
 from sqms.core.choices import Channel
@@ -327,6 +328,7 @@ def status(request: HttpRequest, code: str) -> HttpResponse:
             "can_write": complaint.status != Status.CLOSED,
             "waiting": complaint.status == Status.WAITING_CUSTOMER,
             "max_files": PUBLIC_MAX_FILES,
+            "follow_up_url": follow_up_link(complaint),
         },
     )
 
