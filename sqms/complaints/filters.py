@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
+from pydantic import Field
 
 from sqms.complaints.choices import (
     EscalationLevel,
@@ -56,7 +57,8 @@ class VolumeYearFilter(Filter):
         return [(str(d.year), str(d.year)) for d in years]
 
     def api_type(self) -> Any:
-        return int
+        # a calendar year (year 0 would make the database's year lookup fail)
+        return Annotated[int, Field(ge=1900, le=2999)]
 
 
 RECOVERY_FILTERS = FilterSet(
