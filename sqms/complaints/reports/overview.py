@@ -367,7 +367,7 @@ def overview_panels(r: Overview) -> list[Panel]:
             _("95 % CI high"),
         ],
         note=_(
-            "Met % is the share met among clocks that are met or breached (Wilson interval); "
+            "The share met counts the clocks that are met or breached (Wilson interval); "
             "running clocks past their due time count as breached."
         ),
         open=True,
