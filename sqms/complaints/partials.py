@@ -6,16 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
-
 from sqms.complaints.clock_display import clock_context
 from sqms.complaints.models import Complaint
 from sqms.complaints.views.intake import attachments_context
 from sqms.complaints.views.recovery import recovery_context
 from sqms.complaints.views.reports import refer_context
+from sqms.core.http import AuthenticatedHttpRequest
 
 
-def detail_partials(request: HttpRequest, complaint: Complaint, now: datetime) -> dict[str, Any]:
+def detail_partials(
+    request: AuthenticatedHttpRequest, complaint: Complaint, now: datetime
+) -> dict[str, Any]:
     return {
         **clock_context(complaint, now),
         **attachments_context(request, complaint),

@@ -115,7 +115,8 @@ def _mapping_from_post(
     mapping.labels = importers.propose_labels(export, mapping, specs)
     # The label table's inputs ("label::TARGET::LABEL") correct the proposal; an empty value
     # drops the label, so its cells are reported as problems instead of imported.
-    for key, raw in request.POST.items():
+    for key in request.POST:
+        raw = request.POST.get(key, "")
         if not key.startswith("label::"):
             continue
         _prefix, target, label = key.split("::", 2)
