@@ -35,6 +35,12 @@ def english_by_default(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def world(db: None) -> World:
+    # A transactional test (live server) empties every table afterwards, the rows the data
+    # migrations installed included: put the complaint defaults back (idempotent).
+    from sqms.complaints.actions import do_install_defaults
+    from sqms.core.choices import Channel
+
+    do_install_defaults(channel=Channel.CLI)
     return build_world()
 
 
