@@ -294,7 +294,7 @@ def test_quality_manager_survey_journey(  # type: ignore[no-untyped-def]
     assert per_store == {"ALPHA": "1", "BRAVO": "2", "CHARLIE": "4"}
 
     # 6. the SERVQUAL gap report, filtered to the campaign through the filter form
-    page.click("nav.mainnav >> text=\"Reports\"")
+    page.click('nav.mainnav >> text="Reports"')
     page.wait_for_url(f"{base}/surveys/reports/servqual/")
     page.select_option("form.toolbar select[name=campaign]", label=CAMPAIGN)
     page.click("form.toolbar button[type=submit]")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -42,6 +42,10 @@ EDITABLE = (
     "root_cause",
 )
 CREATE_ONLY = ("external_id", "received_at", "assigned_to")
+
+
+#: complaints older than this are typing errors (and would stretch every monthly report)
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
 
 class DuplicateExternalId(ValidationError):
@@ -110,6 +114,10 @@ def do_create_complaint(
     complaint.received_at = complaint.received_at or now
     if complaint.received_at > now + timedelta(minutes=5):
         raise ValidationError({"received_at": _("The complaint cannot be received in the future.")})
+    if complaint.received_at < EARLIEST:
+        raise ValidationError(
+            {"received_at": _("The complaint cannot be received before %(year)s.") % {"year": 1990}}
+        )
     complaint.description = (complaint.description or "").strip()
     complaint.summary = (complaint.summary or "").strip() or summary_of(complaint.description)
     complaint.customer_key = customer_key(complaint.customer_contact or "")

@@ -27,6 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from sqms.complaints.choices import IntakeChannel, Severity
@@ -264,6 +265,16 @@ def counts_by_month(
     if span["first_"] is None:
         return [], []
     months = month_edges(span["first_"], span["last_"])
+    if len(months) > MAX_CASE_MONTHS:  # decades of data: truncate per row instead
+        tz = timezone.get_current_timezone()
+        rows = list(
+            qs.annotate(m_=TruncMonth("received_at", tzinfo=tz))
+            .values(*group, "m_")
+            .annotate(n_=Count("pk"))
+            .order_by()
+        )
+        out = [{**row, "month": _as_date(row.pop("m_")), "n": row.pop("n_")} for row in rows]
+        return months, out
     rows = list(
         qs.annotate(m_=month_of(months)).values(*group, "m_").annotate(n_=Count("pk")).order_by()
     )
@@ -272,6 +283,14 @@ def counts_by_month(
         index = min(row.pop("m_"), len(months) - 1)
         out.append({**row, "month": months[index], "n": row.pop("n_")})
     return months, out
+
+
+#: beyond this many months (ten years) one CASE branch per month costs more than it saves
+MAX_CASE_MONTHS = 120
+
+
+def _as_date(value: Any) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 NO_FLATTEN = 2**62

@@ -221,3 +221,39 @@ def test_assignable_users_match_the_scope_rule(world):
     }
     assert {u.username for u in actions.assignable_users(c)} == by_scope
     assert "alpha_agent" in by_scope and "bravo_manager" not in by_scope
+
+
+def test_received_at_before_1990_is_refused(world):
+    with pytest.raises(ValidationError) as err:
+        actions.do_create_complaint(
+            {
+                "site": world.site_a,
+                "channel": "phone",
+                "description": "x",
+                "received_at": datetime(1900, 1, 1, tzinfo=UTC),
+            },
+            source=Source.STAFF,
+            acting_user=world.alpha_agent,
+            channel=WEB,
+        )
+    assert "received_at" in err.value.message_dict
+
+
+def test_monthly_counts_over_decades_use_per_row_months(world):
+    """Historical data spanning decades is counted per month without one CASE per month."""
+    from sqms.complaints.reports.selection import MAX_CASE_MONTHS, counts_by_month
+
+    for when in (datetime(1991, 3, 5, tzinfo=UTC), datetime(2026, 2, 5, tzinfo=UTC)):
+        actions.do_create_complaint(
+            {"site": world.site_a, "channel": "phone", "description": "x", "received_at": when},
+            source=Source.STAFF,
+            acting_user=world.alpha_agent,
+            channel=WEB,
+            now=T0,
+        )
+    months, rows = counts_by_month(Complaint.objects.all(), "site_id")
+    assert len(months) > MAX_CASE_MONTHS
+    assert sorted((r["month"].isoformat(), r["n"]) for r in rows) == [
+        ("1991-03-01", 1),
+        ("2026-02-01", 1),
+    ]
