@@ -43,6 +43,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/analytics.py
 	$(BIN)/python bench/calendars.py
 	$(BIN)/python bench/surveys.py
+	$(BIN)/python bench/complaints.py
+	$(BIN)/python bench/complaints_tick.py
 	$(BIN)/python bench/importers.py
 	$(BIN)/python bench/complaints_reports.py
 	$(MAKE) bench-load
@@ -57,6 +59,7 @@ bench-small: $(STAMP)
 	$(BIN)/python bench/analytics.py --scale small
 	$(BIN)/python bench/calendars.py --scale small
 	$(BIN)/python bench/surveys.py --scale small
+	$(BIN)/python bench/complaints.py --scale small
 	$(BIN)/python bench/importers.py 20000
 	$(BIN)/python bench/complaints_reports.py --scale small
 
