@@ -145,6 +145,12 @@ def refresh_clocks(complaint: Complaint, clocks: Clocks) -> None:
     complaint.update_due_at = u.due_at if u else None
     complaint.resolution_due_at = s.due_at if s else None
     complaint.escalation_due_at = e.due_at if e else None
+    # A clock that stopped after its target between two scheduler runs: record the breach at
+    # the stop, so the SLA figures count it (the scheduler only sees running clocks).
+    if r and r.stopped and r.breached and complaint.response_breached_at is None:
+        complaint.response_breached_at = complaint.first_response_at
+    if s and s.stopped and s.breached and complaint.resolution_breached_at is None:
+        complaint.resolution_breached_at = complaint.resolved_at
     if complaint.status in (Status.CLOSED, Status.RESOLVED) or complaint.paused_since:
         complaint.next_check_at = None
         return

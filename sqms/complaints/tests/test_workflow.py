@@ -257,3 +257,13 @@ def test_monthly_counts_over_decades_use_per_row_months(world):
         ("1991-03-01", 1),
         ("2026-02-01", 1),
     ]
+
+
+def test_a_late_stop_between_scheduler_runs_is_recorded_as_a_breach(world):
+    """Acknowledged after 5 h against a 4 h target, resolved in time: the response breach is
+    recorded at the acknowledgement, the resolution has none."""
+    c = new(world)
+    c = step(c, "acknowledge", world, 5)
+    assert c.response_breached_at == T0 + timedelta(hours=5)
+    c = step(c, "resolve", world, 6, resolution="Sorted")
+    assert c.resolution_breached_at is None
