@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from sqms.complaints.choices import EscalationLevel
 from sqms.core.choices import Role
@@ -23,18 +24,35 @@ else:
     User = get_user_model()
 
 
+def people_of(site: Site, *roles: str) -> list[User]:
+    """Active users in one of ``roles`` whose scope holds ``site`` — quality managers every
+    site, region managers the sites of their regions, the other roles the sites their profile
+    lists — in one query, by username. Escalation levels, approvers and assignees all read it."""
+    condition = Q(pk__in=[])
+    for role in roles:
+        if role == Role.QUALITY_MANAGER:
+            condition |= Q(profile__role=role)
+        elif role == Role.REGION_MANAGER:
+            condition |= Q(profile__role=role, profile__regions=site.region_id)
+        else:
+            condition |= Q(profile__role=role, profile__sites=site)
+    return list(
+        User.objects.filter(is_active=True).filter(condition).distinct().order_by("username")
+    )
+
+
+#: the role each escalation level goes to
+LEVEL_ROLE = {
+    EscalationLevel.SITE_MANAGER: Role.SITE_MANAGER,
+    EscalationLevel.REGION_MANAGER: Role.REGION_MANAGER,
+    EscalationLevel.QUALITY_MANAGER: Role.QUALITY_MANAGER,
+}
+
+
 def level_users(site: Site, level: int) -> list[User]:
     """Active users of escalation ``level`` for ``site`` (any email), by username."""
-    users = User.objects.filter(is_active=True)
-    if level == EscalationLevel.SITE_MANAGER:
-        users = users.filter(profile__role=Role.SITE_MANAGER, profile__sites=site)
-    elif level == EscalationLevel.REGION_MANAGER:
-        users = users.filter(profile__role=Role.REGION_MANAGER, profile__regions=site.region_id)
-    elif level == EscalationLevel.QUALITY_MANAGER:
-        users = users.filter(profile__role=Role.QUALITY_MANAGER)
-    else:
-        return []
-    return list(users.distinct().order_by("username"))
+    role = LEVEL_ROLE.get(level)  # type: ignore[call-overload]
+    return people_of(site, role) if role else []
 
 
 def level_emails(site: Site, level: int) -> list[str]:
@@ -45,9 +63,7 @@ def level_emails(site: Site, level: int) -> list[str]:
 def warning_emails(site: Site, assignee: User | None) -> list[str]:
     """Whom an SLA warning goes to: the assignee, or the site's managers when nobody is
     assigned (or the assignee has no email address)."""
-    if assignee is not None and assignee.is_active and assignee.email:
-        return [assignee.email]
-    return level_emails(site, EscalationLevel.SITE_MANAGER)
+    return Recipients().warning(site, assignee)
 
 
 class Recipients:

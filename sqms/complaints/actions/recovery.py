@@ -17,13 +17,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sqms.complaints.actions.common import add_entry, lock
 from sqms.complaints.choices import MONEY_KINDS, EntryKind, RecoveryKind, RecoveryStatus, Status
 from sqms.complaints.models import Complaint, RecoveryAction
+from sqms.complaints.recipients import people_of
 from sqms.core import audit
 from sqms.core.choices import AuditAction, Role
 from sqms.core.names import display_name
@@ -63,16 +63,7 @@ def _amount(value: Any) -> Decimal | None:
 def approvers_of(complaint: Complaint) -> list[User]:
     """Who is asked to approve: active site managers of the complaint's site and region
     managers of its region."""
-    site = complaint.site
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(profile__role=Role.SITE_MANAGER, profile__sites=site)
-            | Q(profile__role=Role.REGION_MANAGER, profile__regions=site.region_id)
-        )
-        .distinct()
-        .order_by("username")
-    )
+    return people_of(complaint.site, Role.SITE_MANAGER, Role.REGION_MANAGER)
 
 
 def may_decide(user: Any, action: RecoveryAction) -> bool:

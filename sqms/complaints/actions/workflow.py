@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from sqms.complaints import workflow
 from sqms.complaints.actions.common import add_entry, lock, save
 from sqms.complaints.choices import PAUSED_STATUSES, EntryKind, RootCause, Status
 from sqms.complaints.models import Complaint, Pause
+from sqms.complaints.recipients import people_of
 from sqms.core import audit
 from sqms.core.choices import Role
 from sqms.core.names import display_name
@@ -142,19 +142,9 @@ def apply_transition(
 
 
 def assignable_users(complaint: Complaint) -> list[User]:
-    """Active users whose role may work this complaint (its site is in their scope): quality
-    managers, the region managers of its region, and the site managers and agents of its
-    site. One query (the same rule as ``site_ids_in_scope`` for these roles)."""
-    site = complaint.site
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(profile__role=Role.QUALITY_MANAGER)
-            | Q(profile__role=Role.REGION_MANAGER, profile__regions=site.region_id)
-            | Q(profile__role__in=(Role.SITE_MANAGER, Role.AGENT), profile__sites=site.pk)
-        )
-        .distinct()
-        .order_by("username")
+    """Active users whose role may work this complaint (its site is in their scope)."""
+    return people_of(
+        complaint.site, Role.QUALITY_MANAGER, Role.REGION_MANAGER, Role.SITE_MANAGER, Role.AGENT
     )
 
 
