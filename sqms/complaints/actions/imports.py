@@ -16,12 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sqms.analytics.calendars import WorkCalendar
+from sqms.calendars.lookup import calendar_for_site
 from sqms.complaints.actions.common import add_entry
 from sqms.complaints.actions.intake import summary_of
 from sqms.complaints.choices import PAUSED_STATUSES, EntryKind, Source, Status
 from sqms.complaints.clocks import compute, refresh_clocks
 from sqms.complaints.importer import parse
-from sqms.complaints.models import Category, Complaint, Pause, customer_key
+from sqms.complaints.models import Category, Complaint, Pause, SlaPolicy, customer_key
 from sqms.complaints.policies import choose_policy
 from sqms.core import audit
 from sqms.core.choices import AuditAction
@@ -167,9 +169,22 @@ def do_import_complaints(
     if report.errors or dry_run:
         report.created = 0 if report.errors else len(todo)
         return report
+    # read once for the whole file, not once per row
+    policies = list(SlaPolicy.objects.filter(is_active=True).select_related("category"))
+    calendars: dict[int, WorkCalendar] = {}
     for n, (line, x) in enumerate(todo, start=1):
+        site_id = x["site"].pk
+        if site_id not in calendars:
+            calendars[site_id] = calendar_for_site(x["site"])
         try:
-            _store(x, acting_user=acting_user, channel=channel, now=now)
+            _store(
+                x,
+                policies=policies,
+                calendar=calendars[site_id],
+                acting_user=acting_user,
+                channel=channel,
+                now=now,
+            )
         except ValidationError as exc:
             report.errors.extend(
                 _("line %(line)d: %(message)s") % {"line": line, "message": m} for m in exc.messages
@@ -184,7 +199,13 @@ def do_import_complaints(
 
 
 def _store(
-    x: dict[str, Any], *, acting_user: User | None, channel: str, now: datetime
+    x: dict[str, Any],
+    *,
+    policies: list[SlaPolicy],
+    calendar: WorkCalendar,
+    acting_user: User | None,
+    channel: str,
+    now: datetime,
 ) -> Complaint:
     status = x["status"]
     description = x["description"].strip()
@@ -218,12 +239,12 @@ def _store(
     if status in PAUSED_STATUSES:
         complaint.paused_since = now
     complaint.full_clean(exclude=["tracking_code"], validate_constraints=False)
-    complaint.policy = choose_policy(complaint)
+    complaint.policy = choose_policy(complaint, policies)
+    paused = [(now, None)] if status in PAUSED_STATUSES else []
+    refresh_clocks(complaint, compute(complaint, now, calendar=calendar, pauses=paused))
     complaint.save()
     if status in PAUSED_STATUSES:
         Pause.objects.create(complaint=complaint, status=status, started_at=now)
-    refresh_clocks(complaint, compute(complaint, now))
-    complaint.save()
     audit.record(complaint, AuditAction.CREATE, actor=acting_user, channel=channel)
     add_entry(
         complaint,
