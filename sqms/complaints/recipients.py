@@ -60,12 +60,6 @@ def level_emails(site: Site, level: int) -> list[str]:
     return sorted({u.email for u in level_users(site, level) if u.email})
 
 
-def warning_emails(site: Site, assignee: User | None) -> list[str]:
-    """Whom an SLA warning goes to: the assignee, or the site's managers when nobody is
-    assigned (or the assignee has no email address)."""
-    return Recipients().warning(site, assignee)
-
-
 class Recipients:
     """Per-run cache of :func:`level_emails` by (site, level)."""
 
