@@ -4,7 +4,6 @@ decide) and of rewards and penalties (``consequences_router``, under
 ``restrict``; writes through ``actions``, the same rules as the pages. No dispute carries the
 inspector (a site must not learn who its mystery shopper was)."""
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any

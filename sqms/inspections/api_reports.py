@@ -1,7 +1,6 @@
 """API of the inspection result reports (under ``/api/v1/inspections/reports/``): the same
 numbers as the report pages, as JSON, with the pages' filters. Reads go through ``restrict``."""
 
-
 from typing import Annotated, Any
 
 from ninja import Field, Query, Router, Schema

@@ -72,9 +72,7 @@ class ConsequenceForm(forms.Form):
         max_length=200,
         help_text=_("The clause of the store or tenant handbook applied."),
     )
-    amount = forms.DecimalField(
-        label=_("Amount"), required=False, max_digits=12, decimal_places=2
-    )
+    amount = forms.DecimalField(label=_("Amount"), required=False, max_digits=12, decimal_places=2)
     points = forms.IntegerField(label=_("Points"), required=False)
     recipient = forms.CharField(label=_("Recipient"), max_length=100, required=False)
     note = forms.CharField(

@@ -127,9 +127,7 @@ class ResultFilters:
         return replace(self, date_from=first, date_to=last)
 
 
-def _period(
-    qs: QuerySet[Any], f: ResultFilters, field: str = "submitted_at"
-) -> QuerySet[Any]:
+def _period(qs: QuerySet[Any], f: ResultFilters, field: str = "submitted_at") -> QuerySet[Any]:
     if f.date_from:
         qs = qs.filter(**{f"{field}__gte": month_start(f.date_from)})
     if f.date_to:
@@ -147,7 +145,7 @@ def inspections(user: Any, f: ResultFilters) -> QuerySet[Inspection]:
 
 def answers(user: Any, f: ResultFilters) -> QuerySet[Answer]:
     """The answers of those inspections (the same filters through ``inspection__``)."""
-    qs = Answer.objects.restrict(user, "view").filter(
+    qs: QuerySet[Answer] = Answer.objects.restrict(user, "view").filter(
         inspection__status=Status.SUBMITTED, inspection__score__isnull=False
     )
     qs = RESULT_FILTERS.narrow(qs, f.values(), ANSWER_LOOKUPS)

@@ -8,5 +8,7 @@ app_name = "inspections"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # results, disputes, rewards/penalties (inspections-results)
-    *results_reports.urlpatterns, *results_disputes.urlpatterns, *results_consequences.urlpatterns,
+    *results_reports.urlpatterns,
+    *results_disputes.urlpatterns,
+    *results_consequences.urlpatterns,
 ]

@@ -112,9 +112,11 @@ def do_record_consequence(
 def do_delete_consequence(
     consequence: Consequence, *, acting_user: User | None, channel: str
 ) -> None:
-    current = Consequence.objects.select_for_update(of=("self",)).select_related(
-        "inspection__site"
-    ).get(pk=consequence.pk)
+    current = (
+        Consequence.objects.select_for_update(of=("self",))
+        .select_related("inspection__site")
+        .get(pk=consequence.pk)
+    )
     ensure_allowed(acting_user, "delete", current)
     before = audit.snapshot(current)
     site = current.inspection.site

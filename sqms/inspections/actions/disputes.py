@@ -81,7 +81,9 @@ def do_raise_dispute(
     ensure_allowed(acting_user, "add", Dispute)
     ensure_allowed(acting_user, "view", current)
     if acting_user is not None and role_of(acting_user) not in RAISER_ROLES:
-        raise PermissionDenied(_("Only the site's manager or its region manager may dispute a result."))
+        raise PermissionDenied(
+            _("Only the site's manager or its region manager may dispute a result.")
+        )
     unknown = set(data) - {"answer", "reason"}
     if unknown:
         raise ValidationError(
@@ -109,7 +111,10 @@ def do_raise_dispute(
                     "There is already an open dispute on %(what)s (raised %(when)s); wait for "
                     "its decision before disputing it again."
                 )
-                % {"what": what, "when": timezone.localtime(open_one.raised_at).strftime("%Y-%m-%d")}
+                % {
+                    "what": what,
+                    "when": timezone.localtime(open_one.raised_at).strftime("%Y-%m-%d"),
+                }
             }
         )
     dispute = Dispute(
@@ -119,12 +124,10 @@ def do_raise_dispute(
         raised_by=acting_user,
         raised_at=now,
     )
-    dispute.full_clean()
+    dispute.full_clean(exclude=["raised_by"])  # None: raised by the system (imports, demo)
     dispute.save()
     audit.record(dispute, AuditAction.CREATE, actor=acting_user, channel=channel, site=current.site)
-    emails = sorted(
-        {u.email for u in people_of(current.site, Role.QUALITY_MANAGER) if u.email}
-    )
+    emails = sorted({u.email for u in people_of(current.site, Role.QUALITY_MANAGER) if u.email})
     if emails:
         notify(
             f"inspection:{current.pk}:dispute:{dispute.pk}:raised",
@@ -159,8 +162,11 @@ def _rescore(
 ) -> None:
     """Write the corrected answer, re-score it and refresh the inspection's totals."""
     inspection = locking.lock(dispute.inspection, None, select_related=("checklist", "site"))
-    answer = Answer.objects.select_for_update(of=("self",)).select_related("item").get(
-        pk=dispute.answer_id
+    assert dispute.answer_id is not None
+    answer = (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("item")
+        .get(pk=dispute.answer_id)
     )
     result = str(correction.get("result") or "")
     if result and result not in Result.values:

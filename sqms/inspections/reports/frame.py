@@ -95,6 +95,7 @@ def render_report(
 
 # Score sums in SQL ------------------------------------------------------------------------------
 
+
 def score_sums(qs: QuerySet[Any], *group: str, prefix: str = "") -> list[dict[str, Any]]:
     """Per ``group`` (none: one row): ``n``, ``s`` (Σ score), ``ss`` (Σ score²), ``passed``,
     ``critical`` of the inspections in ``qs`` — one ``GROUP BY``."""
@@ -124,4 +125,3 @@ def score_stat(row: dict[str, Any]) -> Stat:
 
 def add_sums(a: Sums, b: Sums) -> Sums:
     return (a[0] + b[0], a[1] + b[1], a[2] + b[2])
-

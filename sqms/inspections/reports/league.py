@@ -183,7 +183,9 @@ def league_panels(r: League) -> list[Panel]:
             ]
         )
     panel.figure = bar_with_ci(
-        [row.code for row in r.rows], [row.score for row in r.rows], _("Mean score %"),
+        [row.code for row in r.rows],
+        [row.score for row in r.rows],
+        _("Mean score %"),
         horizontal=True,
     )
     return [panel]

@@ -69,7 +69,13 @@ def overview_report(user: Any, f: ResultFilters) -> Overview:
         passed += row["passed"]
         critical += row["critical"]
         rows.append(
-            _row(row["kind"], str(labels.get(row["kind"], row["kind"])), sums, row["passed"], row["critical"])
+            _row(
+                row["kind"],
+                str(labels.get(row["kind"], row["kind"])),
+                sums,
+                row["passed"],
+                row["critical"],
+            )
         )
     return Overview(f, _row("", _("All kinds"), total, passed, critical), rows)
 

@@ -73,8 +73,15 @@ def trend_panels(r: Trend) -> list[Panel]:
     panel = Panel(
         "trend",
         _("Monthly mean score per site"),
-        [_("Site"), _("Name"), _("Month"), _("Inspections"), _("Mean score %"),
-         _("95 % CI low"), _("95 % CI high")],
+        [
+            _("Site"),
+            _("Name"),
+            _("Month"),
+            _("Inspections"),
+            _("Mean score %"),
+            _("95 % CI low"),
+            _("95 % CI high"),
+        ],
         note=_(
             "One line per site (choose a site in the filters to see one). Months without an "
             "inspection leave a gap. Bars are 95 % intervals (from two inspections in a month)."
@@ -97,9 +104,7 @@ def trend_panels(r: Trend) -> list[Panel]:
                 ]
             )
     x = [m.strftime("%Y-%m") for m in r.months]
-    series = [
-        (site.code, [site.points.get(m, Stat(0)) for m in r.months]) for site in r.sites
-    ]
+    series = [(site.code, [site.points.get(m, Stat(0)) for m in r.months]) for site in r.sites]
     panel.figure = lines(x, series, _("Mean score %"))
     return [panel]
 

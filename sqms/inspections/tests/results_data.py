@@ -31,5 +31,7 @@ def at(year: int, month: int, day: int = 10) -> dt.datetime:
     return dt.datetime(year, month, day, 10, 0, tzinfo=timezone.get_current_timezone())
 
 
-def inspect(site: Any, checklist: Any, answers: dict[str, Any], when: dt.datetime, **kw: Any) -> Any:
+def inspect(
+    site: Any, checklist: Any, answers: dict[str, Any], when: dt.datetime, **kw: Any
+) -> Any:
     return make_inspection(site, checklist, answers, submitted_at=when, **kw)

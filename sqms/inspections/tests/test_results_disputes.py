@@ -44,7 +44,9 @@ def answer(inspection: Inspection, code: str) -> Answer:
     return Answer.objects.get(inspection=inspection, item__code=code)
 
 
-def raise_on(world: World, inspection: Inspection, code: str | None, reason: str = "Wrong") -> Dispute:
+def raise_on(
+    world: World, inspection: Inspection, code: str | None, reason: str = "Wrong"
+) -> Dispute:
     return actions.do_raise_dispute(
         inspection,
         {"answer": answer(inspection, code) if code else None, "reason": reason},
@@ -105,7 +107,9 @@ def test_rejected_dispute_keeps_the_score(world: World, mystery: Inspection) -> 
     with pytest.raises(ValidationError) as err:
         actions.do_decide_dispute(dispute, False, "", acting_user=world.qm, channel=WEB)
     assert "decision_note" in err.value.message_dict
-    actions.do_decide_dispute(dispute, False, "Visit times are fine.", acting_user=world.qm, channel=WEB)
+    actions.do_decide_dispute(
+        dispute, False, "Visit times are fine.", acting_user=world.qm, channel=WEB
+    )
     mystery.refresh_from_db()
     assert mystery.score == Decimal("83.33")
     with pytest.raises(ValidationError, match="already decided"):
@@ -135,15 +139,21 @@ def test_who_may_raise_and_decide(world: World, mystery: Inspection) -> None:
             mystery, {"reason": "x"}, acting_user=world.alpha_inspector, channel=WEB
         )
     with pytest.raises(ValidationError) as err:
-        actions.do_raise_dispute(mystery, {"reason": " "}, acting_user=world.alpha_manager, channel=WEB)
+        actions.do_raise_dispute(
+            mystery, {"reason": " "}, acting_user=world.alpha_manager, channel=WEB
+        )
     assert "reason" in err.value.message_dict
     dispute = raise_on(world, mystery, "A1")
     with pytest.raises(PermissionDenied):
-        actions.do_decide_dispute(dispute, True, "mine", acting_user=world.alpha_manager, channel=WEB)
+        actions.do_decide_dispute(
+            dispute, True, "mine", acting_user=world.alpha_manager, channel=WEB
+        )
     own = make_checklist("SELF", kind=InspectionKind.SELF)
     self_check = inspect(world.site_a, own, ALL_PASS, at(2026, 3))
     with pytest.raises(ValidationError, match="Only mystery-shopper and supervisor"):
-        actions.do_raise_dispute(self_check, {"reason": "x"}, acting_user=world.alpha_manager, channel=WEB)
+        actions.do_raise_dispute(
+            self_check, {"reason": "x"}, acting_user=world.alpha_manager, channel=WEB
+        )
 
 
 def _client(user: object) -> Client:
@@ -181,9 +191,7 @@ def test_pages_raise_decide_and_hide_the_shopper(world: World, mystery: Inspecti
         manager.get(reverse("inspections:dispute_detail", args=[dispute.pk])),
         manager.get(raise_url),
         Client().get("/api/v1/inspections/disputes/", **_api(world.alpha_manager)),
-        Client().get(
-            f"/api/v1/inspections/disputes/{dispute.pk}", **_api(world.alpha_manager)
-        ),
+        Client().get(f"/api/v1/inspections/disputes/{dispute.pk}", **_api(world.alpha_manager)),
     ]
     for page in pages:
         assert page.status_code == 200
@@ -198,7 +206,9 @@ def test_pages_raise_decide_and_hide_the_shopper(world: World, mystery: Inspecti
     decide_url = reverse("inspections:dispute_decide", args=[dispute.pk])
     assert manager.post(decide_url, {"decision": "upheld", "decision_note": "x"}).status_code == 403
     qm = _client(world.qm)
-    assert "Save decision" in _text(qm.get(reverse("inspections:dispute_detail", args=[dispute.pk])))
+    assert "Save decision" in _text(
+        qm.get(reverse("inspections:dispute_detail", args=[dispute.pk]))
+    )
     response = qm.post(
         decide_url, {"decision": "upheld", "decision_note": "CCTV", "result": "pass", "value": ""}
     )
@@ -217,7 +227,9 @@ def test_api_raise_and_decide(world: World, mystery: Inspection) -> None:
     a1 = answer(mystery, "A1")
     payload = {"inspection_id": mystery.pk, "answer_id": a1.pk, "reason": "Clean floor"}
     created = c.post(
-        "/api/v1/inspections/disputes/", payload, content_type="application/json",
+        "/api/v1/inspections/disputes/",
+        payload,
+        content_type="application/json",
         **_api(world.alpha_manager),
     )
     assert created.status_code == 201, created.content
@@ -225,7 +237,9 @@ def test_api_raise_and_decide(world: World, mystery: Inspection) -> None:
     assert body["item_code"] == "A1" and body["status"] == "open"
     assert "inspector" not in " ".join(body)
     twice = c.post(
-        "/api/v1/inspections/disputes/", payload, content_type="application/json",
+        "/api/v1/inspections/disputes/",
+        payload,
+        content_type="application/json",
         **_api(world.alpha_manager),
     )
     assert twice.status_code in (400, 422) and "already an open dispute" in twice.content.decode()
@@ -237,7 +251,5 @@ def test_api_raise_and_decide(world: World, mystery: Inspection) -> None:
     )
     assert decide.status_code == 200, decide.content
     assert decide.json()["status"] == "upheld" and decide.json()["score"] == "100.00"
-    outsider = c.get(
-        f"/api/v1/inspections/disputes/{body['id']}", **_api(world.bravo_manager)
-    )
+    outsider = c.get(f"/api/v1/inspections/disputes/{body['id']}", **_api(world.bravo_manager))
     assert outsider.status_code == 404

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 
 import pytest
@@ -181,9 +180,7 @@ def _self_vs_supervisor(world: World, self_scores: list, visit_scores: list) -> 
 
 def test_self_rates_itself_higher_is_flagged(world: World) -> None:
     # self 100 every time; visits 83.33, 66.67, 86.67, 83.33 (four months)
-    _self_vs_supervisor(
-        world, [ALL_PASS] * 4, [A1_FAIL, A2_FAIL, B1_THREE, A1_FAIL]
-    )
+    _self_vs_supervisor(world, [ALL_PASS] * 4, [A1_FAIL, A2_FAIL, B1_THREE, A1_FAIL])
     r = self_report(world.qm, ResultFilters())
     site = r.sites[0]
     visits = [83.33, 66.67, 86.67, 83.33]
@@ -202,9 +199,7 @@ def test_self_rates_itself_higher_is_flagged(world: World) -> None:
 
 def test_self_not_flagged_when_not_consistently_higher(world: World) -> None:
     # self 100, 66.67, 66.67, 100 against visits 83.33 each: higher in 2 of 4
-    _self_vs_supervisor(
-        world, [ALL_PASS, A2_FAIL, A2_FAIL, ALL_PASS], [A1_FAIL] * 4
-    )
+    _self_vs_supervisor(world, [ALL_PASS, A2_FAIL, A2_FAIL, ALL_PASS], [A1_FAIL] * 4)
     site = self_report(world.qm, ResultFilters()).sites[0]
     assert site.higher_in_last == 2
     assert not site.flagged

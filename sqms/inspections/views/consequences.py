@@ -55,7 +55,9 @@ CONSEQUENCE_FILTERS = FilterSet(
 CONSEQUENCE_LIST = ListSpec(
     title=gettext_lazy("Rewards and penalties"),
     columns=[
-        ListColumn("recorded", gettext_lazy("Recorded"), lambda c: c.recorded_at, sort="recorded_at"),
+        ListColumn(
+            "recorded", gettext_lazy("Recorded"), lambda c: c.recorded_at, sort="recorded_at"
+        ),
         ListColumn(
             "inspection",
             gettext_lazy("Inspection"),
@@ -64,7 +66,10 @@ CONSEQUENCE_LIST = ListSpec(
             link=True,
         ),
         ListColumn(
-            "site", gettext_lazy("Site"), lambda c: c.inspection.site.code, sort="inspection__site__code"
+            "site",
+            gettext_lazy("Site"),
+            lambda c: c.inspection.site.code,
+            sort="inspection__site__code",
         ),
         ListColumn("kind", gettext_lazy("Kind"), lambda c: c.get_kind_display(), sort="kind"),
         ListColumn("rule", gettext_lazy("Handbook rule"), lambda c: c.rule, sort="rule"),
@@ -139,8 +144,7 @@ def consequence_list(request: HttpRequest) -> HttpResponseBase:
         filtered, _state = apply_query(CONSEQUENCE_LIST, request, qs)
         header = [str(c) for c in TOTAL_COLUMNS]
         rows = (
-            [t.site, t.kind_label, t.count, float(t.amount), t.points]
-            for t in totals_of(filtered)
+            [t.site, t.kind_label, t.count, float(t.amount), t.points] for t in totals_of(filtered)
         )
         name = exports.stamped("rewards-penalties-totals", fmt)
         if fmt == "xlsx":

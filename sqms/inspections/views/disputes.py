@@ -138,17 +138,25 @@ DISPUTE_LIST = ListSpec(
             link=True,
         ),
         ListColumn(
-            "site", gettext_lazy("Site"), lambda d: d.inspection.site.code, sort="inspection__site__code"
+            "site",
+            gettext_lazy("Site"),
+            lambda d: d.inspection.site.code,
+            sort="inspection__site__code",
         ),
         ListColumn("kind", gettext_lazy("Kind"), lambda d: d.inspection.get_kind_display()),
         ListColumn("item", gettext_lazy("Disputed"), disputed_item),
         ListColumn("reason", gettext_lazy("Reason"), lambda d: d.reason[:120]),
-        ListColumn("status", gettext_lazy("Status"), lambda d: d.get_status_display(), sort="status"),
+        ListColumn(
+            "status", gettext_lazy("Status"), lambda d: d.get_status_display(), sort="status"
+        ),
         ListColumn("raised_by", gettext_lazy("Raised by"), lambda d: display_name(d.raised_by)),
         ListColumn("decided", gettext_lazy("Decided"), lambda d: d.decided_at, sort="decided_at"),
         ListColumn("decision", gettext_lazy("Decision"), lambda d: d.decision_note[:120]),
         ListColumn(
-            "score", gettext_lazy("Score now (%)"), lambda d: d.inspection.score, sort="inspection__score"
+            "score",
+            gettext_lazy("Score now (%)"),
+            lambda d: d.inspection.score,
+            sort="inspection__score",
         ),
     ],
     filterset=DISPUTE_FILTERS,
