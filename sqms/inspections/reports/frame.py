@@ -120,7 +120,15 @@ def sums_of(row: dict[str, Any]) -> Sums:
 def score_stat(row: dict[str, Any]) -> Stat:
     """The mean score with its 95 % t-interval (shown from one inspection on; the interval
     from two). Inspection scores are not personal answers, so no minimum-n suppression."""
-    return stat(sums_of(row), minimum=1)
+    return sums_stat(sums_of(row))
+
+
+def sums_stat(sums: Sums) -> Stat:
+    """:func:`score_stat` from (n, Σ, Σ²); the interval is clipped to the possible 0–100."""
+    s = stat(sums, minimum=1)
+    if s.lo is None or s.hi is None:
+        return s
+    return Stat(s.n, s.mean, max(s.lo, 0.0), min(s.hi, 100.0), s.sd, s.suppressed)
 
 
 def add_sums(a: Sums, b: Sums) -> Sums:

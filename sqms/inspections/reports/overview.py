@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from sqms.analytics.metrics import ProportionCI, proportion_ci
 from sqms.core.charts import bar_with_ci
 from sqms.core.panels import Cell, Panel, count, num, text
-from sqms.core.stats import ZERO, Stat, Sums, stat
+from sqms.core.stats import ZERO, Stat, Sums
 from sqms.inspections.choices import InspectionKind
 from sqms.inspections.report_filters import ResultFilters, inspections
 from sqms.inspections.reports.frame import (
@@ -24,6 +24,7 @@ from sqms.inspections.reports.frame import (
     report_view,
     score_sums,
     sums_of,
+    sums_stat,
 )
 
 
@@ -51,7 +52,7 @@ def _row(kind: str, label: str, sums: Sums, passed: int, critical: int) -> Overv
         kind,
         label,
         n,
-        stat(sums, minimum=1),
+        sums_stat(sums),
         passed,
         proportion_ci(passed, n) if n else None,
         critical,
@@ -98,7 +99,7 @@ def overview_panels(r: Overview) -> list[Panel]:
         ],
         note=_(
             "Submitted inspections with a score. The mean score has a Student-t 95 % "
-            "interval; the pass rate a Wilson 95 % interval. A critical failure is an "
+            "interval (clipped to 0–100); the pass rate a Wilson 95 % interval. A critical failure is an "
             "inspection in which a critical item failed."
         ),
         open=True,
