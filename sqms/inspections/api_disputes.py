@@ -202,6 +202,29 @@ def record_consequence(request: AuthenticatedHttpRequest, payload: ConsequenceIn
     return Status(201, get_object_or_404(visible_consequences(request.user), pk=consequence.pk))
 
 
+class ConsequencePatch(Schema):
+    kind: ConsequenceKind | None = None
+    rule: str | None = Field(None, max_length=200)
+    amount: Decimal | None = None
+    points: int | None = None
+    recipient: str | None = Field(None, max_length=100)
+    note: str | None = Field(None, max_length=5000)
+
+
+@consequences_router.patch("/{consequence_id}", response=ConsequenceOut)
+def update_consequence(
+    request: AuthenticatedHttpRequest, consequence_id: DbId, payload: ConsequencePatch
+) -> Any:
+    """Change the fields sent (``null`` clears an amount or points)."""
+    consequence = get_object_or_404(
+        Consequence.objects.restrict(request.user, "change"), pk=consequence_id
+    )
+    actions.do_update_consequence(
+        consequence, payload.dict(exclude_unset=True), acting_user=request.user, channel=API
+    )
+    return get_object_or_404(visible_consequences(request.user), pk=consequence.pk)
+
+
 @consequences_router.delete("/{consequence_id}", response={204: None})
 def delete_consequence(request: AuthenticatedHttpRequest, consequence_id: DbId) -> Any:
     consequence = get_object_or_404(

@@ -2,7 +2,11 @@
 by domain; callers write ``actions.do_…``."""
 
 # results: disputes and rewards/penalties (inspections-results)
-from sqms.inspections.actions.consequences import do_delete_consequence, do_record_consequence
+from sqms.inspections.actions.consequences import (
+    do_delete_consequence,
+    do_record_consequence,
+    do_update_consequence,
+)
 from sqms.inspections.actions.disputes import do_decide_dispute, do_raise_dispute
 
 __all__: list[str] = [
@@ -11,4 +15,5 @@ __all__: list[str] = [
     "do_delete_consequence",
     "do_raise_dispute",
     "do_record_consequence",
+    "do_update_consequence",
 ]

@@ -60,6 +60,29 @@ def _points(value: Any) -> int | None:
     return points
 
 
+def _cleaned(data: dict[str, Any]) -> dict[str, Any]:
+    """The model's values from ``data``, each checked with a message naming its field."""
+    unknown = set(data) - FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
+    kind = str(data.get("kind") or "")
+    if kind not in ConsequenceKind.values:
+        raise ValidationError({"kind": _("Choose reward or penalty.")})
+    rule = str(data.get("rule") or "").strip()
+    if not rule:
+        raise ValidationError({"rule": _("Name the handbook rule applied.")})
+    return {
+        "kind": kind,
+        "rule": rule,
+        "amount": _amount(data.get("amount")),
+        "points": _points(data.get("points")),
+        "recipient": str(data.get("recipient") or "").strip(),
+        "note": str(data.get("note") or "").strip(),
+    }
+
+
 @transaction.atomic(durable=True)
 def do_record_consequence(
     inspection: Inspection,
@@ -77,35 +100,40 @@ def do_record_consequence(
         Inspection.objects.restrict(acting_user, "view").filter(pk=current.pk).exists()
     ):
         raise PermissionDenied(_("That inspection is outside your scope."))
-    unknown = set(data) - FIELDS
-    if unknown:
-        raise ValidationError(
-            _("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))}
-        )
     if current.status != Status.SUBMITTED:
         raise ValidationError(_("Rewards and penalties are recorded against submitted results."))
-    kind = str(data.get("kind") or "")
-    if kind not in ConsequenceKind.values:
-        raise ValidationError({"kind": _("Choose reward or penalty.")})
-    rule = str(data.get("rule") or "").strip()
-    if not rule:
-        raise ValidationError({"rule": _("Name the handbook rule applied.")})
-    consequence = Consequence(
-        inspection=current,
-        kind=kind,
-        rule=rule,
-        amount=_amount(data.get("amount")),
-        points=_points(data.get("points")),
-        recipient=str(data.get("recipient") or "").strip(),
-        note=str(data.get("note") or "").strip(),
-        recorded_by=acting_user,
-    )
+    consequence = Consequence(inspection=current, recorded_by=acting_user, **_cleaned(data))
     consequence.full_clean()
     consequence.save()
     audit.record(
         consequence, AuditAction.CREATE, actor=acting_user, channel=channel, site=current.site
     )
     return consequence
+
+
+@transaction.atomic(durable=True)
+def do_update_consequence(
+    consequence: Consequence,
+    data: dict[str, Any],
+    *,
+    acting_user: User | None,
+    channel: str,
+) -> Consequence:
+    """Change some of a consequence's fields (those in ``data``; the others stay)."""
+    current = (
+        Consequence.objects.select_for_update(of=("self",))
+        .select_related("inspection__site")
+        .get(pk=consequence.pk)
+    )
+    ensure_allowed(acting_user, "change", current)
+    before = audit.snapshot(current)
+    merged = {name: getattr(current, name) for name in FIELDS} | dict(data)
+    for name, value in _cleaned(merged).items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    audit.record(current, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
+    return current
 
 
 @transaction.atomic(durable=True)

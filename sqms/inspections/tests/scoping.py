@@ -76,6 +76,7 @@ RESULTS_URL_KWARGS: dict[str, Any] = {
     "api:decide_dispute": _r("dispute", "dispute_id"),
     "api:get_consequence": _r("consequence", "consequence_id"),
     "api:delete_consequence": _r("consequence", "consequence_id"),
+    "api:update_consequence": _r("consequence", "consequence_id"),
 }
 
 # -----------------------------------------------------------------------------------------------

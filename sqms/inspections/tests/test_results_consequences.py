@@ -187,6 +187,21 @@ def test_api(world: World, two: tuple) -> None:
     assert made.json()["amount"] == "5.00"
     assert c.get(url, **h).json()["items"][0]["id"] == cid
     assert c.get(f"{url}{cid}", **_api(world.bravo_manager)).status_code == 404
+    patched = c.patch(
+        f"{url}{cid}", {"amount": "7.5", "note": "rechecked"}, content_type="application/json", **h
+    )
+    assert patched.status_code == 200, patched.content
+    assert (patched.json()["amount"], patched.json()["rule"], patched.json()["note"]) == (
+        "7.50",
+        "4.2",
+        "rechecked",
+    )
+    negative = c.patch(f"{url}{cid}", {"amount": -1}, content_type="application/json", **h)
+    assert negative.status_code in (400, 422) and "amount" in negative.content.decode()
+    outsider = c.patch(
+        f"{url}{cid}", {"note": "x"}, content_type="application/json", **_api(world.bravo_manager)
+    )
+    assert outsider.status_code == 404
     assert c.delete(f"{url}{cid}", **_api(world.bravo_manager)).status_code == 404
     assert c.delete(f"{url}{cid}", **h).status_code == 204
     assert not Consequence.objects.exists()

@@ -129,6 +129,17 @@ def test_second_open_dispute_is_refused(world: World, mystery: Inspection) -> No
     assert Dispute.objects.filter(inspection=mystery, status=DisputeStatus.OPEN).count() == 2
 
 
+def test_region_manager_may_raise(world: World, mystery: Inspection) -> None:
+    regional = make_user("ra_manager", Role.REGION_MANAGER, regions=[world.region_a])
+    dispute = actions.do_raise_dispute(
+        mystery, {"reason": "Visit on a holiday"}, acting_user=regional, channel=WEB
+    )
+    assert dispute.raised_by == regional and dispute.answer is None
+    outsider = make_user("rb_manager", Role.REGION_MANAGER, regions=[world.region_b])
+    with pytest.raises(PermissionDenied):
+        actions.do_raise_dispute(mystery, {"reason": "x"}, acting_user=outsider, channel=WEB)
+
+
 def test_who_may_raise_and_decide(world: World, mystery: Inspection) -> None:
     with pytest.raises(PermissionDenied):
         actions.do_raise_dispute(
