@@ -3,7 +3,6 @@ answers, opening one, saving an answer (PUT per item), uploading a photo, and th
 on a stale version or a second submit). Reads through ``restrict``, writes through
 ``actions``; a site never learns who its mystery shopper was."""
 
-
 import base64
 import binascii
 import datetime as dt
@@ -22,7 +21,8 @@ from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Site
 from sqms.core.pagination import BoundedPagination, DbId
 from sqms.inspections import actions
-from sqms.inspections.choices import InspectionKind, Result, Status as InspectionStatus
+from sqms.inspections.choices import InspectionKind, Result
+from sqms.inspections.choices import Status as InspectionStatus
 from sqms.inspections.filters import INSPECTION_FILTERS
 from sqms.inspections.models import Answer, ChecklistTemplate, Inspection, Item
 
@@ -207,9 +207,7 @@ def create_inspection(request: AuthenticatedHttpRequest, payload: InspectionIn) 
     return Status(201, _get(request, inspection.pk))
 
 
-@router.put(
-    "/{inspection_id}/answers/{item_id}", response={200: AnswerSaved, 409: ConflictOut}
-)
+@router.put("/{inspection_id}/answers/{item_id}", response={200: AnswerSaved, 409: ConflictOut})
 def save_inspection_answer(
     request: AuthenticatedHttpRequest, inspection_id: DbId, item_id: DbId, payload: AnswerIn
 ) -> Any:
@@ -262,9 +260,7 @@ def upload_inspection_photo(
     return Status(201, photos)
 
 
-@router.post(
-    "/{inspection_id}/submit", response={200: InspectionDetailOut, 409: ConflictOut}
-)
+@router.post("/{inspection_id}/submit", response={200: InspectionDetailOut, 409: ConflictOut})
 def submit_inspection(
     request: AuthenticatedHttpRequest, inspection_id: DbId, payload: SubmitIn
 ) -> Any:

@@ -1,7 +1,6 @@
 """API endpoints for checklists (read only): the templates, one template with its versions,
 and one version with its sections and items. Checklists are organisation-wide."""
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -110,4 +109,6 @@ def get_checklist_version(request: AuthenticatedHttpRequest, version_id: DbId) -
 
 @router.get("/{template_id}", response=ChecklistOut)
 def get_checklist(request: AuthenticatedHttpRequest, template_id: DbId) -> Any:
-    return get_object_or_404(ChecklistTemplate.objects.restrict(request.user, "view"), pk=template_id)
+    return get_object_or_404(
+        ChecklistTemplate.objects.restrict(request.user, "view"), pk=template_id
+    )

@@ -56,10 +56,20 @@ INSPECTION_FILTERS = FilterSet(
             api_name="template_id",
         ),
         YearFilter("period", gettext_lazy("Year"), "created_at__year", api_name="year"),
-        ValueFilter("from", gettext_lazy("Submitted from"), "submitted_at__date__gte", dt.date,
-                    api_name="submitted_from"),
-        ValueFilter("until", gettext_lazy("Submitted until"), "submitted_at__date__lte", dt.date,
-                    api_name="submitted_until"),
+        ValueFilter(
+            "from",
+            gettext_lazy("Submitted from"),
+            "submitted_at__date__gte",
+            dt.date,
+            api_name="submitted_from",
+        ),
+        ValueFilter(
+            "until",
+            gettext_lazy("Submitted until"),
+            "submitted_at__date__lte",
+            dt.date,
+            api_name="submitted_until",
+        ),
     ),
 )
 

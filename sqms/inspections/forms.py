@@ -97,7 +97,9 @@ class ImportForm(forms.Form):
 
 class InspectionForm(forms.Form):
     site = forms.ModelChoiceField(label=_("site"), queryset=Site.objects.none())
-    template = forms.ModelChoiceField(label=_("checklist"), queryset=ChecklistTemplate.objects.none())
+    template = forms.ModelChoiceField(
+        label=_("checklist"), queryset=ChecklistTemplate.objects.none()
+    )
     kind = forms.ChoiceField(
         label=_("kind"),
         choices=[("", _("as the checklist says")), *InspectionKind.choices],
@@ -106,7 +108,9 @@ class InspectionForm(forms.Form):
     due_on = forms.DateField(
         label=_("due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,4 +128,6 @@ class SubmitForm(forms.Form):
     acknowledged = forms.BooleanField(
         label=_("the site representative acknowledges the result"), required=False
     )
-    notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -120,10 +120,12 @@ def _checklist_of(data: dict[str, Any]) -> TemplateVersion:
             )
     if checklist.status != VersionStatus.PUBLISHED:
         raise ValidationError(
-            {"template": _("%(v)s is not published; inspections use published versions.")
-             % {"v": checklist}}
+            {
+                "template": _("%(v)s is not published; inspections use published versions.")
+                % {"v": checklist}
+            }
         )
-    return checklist  # type: ignore[no-any-return]
+    return checklist
 
 
 @transaction.atomic(durable=True)
@@ -147,7 +149,9 @@ def do_create_inspection(
     scope = site_ids_in_scope(acting_user) if acting_user is not None else None
     if scope is not None and site.pk not in scope:
         raise PermissionDenied(
-            _("You may only open inspections for the sites of your assignment; %(site)s is not one.")
+            _(
+                "You may only open inspections for the sites of your assignment; %(site)s is not one."
+            )
             % {"site": site}
         )
     checklist = _checklist_of(data)
@@ -164,8 +168,10 @@ def do_create_inspection(
         inspector_scope = site_ids_in_scope(inspector)
         if inspector_scope is not None and site.pk not in inspector_scope:
             raise ValidationError(
-                {"inspector": _("%(user)s is not assigned to %(site)s.")
-                 % {"user": inspector.get_username(), "site": site}}
+                {
+                    "inspector": _("%(user)s is not assigned to %(site)s.")
+                    % {"user": inspector.get_username(), "site": site}
+                }
             )
     inspection = Inspection(
         site=site,
@@ -276,8 +282,9 @@ def do_save_answer(
     if item.version_id != current.checklist_id:
         raise ValidationError({"item": _("That item is not on this inspection's checklist.")})
     if result and result not in Result.values:
-        raise ValidationError({"result": _("%(item)s: answer pass, fail or not applicable.")
-                               % {"item": _label(item)}})
+        raise ValidationError(
+            {"result": _("%(item)s: answer pass, fail or not applicable.") % {"item": _label(item)}}
+        )
     answer = Answer.objects.filter(inspection=current, item=item).first()
     is_new = answer is None
     if answer is None:
@@ -391,7 +398,9 @@ def do_add_photos(
         )
         photo.file.save(f.name, ContentFile(f.data), save=False)
         photo.save()
-        audit.record(photo, AuditAction.CREATE, actor=acting_user, channel=channel, site=current.site)
+        audit.record(
+            photo, AuditAction.CREATE, actor=acting_user, channel=channel, site=current.site
+        )
         out.append(photo)
     return out
 
@@ -407,7 +416,11 @@ def do_delete_photo(photo: Photo, *, acting_user: User | None, channel: str) -> 
     photo.delete()
     photo.pk = pk
     audit.record(
-        photo, AuditAction.DELETE, actor=acting_user, channel=channel, before=before,
+        photo,
+        AuditAction.DELETE,
+        actor=acting_user,
+        channel=channel,
+        before=before,
         site=current.site,
     )
 
@@ -435,7 +448,9 @@ def do_add_narrative(
     if not text:
         raise ValidationError({"text": _("Write what happened.")})
     if len(text) > NARRATIVE_MAX:
-        raise ValidationError({"text": _("Keep an entry under %(n)d characters.") % {"n": NARRATIVE_MAX}})
+        raise ValidationError(
+            {"text": _("Keep an entry under %(n)d characters.") % {"n": NARRATIVE_MAX}}
+        )
     if len(current.narrative) >= NARRATIVE_ENTRIES:
         raise ValidationError({"text": _("The narrative is full.")})
     moment = timezone.localtime(at or now or timezone.now())
@@ -445,9 +460,14 @@ def do_add_narrative(
     )
     _bump(current)
     current.save()
-    audit.record(current, AuditAction.UPDATE, actor=acting_user, channel=channel,
-                 before={"narrative": len(current.narrative) - 1},
-                 after={"narrative": len(current.narrative)})
+    audit.record(
+        current,
+        AuditAction.UPDATE,
+        actor=acting_user,
+        channel=channel,
+        before={"narrative": len(current.narrative) - 1},
+        after={"narrative": len(current.narrative)},
+    )
     return current
 
 
@@ -502,9 +522,13 @@ def do_submit_inspection(
         unanswered, no_photo = missing_items(current)
         errors = []
         if unanswered:
-            errors.append(_("Answer these items first: %(codes)s.") % {"codes": ", ".join(unanswered)})
+            errors.append(
+                _("Answer these items first: %(codes)s.") % {"codes": ", ".join(unanswered)}
+            )
         if no_photo:
-            errors.append(_("These items need a photo: %(codes)s.") % {"codes": ", ".join(no_photo)})
+            errors.append(
+                _("These items need a photo: %(codes)s.") % {"codes": ", ".join(no_photo)}
+            )
         if errors:
             raise ValidationError({"answers": errors}, code="incomplete")
     _bump(current)

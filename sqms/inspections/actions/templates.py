@@ -5,7 +5,7 @@ is what past inspections were scored on and is never touched again."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -51,6 +51,7 @@ ITEM_FIELDS = (
     "clause",
 )
 DENIED = "Only quality managers edit checklists."
+_M = TypeVar("_M", ChecklistTemplate, TemplateVersion, Section, Item)
 
 
 def ensure_draft(version: TemplateVersion) -> None:
@@ -75,14 +76,18 @@ def _set(obj: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
             setattr(obj, name, value)
 
 
-def _save_new(obj: Any, *, acting_user: User | None, channel: str, exclude: tuple = ()) -> Any:
+def _save_new(
+    obj: _M, *, acting_user: User | None, channel: str, exclude: tuple[str, ...] = ()
+) -> _M:
     obj.full_clean(exclude=list(exclude))
     obj.save()
     audit.record(obj, AuditAction.CREATE, actor=acting_user, channel=channel)
     return obj
 
 
-def _save_changed(obj: Any, before: Any, *, acting_user: User | None, channel: str) -> Any:
+def _save_changed(
+    obj: _M, before: Any, *, acting_user: User | None, channel: str
+) -> _M:
     obj.full_clean()
     obj.save()
     audit.record(obj, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
@@ -107,7 +112,10 @@ def do_create_template(
     _set(template, data, TEMPLATE_FIELDS)
     if ChecklistTemplate.objects.filter(code=template.code).exists():
         raise ValidationError(
-            {"code": _("A checklist with code “%(code)s” exists already.") % {"code": template.code}}
+            {
+                "code": _("A checklist with code “%(code)s” exists already.")
+                % {"code": template.code}
+            }
         )
     _save_new(template, acting_user=acting_user, channel=channel)
     version = TemplateVersion(template=template, number=1)
@@ -179,7 +187,10 @@ def copy_into(source: TemplateVersion, target: TemplateVersion) -> None:
     """Copy the sections and items of ``source`` into the (empty) ``target``."""
     for section in source.sections.prefetch_related("items"):
         new_section = Section.objects.create(
-            version=target, position=section.position, title=section.title, title_en=section.title_en
+            version=target,
+            position=section.position,
+            title=section.title,
+            title_en=section.title_en,
         )
         for item in section.items.all():
             values = {name: getattr(item, name) for name in ITEM_FIELDS}
@@ -265,12 +276,17 @@ def _check_item(item: Item) -> None:
         if item.target is None:
             raise ValidationError({"target": _("A measured item needs a target value.")})
         if item.tolerance is None or item.tolerance < 0:
-            raise ValidationError({"tolerance": _("A measured item needs a tolerance of 0 or more.")})
+            raise ValidationError(
+                {"tolerance": _("A measured item needs a tolerance of 0 or more.")}
+            )
     if item.code and (
         Item.objects.filter(version_id=item.version_id, code=item.code).exclude(pk=item.pk).exists()
     ):
         raise ValidationError(
-            {"code": _("Code “%(code)s” is used by another item of this version.") % {"code": item.code}}
+            {
+                "code": _("Code “%(code)s” is used by another item of this version.")
+                % {"code": item.code}
+            }
         )
 
 
@@ -283,13 +299,15 @@ def do_add_item(
     return add_item(section, data, acting_user=acting_user, channel=channel)
 
 
-def add_item(section: Section, data: dict[str, Any], *, acting_user: User | None, channel: str) -> Item:
+def add_item(
+    section: Section, data: dict[str, Any], *, acting_user: User | None, channel: str
+) -> Item:
     """Write one item (the building block of ``do_add_item`` and the import)."""
     item = Item(section=section, version_id=section.version_id)
     item.position = _next_position(section.items.all())
     _set(item, _item_values(data), ITEM_FIELDS)
     _check_item(item)
-    return _save_new(item, acting_user=acting_user, channel=channel)  # type: ignore[no-any-return]
+    return _save_new(item, acting_user=acting_user, channel=channel)
 
 
 @transaction.atomic(durable=True)
@@ -307,7 +325,7 @@ def do_update_item(
             raise ValidationError({"section": _("Pick a section of the same version.")})
         current.section = section
     _check_item(current)
-    return _save_changed(current, before, acting_user=acting_user, channel=channel)  # type: ignore[no-any-return]
+    return _save_changed(current, before, acting_user=acting_user, channel=channel)
 
 
 @transaction.atomic(durable=True)
@@ -396,8 +414,12 @@ def do_import_checklist(
     if latest is not None and latest.status == VersionStatus.DRAFT:
         if Item.objects.filter(version=latest).exists():
             raise ValidationError(
-                {"code": _("%(version)s is a draft with items already; publish or empty it first.")
-                 % {"version": latest}},
+                {
+                    "code": _(
+                        "%(version)s is a draft with items already; publish or empty it first."
+                    )
+                    % {"version": latest}
+                },
                 code="draft_exists",
             )
         version = latest

@@ -22,7 +22,12 @@ def test_checklists_read(world, checklist, client):
     v = client.get(f"{BASE}checklists/versions/{checklist.pk}", **h).json()
     assert [s["title"][:4] for s in v["sections"]] == ["门店环境", "服务 S"]
     b2 = v["sections"][1]["items"][1]
-    assert (b2["code"], b2["scoring"], b2["target"], b2["is_critical"]) == ("B2", "numeric", "4.000", True)
+    assert (b2["code"], b2["scoring"], b2["target"], b2["is_critical"]) == (
+        "B2",
+        "numeric",
+        "4.000",
+        True,
+    )
     one = client.get(f"{BASE}checklists/{checklist.template_id}", **h).json()
     assert [x["status"] for x in one["versions"]] == ["published"]
 
@@ -91,7 +96,10 @@ def test_perform_through_the_api(world, checklist, client):
     assert r.status_code == 200 and body["status"] == "submitted"
     assert (body["score"], body["critical_failed"], body["passed"]) == ("66.67", True, False)
     assert {a["item_code"]: a["failed"] for a in body["answers"]} == {
-        "A1": False, "A2": True, "B1": False, "B2": False,
+        "A1": False,
+        "A2": True,
+        "B1": False,
+        "B2": False,
     }
     r = client.post(
         f"{BASE}{insp['id']}/submit", {"version": version}, content_type="application/json", **h

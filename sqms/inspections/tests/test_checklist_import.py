@@ -76,7 +76,9 @@ def test_a_bad_column_is_named_and_nothing_is_written(world):
 
 
 def test_bad_rows_name_row_and_column_and_nothing_is_written(world):
-    bad = GOOD.replace("scale,2", "stars,2").replace("numeric,1,是,none,4,1", "numeric,1,是,none,,1")
+    bad = GOOD.replace("scale,2", "stars,2").replace(
+        "numeric,1,是,none,4,1", "numeric,1,是,none,,1"
+    )
     bad += ",Z1,No section,pass_fail,1,,,,,\n门店环境,Z2,Weightless,pass_fail,-1,,,,,\n"
     with pytest.raises(ValidationError) as exc:
         _import(bad.encode("gb18030"))

@@ -23,7 +23,9 @@ def test_a_draft_takes_sections_and_items_and_publishes(world):
     template, draft = _draft(world)
     assert (draft.number, draft.status) == (1, VersionStatus.DRAFT)
     s = actions.do_add_section(draft, {"title": "Front"}, acting_user=world.qm, channel=CLI)
-    a = actions.do_add_item(s, {"code": "F1", "text": "Door clean"}, acting_user=world.qm, channel=CLI)
+    a = actions.do_add_item(
+        s, {"code": "F1", "text": "Door clean"}, acting_user=world.qm, channel=CLI
+    )
     b = actions.do_add_item(
         s,
         {"code": "F2", "text": "Chiller", "scoring": "numeric", "target": D(4), "tolerance": D(1)},
@@ -34,22 +36,32 @@ def test_a_draft_takes_sections_and_items_and_publishes(world):
     actions.do_move_item(b, -1, acting_user=world.qm, channel=CLI)
     assert list(Item.objects.filter(section=s).values_list("code", flat=True)) == ["F2", "F1"]
     actions.do_update_version(
-        draft, {"critical_rule": "cap", "cap_score": D(50), "pass_mark": D(85)},
-        acting_user=world.qm, channel=CLI,
+        draft,
+        {"critical_rule": "cap", "cap_score": D(50), "pass_mark": D(85)},
+        acting_user=world.qm,
+        channel=CLI,
     )
     published = actions.do_publish_version(draft, acting_user=world.qm, channel=CLI)
     assert published.status == VersionStatus.PUBLISHED and published.published_by == world.qm
     assert template.published_version() == published
-    assert (published.critical_rule, published.cap_score, published.pass_mark) == ("cap", D(50), D(85))
+    assert (published.critical_rule, published.cap_score, published.pass_mark) == (
+        "cap",
+        D(50),
+        D(85),
+    )
 
 
 def test_a_published_version_never_changes(world):
     version = make_checklist()
     section, item = version.sections.first(), version.items.first()
     attempts = [
-        lambda: actions.do_update_version(version, {"pass_mark": D(10)}, acting_user=world.qm, channel=CLI),
+        lambda: actions.do_update_version(
+            version, {"pass_mark": D(10)}, acting_user=world.qm, channel=CLI
+        ),
         lambda: actions.do_add_section(version, {"title": "X"}, acting_user=world.qm, channel=CLI),
-        lambda: actions.do_update_section(section, {"title": "X"}, acting_user=world.qm, channel=CLI),
+        lambda: actions.do_update_section(
+            section, {"title": "X"}, acting_user=world.qm, channel=CLI
+        ),
         lambda: actions.do_delete_section(section, acting_user=world.qm, channel=CLI),
         lambda: actions.do_add_item(section, {"text": "X"}, acting_user=world.qm, channel=CLI),
         lambda: actions.do_update_item(item, {"weight": D(9)}, acting_user=world.qm, channel=CLI),
@@ -90,7 +102,9 @@ def test_item_rules_are_checked_by_field(world):
     _t, draft = _draft(world)
     s = actions.do_add_section(draft, {"title": "S"}, acting_user=world.qm, channel=CLI)
     with pytest.raises(ValidationError) as exc:
-        actions.do_add_item(s, {"text": "Temp", "scoring": "numeric"}, acting_user=world.qm, channel=CLI)
+        actions.do_add_item(
+            s, {"text": "Temp", "scoring": "numeric"}, acting_user=world.qm, channel=CLI
+        )
     assert "target" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         actions.do_add_item(s, {"text": "Heavy", "weight": D(0)}, acting_user=world.qm, channel=CLI)
@@ -102,14 +116,19 @@ def test_item_rules_are_checked_by_field(world):
     assert Item.objects.filter(version=draft).count() == 1
     with pytest.raises(ValidationError, match="at least one item"):
         actions.do_publish_version(
-            actions.do_create_template({"code": "EMPTY", "name": "e"}, acting_user=world.qm, channel=CLI).versions.get(),
-            acting_user=world.qm, channel=CLI,
+            actions.do_create_template(
+                {"code": "EMPTY", "name": "e"}, acting_user=world.qm, channel=CLI
+            ).versions.get(),
+            acting_user=world.qm,
+            channel=CLI,
         )
 
 
 def test_only_quality_managers_edit_checklists(world):
     with pytest.raises(PermissionDenied):
-        actions.do_create_template({"code": "X", "name": "x"}, acting_user=world.alpha_manager, channel=CLI)
+        actions.do_create_template(
+            {"code": "X", "name": "x"}, acting_user=world.alpha_manager, channel=CLI
+        )
     v1 = make_checklist()
     with pytest.raises(PermissionDenied):
         actions.do_new_version(v1.template, acting_user=world.alpha_inspector, channel=CLI)
@@ -134,7 +153,10 @@ def test_the_editor_pages(world, client_for):
     r = c.post(f"/inspections/checklists/versions/{version.pk}/publish/")
     version.refresh_from_db()
     assert version.status == "published"
-    r = c.post(f"/inspections/checklists/items/{item.pk}/edit/", {"text": "Changed", "scoring": "scale", "weight": "1", "photo": "none"})
+    r = c.post(
+        f"/inspections/checklists/items/{item.pk}/edit/",
+        {"text": "Changed", "scoring": "scale", "weight": "1", "photo": "none"},
+    )
     assert r.status_code == 302
     item.refresh_from_db()
     assert item.text == "Till tidy"

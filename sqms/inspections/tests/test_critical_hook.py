@@ -5,15 +5,24 @@ from sqms.inspections import actions, hooks
 def test_failed_critical_items_call_the_hook_inside_the_submit(world, inspection, monkeypatch):
     calls = []
     monkeypatch.setattr(
-        hooks, "on_failed_critical",
+        hooks,
+        "on_failed_critical",
         lambda answers, **kw: calls.append(([a.item.code for a in answers], kw)),
     )
     user = world.alpha_inspector
     item = inspection.checklist.items.get
-    actions.do_save_answer(inspection, item(code="A1"), result="fail", acting_user=user, channel=Channel.WEB)
-    actions.do_save_answer(inspection, item(code="A2"), result="fail", acting_user=user, channel=Channel.WEB)
-    actions.do_save_answer(inspection, item(code="B1"), value=0, acting_user=user, channel=Channel.WEB)
-    actions.do_save_answer(inspection, item(code="B2"), value=4, acting_user=user, channel=Channel.WEB)
+    actions.do_save_answer(
+        inspection, item(code="A1"), result="fail", acting_user=user, channel=Channel.WEB
+    )
+    actions.do_save_answer(
+        inspection, item(code="A2"), result="fail", acting_user=user, channel=Channel.WEB
+    )
+    actions.do_save_answer(
+        inspection, item(code="B1"), value=0, acting_user=user, channel=Channel.WEB
+    )
+    actions.do_save_answer(
+        inspection, item(code="B2"), value=4, acting_user=user, channel=Channel.WEB
+    )
     done = actions.do_submit_inspection(inspection, acting_user=user, channel=Channel.WEB)
     assert done.critical_failed is True and done.passed is False
     # A1 and B1 failed but are not critical; A2 is
@@ -25,10 +34,19 @@ def test_no_hook_call_without_a_critical_failure(world, inspection, monkeypatch)
     calls = []
     monkeypatch.setattr(hooks, "on_failed_critical", lambda answers, **kw: calls.append(answers))
     user = world.alpha_inspector
-    for code, result, value in (("A1", "fail", None), ("A2", "pass", None), ("B1", "", 3), ("B2", "na", None)):
+    for code, result, value in (
+        ("A1", "fail", None),
+        ("A2", "pass", None),
+        ("B1", "", 3),
+        ("B2", "na", None),
+    ):
         actions.do_save_answer(
-            inspection, inspection.checklist.items.get(code=code), result=result, value=value,
-            acting_user=user, channel=Channel.WEB,
+            inspection,
+            inspection.checklist.items.get(code=code),
+            result=result,
+            value=value,
+            acting_user=user,
+            channel=Channel.WEB,
         )
     actions.do_submit_inspection(inspection, acting_user=user, channel=Channel.WEB)
     assert calls == []

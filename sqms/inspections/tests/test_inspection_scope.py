@@ -8,7 +8,9 @@ from sqms.inspections.models import Inspection
 CLI = Channel.CLI
 
 
-def test_an_inspector_opens_inspections_only_for_sites_of_their_assignment(world, checklist, client_for):
+def test_an_inspector_opens_inspections_only_for_sites_of_their_assignment(
+    world, checklist, client_for
+):
     with pytest.raises(PermissionDenied) as exc:
         actions.do_create_inspection(
             {"site": world.site_b, "checklist": checklist},
@@ -58,7 +60,9 @@ def test_site_managers_open_and_perform_self_inspections_only(world, checklist):
     )
     item = checklist.items.get(code="A1")
     with pytest.raises(PermissionDenied):
-        actions.do_save_answer(visit, item, result="pass", acting_user=world.alpha_manager, channel=CLI)
+        actions.do_save_answer(
+            visit, item, result="pass", acting_user=world.alpha_manager, channel=CLI
+        )
     own = actions.do_create_inspection(
         {"site": world.site_a, "checklist": checklist, "kind": "self"},
         acting_user=world.alpha_manager,
@@ -69,7 +73,10 @@ def test_site_managers_open_and_perform_self_inspections_only(world, checklist):
 
 def test_a_planned_inspection_starts(world, checklist, client_for):
     planned = actions.do_create_inspection(
-        {"site": world.site_a, "checklist": checklist}, acting_user=world.qm, channel=CLI, start=False
+        {"site": world.site_a, "checklist": checklist},
+        acting_user=world.qm,
+        channel=CLI,
+        start=False,
     )
     assert planned.status == "planned" and planned.started_at is None
     r = client_for(world.alpha_inspector).post(f"/inspections/{planned.pk}/start/")
@@ -84,7 +91,11 @@ def test_the_site_never_learns_who_the_mystery_shopper_was(world, checklist, cli
     world.alpha_inspector.first_name, world.alpha_inspector.last_name = "Shopper", "Sally"
     world.alpha_inspector.save()
     mystery = make_inspection(
-        world.site_a, checklist, {"A1": ("pass", None)}, kind="mystery", inspector=world.alpha_inspector
+        world.site_a,
+        checklist,
+        {"A1": ("pass", None)},
+        kind="mystery",
+        inspector=world.alpha_inspector,
     )
     qm, manager = client_for(world.qm), client_for(world.alpha_manager)
     assert "Shopper Sally" in qm.get("/inspections/").content.decode()
@@ -97,8 +108,12 @@ def test_the_site_never_learns_who_the_mystery_shopper_was(world, checklist, cli
         assert "Shopper Sally" not in page and "alpha_inspector" not in page and "(hidden)" in page
     from sqms.core.actions import do_create_api_token
 
-    _t, raw = do_create_api_token(world.alpha_manager, "t", acting_user=world.alpha_manager, channel=CLI)
-    api = manager.get(f"/api/v1/inspections/{mystery.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    _t, raw = do_create_api_token(
+        world.alpha_manager, "t", acting_user=world.alpha_manager, channel=CLI
+    )
+    api = manager.get(
+        f"/api/v1/inspections/{mystery.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    ).json()
     assert api["inspector_id"] is None and api["kind"] == "mystery"
     listed = manager.get("/api/v1/inspections/", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
     assert [i["inspector_id"] for i in listed["items"]] == [None]
@@ -111,6 +126,9 @@ def test_the_list_filters(world, checklist, client_for):
     make_inspection(world.site_b, checklist, {"A1": ("fail", None)}, kind="self", notes="second")
     c = client_for(world.qm)
     assert c.get("/inspections/?kind=self").content.decode().count("I-0000") == 1
-    assert "BRAVO" not in c.get(f"/inspections/?site={world.site_a.pk}").content.decode().split("<table>")[1]
+    assert (
+        "BRAVO"
+        not in c.get(f"/inspections/?site={world.site_a.pk}").content.decode().split("<table>")[1]
+    )
     xlsx = c.get("/inspections/?export=xlsx")
     assert xlsx.status_code == 200 and "spreadsheet" in xlsx["Content-Type"]

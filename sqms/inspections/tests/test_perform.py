@@ -23,8 +23,13 @@ def _item(inspection, code):
 
 def _answer(inspection, user, code, result="", value=None, note=""):
     return actions.do_save_answer(
-        inspection, _item(inspection, code), result=result, value=value, note=note,
-        acting_user=user, channel=CLI,
+        inspection,
+        _item(inspection, code),
+        result=result,
+        value=value,
+        note=note,
+        acting_user=user,
+        channel=CLI,
     )
 
 
@@ -44,7 +49,9 @@ def _jpeg_with_gps() -> bytes:
     return buf.getvalue()
 
 
-def test_answers_are_saved_as_the_inspector_goes_and_the_page_resumes(world, inspection, client_for):
+def test_answers_are_saved_as_the_inspector_goes_and_the_page_resumes(
+    world, inspection, client_for
+):
     c = client_for(world.alpha_inspector)
     a1 = _item(inspection, "A1")
     r = c.post(
@@ -67,7 +74,9 @@ def test_answers_are_saved_as_the_inspector_goes_and_the_page_resumes(world, ins
     # the tab closes; opening the page again shows what the server kept
     page = c.get(f"/inspections/{inspection.pk}/perform/").content.decode()
     assert "Wet floor" in page and 'value="4" checked' in page and "53.33 %" in page
-    state = json.loads(page.split('id="perform-state" type="application/json">')[1].split("</script>")[0])
+    state = json.loads(
+        page.split('id="perform-state" type="application/json">')[1].split("</script>")[0]
+    )
     assert state["saved"][str(a1.pk)]["result"] == "fail" and state["version"] == 3
     # an answer saved again overwrites (a retried request from the queue does no harm)
     _answer(inspection, world.alpha_inspector, "A1", "pass")
@@ -79,7 +88,9 @@ def test_answers_are_saved_as_the_inspector_goes_and_the_page_resumes(world, ins
 def test_a_plain_form_post_works_without_script(world, inspection, client_for):
     c = client_for(world.alpha_inspector)
     b2 = _item(inspection, "B2")
-    r = c.post(f"/inspections/{inspection.pk}/perform/items/{b2.pk}/", {"value": "4,5", "note": "ok"})
+    r = c.post(
+        f"/inspections/{inspection.pk}/perform/items/{b2.pk}/", {"value": "4,5", "note": "ok"}
+    )
     assert r.status_code == 302 and r["Location"].endswith(f"#item-{b2.pk}")
     assert Answer.objects.get(item=b2).value == D("4.5")
 
@@ -87,7 +98,9 @@ def test_a_plain_form_post_works_without_script(world, inspection, client_for):
 def test_a_score_outside_the_range_is_refused_naming_the_item(world, inspection, client_for):
     with pytest.raises(ValidationError) as exc:
         _answer(inspection, world.alpha_inspector, "B1", value=7)
-    assert exc.value.message_dict == {"value": ["B1: give a whole score from 0 to 5 (or not applicable)."]}
+    assert exc.value.message_dict == {
+        "value": ["B1: give a whole score from 0 to 5 (or not applicable)."]
+    }
     with pytest.raises(ValidationError) as exc:
         _answer(inspection, world.alpha_inspector, "A1", "")
     assert exc.value.message_dict == {"result": ["A1: answer pass, fail or not applicable."]}
@@ -97,7 +110,9 @@ def test_a_score_outside_the_range_is_refused_naming_the_item(world, inspection,
     c = client_for(world.alpha_inspector)
     r = c.post(
         f"/inspections/{inspection.pk}/perform/items/{_item(inspection, 'B1').pk}/",
-        data=json.dumps({"value": "2.5"}), content_type="application/json", HTTP_ACCEPT="application/json",
+        data=json.dumps({"value": "2.5"}),
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
     )
     assert r.status_code == 422 and r.json()["error"].startswith("B1:")
 
@@ -137,7 +152,9 @@ def test_photos_lose_their_location_unless_the_checklist_keeps_it(world, inspect
     assert Image.open(io.BytesIO(kept.data)).getexif().get(0x8825)
 
 
-def test_a_non_image_or_a_huge_file_is_refused_naming_the_file(world, inspection, client_for, settings):
+def test_a_non_image_or_a_huge_file_is_refused_naming_the_file(
+    world, inspection, client_for, settings
+):
     with pytest.raises(ValidationError) as exc:
         actions.check_photos(inspection, [SimpleUploadedFile("report.pdf", b"%PDF-1.4 hello")])
     assert "“report.pdf” is not an accepted kind of file" in exc.value.messages[0]
@@ -165,16 +182,22 @@ def test_a_non_image_or_a_huge_file_is_refused_naming_the_file(world, inspection
     photo = Photo.objects.get()
     assert r.status_code == 200 and photo.answer.item == a1 and photo.answer.answered_at is None
     assert c.get(f"/inspections/photos/{photo.pk}/")["Content-Type"] == "image/png"
-    assert client_for(world.bravo_manager).get(f"/inspections/photos/{photo.pk}/").status_code == 404
+    assert (
+        client_for(world.bravo_manager).get(f"/inspections/photos/{photo.pk}/").status_code == 404
+    )
 
 
 def test_a_second_submit_is_refused(world, inspection, client_for):
     user = world.alpha_inspector
     _all(inspection, user)
     version = Inspection.objects.get(pk=inspection.pk).version
-    done = actions.do_submit_inspection(inspection, expected_version=version, acting_user=user, channel=CLI)
+    done = actions.do_submit_inspection(
+        inspection, expected_version=version, acting_user=user, channel=CLI
+    )
     with pytest.raises(ValidationError) as exc:
-        actions.do_submit_inspection(inspection, expected_version=version, acting_user=user, channel=CLI)
+        actions.do_submit_inspection(
+            inspection, expected_version=version, acting_user=user, channel=CLI
+        )
     assert exc.value.code == "already_submitted"
     assert "was already submitted on" in exc.value.messages[0]
     with pytest.raises(ValidationError, match="already submitted"):
@@ -201,7 +224,9 @@ def test_concurrent_submits_submit_once(world):
 
     checklist = make_checklist()
     inspection = actions.do_create_inspection(
-        {"site": world.site_a, "checklist": checklist}, acting_user=world.alpha_inspector, channel=CLI
+        {"site": world.site_a, "checklist": checklist},
+        acting_user=world.alpha_inspector,
+        channel=CLI,
     )
     _all(inspection, world.alpha_inspector)
     version = Inspection.objects.get(pk=inspection.pk).version
@@ -229,7 +254,9 @@ def test_concurrent_submits_submit_once(world):
     from sqms.core.models import AuditEvent
 
     submits = AuditEvent.objects.filter(
-        model="inspections.inspection", object_id=str(inspection.pk), changes__has_key="submitted_at"
+        model="inspections.inspection",
+        object_id=str(inspection.pk),
+        changes__has_key="submitted_at",
     )
     assert submits.count() == 1
 
@@ -239,16 +266,26 @@ def test_mystery_narrative(world, checklist):
 
     mystery = actions.do_create_inspection(
         {"site": world.site_a, "checklist": checklist, "kind": "mystery"},
-        acting_user=world.alpha_inspector, channel=CLI,
+        acting_user=world.alpha_inspector,
+        channel=CLI,
     )
     t0 = datetime(2026, 3, 1, 10, 0, tzinfo=timezone(timedelta(hours=8)))
-    actions.do_add_narrative(mystery, "Waited 4 minutes", at=t0 + timedelta(minutes=4),
-                             acting_user=world.alpha_inspector, channel=CLI)
-    actions.do_add_narrative(mystery, "Entered", at=t0, acting_user=world.alpha_inspector, channel=CLI)
+    actions.do_add_narrative(
+        mystery,
+        "Waited 4 minutes",
+        at=t0 + timedelta(minutes=4),
+        acting_user=world.alpha_inspector,
+        channel=CLI,
+    )
+    actions.do_add_narrative(
+        mystery, "Entered", at=t0, acting_user=world.alpha_inspector, channel=CLI
+    )
     mystery.refresh_from_db()
     assert [e["text"] for e in mystery.narrative] == ["Entered", "Waited 4 minutes"]
     with pytest.raises(ValidationError, match="Only mystery-shopper"):
         plain = actions.do_create_inspection(
-            {"site": world.site_a, "checklist": checklist}, acting_user=world.alpha_inspector, channel=CLI
+            {"site": world.site_a, "checklist": checklist},
+            acting_user=world.alpha_inspector,
+            channel=CLI,
         )
         actions.do_add_narrative(plain, "x", acting_user=world.alpha_inspector, channel=CLI)

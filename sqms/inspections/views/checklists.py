@@ -82,9 +82,9 @@ def template_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _ensure_editor(request)
     form = TemplateForm(request.POST or None)
 
-    def save(data: dict[str, Any]) -> ChecklistTemplate:
+    def save(data: dict[str, Any]) -> TemplateVersion:
         template = actions.do_create_template(data, acting_user=request.user, channel=WEB)
-        return template.versions.get()  # type: ignore[no-any-return]
+        return template.versions.get()
 
     return form_page(request, form, save, _("New checklist"), reverse("inspections:template_list"))
 
@@ -94,7 +94,8 @@ def template_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, pk=pk)
     versions = template.versions.annotate(
-        item_count=Count("items", distinct=True), inspection_count=Count("inspections", distinct=True)
+        item_count=Count("items", distinct=True),
+        inspection_count=Count("inspections", distinct=True),
     ).order_by("-number")
     return detail_page(
         request,
@@ -127,7 +128,9 @@ def template_new_version(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         draft = actions.do_new_version(template, acting_user=request.user, channel=WEB)
     except ValidationError as exc:
         return _back(request, template.get_absolute_url(), exc)
-    messages.success(request, _("%(v)s is a new draft, a copy of the latest version.") % {"v": draft})
+    messages.success(
+        request, _("%(v)s is a new draft, a copy of the latest version.") % {"v": draft}
+    )
     return redirect(draft.get_absolute_url())
 
 
@@ -148,7 +151,10 @@ def template_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("Imported into %(v)s (a draft: check it, then publish).") % {"v": version})
+            messages.success(
+                request,
+                _("Imported into %(v)s (a draft: check it, then publish).") % {"v": version},
+            )
             return redirect(version.get_absolute_url())
     return render(request, "inspections/checklist_import.html", {"form": form})
 
@@ -164,7 +170,9 @@ def _version(pk: int) -> TemplateVersion:
 @login_required
 def version_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _version(pk)
-    sections = version.sections.prefetch_related(Prefetch("items", queryset=Item.objects.order_by("position", "id")))
+    sections = version.sections.prefetch_related(
+        Prefetch("items", queryset=Item.objects.order_by("position", "id"))
+    )
     editable = version.is_editable and allowed(request.user, "change", TemplateVersion)
     return detail_page(
         request,
@@ -210,7 +218,9 @@ def section_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _version(pk)
     form = SectionForm(request.POST)
     if not form.is_valid():
-        return _back(request, version.get_absolute_url(), ValidationError(_("Give the section a title.")))
+        return _back(
+            request, version.get_absolute_url(), ValidationError(_("Give the section a title."))
+        )
     try:
         actions.do_add_section(version, form.cleaned_data, acting_user=request.user, channel=WEB)
     except ValidationError as exc:
@@ -226,7 +236,9 @@ def _item(pk: int) -> Item:
     return get_object_or_404(Item.objects.select_related("version", "section"), pk=pk)
 
 
-def _refuse_published(request: AuthenticatedHttpRequest, version: TemplateVersion) -> HttpResponse | None:
+def _refuse_published(
+    request: AuthenticatedHttpRequest, version: TemplateVersion
+) -> HttpResponse | None:
     try:
         actions.ensure_draft(version)
     except ValidationError as exc:

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sqms.core import audit
 from sqms.core.http import AuthenticatedHttpRequest
-from sqms.core.models import AuditEvent
 from sqms.core.listing import ListColumn, ListSpec, render_list
+from sqms.core.models import AuditEvent
 from sqms.core.names import display_name
 from sqms.core.scoping import allowed
 from sqms.core.views.generic import WEB, detail_page, form_page
@@ -51,7 +51,10 @@ def _spec(user: Any) -> ListSpec:
             ),
             ListColumn("due", gettext_lazy("Due"), lambda i: i.due_on, sort="due_on"),
             ListColumn(
-                "submitted", gettext_lazy("Submitted"), lambda i: i.submitted_at, sort="submitted_at"
+                "submitted",
+                gettext_lazy("Submitted"),
+                lambda i: i.submitted_at,
+                sort="submitted_at",
             ),
             ListColumn("score", gettext_lazy("Score (%)"), lambda i: i.score, sort="score"),
             ListColumn("passed", gettext_lazy("Passed"), lambda i: i.passed),
@@ -96,9 +99,7 @@ def inspection_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise ValidationError({"site": str(exc)}) from None
         return _PerformTarget(inspection)
 
-    return form_page(
-        request, form, save, _("New inspection"), reverse("inspections:list")
-    )
+    return form_page(request, form, save, _("New inspection"), reverse("inspections:list"))
 
 
 class _PerformTarget:

@@ -76,11 +76,15 @@ def _answer_json(answer: Answer) -> dict[str, Any]:
 def perform_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection = _performable(request, pk)
     if inspection.is_closed:
-        messages.info(request, _("%(ref)s is %(status)s.") % {
-            "ref": inspection.reference, "status": inspection.get_status_display().lower()})
+        messages.info(
+            request,
+            _("%(ref)s is %(status)s.")
+            % {"ref": inspection.reference, "status": inspection.get_status_display().lower()},
+        )
         return redirect(inspection.get_absolute_url())
     answers = {
-        a.item_id: a for a in Answer.objects.filter(inspection=inspection).prefetch_related("photos")
+        a.item_id: a
+        for a in Answer.objects.filter(inspection=inspection).prefetch_related("photos")
     }
     sections = [
         (section, [(item, answers.get(item.pk)) for item in section.items.all()])
@@ -172,7 +176,11 @@ def perform_photo(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> H
             return JsonResponse(
                 {
                     "photos": [
-                        {"id": p.pk, "name": p.name, "url": reverse("inspections:photo", args=[p.pk])}
+                        {
+                            "id": p.pk,
+                            "name": p.name,
+                            "url": reverse("inspections:photo", args=[p.pk]),
+                        }
                         for p in photos
                     ]
                 }
@@ -228,7 +236,11 @@ def perform_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
-        target = "inspections:detail" if inspection.is_closed or getattr(exc, "code", "") == "already_submitted" else "inspections:perform"
+        target = (
+            "inspections:detail"
+            if inspection.is_closed or getattr(exc, "code", "") == "already_submitted"
+            else "inspections:perform"
+        )
         return redirect(reverse(target, args=[pk]))
     messages.success(
         request,
