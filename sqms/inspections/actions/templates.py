@@ -85,9 +85,7 @@ def _save_new(
     return obj
 
 
-def _save_changed(
-    obj: _M, before: Any, *, acting_user: User | None, channel: str
-) -> _M:
+def _save_changed(obj: _M, before: Any, *, acting_user: User | None, channel: str) -> _M:
     obj.full_clean()
     obj.save()
     audit.record(obj, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
