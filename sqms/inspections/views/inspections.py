@@ -181,18 +181,16 @@ def inspection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     history = audit.history(inspection).filter(
         pk__in=AuditEvent.objects.restrict(request.user).values("pk")
     )[:50]
-    return detail_page(
-        request,
-        inspection,
-        "inspections/inspection_detail.html",
-        history=masked_history(history, inspection, request.user),
-        sections=section_scores(inspection),
-        inspector_name=inspector_text(inspection, request.user),
-        may_perform=may_perform,
-        loose_photos=inspection.photos.filter(answer__isnull=True),
-        extra_partials=parts,
-        **part_context,
-    )
+    context: dict[str, Any] = {
+        **part_context,  # the page's own names win over a panel's
+        "history": masked_history(history, inspection, request.user),
+        "sections": section_scores(inspection),
+        "inspector_name": inspector_text(inspection, request.user),
+        "may_perform": may_perform,
+        "loose_photos": inspection.photos.filter(answer__isnull=True),
+        "extra_partials": parts,
+    }
+    return detail_page(request, inspection, "inspections/inspection_detail.html", **context)
 
 
 @require_safe
