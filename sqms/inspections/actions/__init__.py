@@ -12,7 +12,6 @@ from sqms.inspections.actions.perform import (
     do_save_answer,
     do_start_inspection,
     do_submit_inspection,
-    do_update_details,
     may_perform,
     missing_items,
 )
@@ -55,7 +54,6 @@ __all__: list[str] = [
     "do_save_answer",
     "do_start_inspection",
     "do_submit_inspection",
-    "do_update_details",
     "do_update_item",
     "do_update_section",
     "do_update_template",

@@ -318,30 +318,6 @@ def do_save_answer(
     return answer
 
 
-@transaction.atomic(durable=True)
-def do_update_details(
-    inspection: Inspection,
-    data: dict[str, Any],
-    *,
-    expected_version: int | None = None,
-    acting_user: User | None,
-    channel: str,
-) -> Inspection:
-    """The inspection's notes and the site representative's name, saved while performing."""
-    current = _lock(inspection, expected_version)
-    _ensure_performer(acting_user, current)
-    _ensure_open(current)
-    before = audit.snapshot(current)
-    if "notes" in data:
-        current.notes = (data["notes"] or "").strip()
-    if "site_representative" in data:
-        current.site_representative = (data["site_representative"] or "").strip()[:100]
-    _bump(current)
-    current.save()
-    audit.record(current, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
-    return current
-
-
 # Photos ---------------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sqms.core import audit
 from sqms.core.choices import AuditAction
@@ -50,7 +51,8 @@ ITEM_FIELDS = (
     "standard_ref",
     "clause",
 )
-DENIED = "Only quality managers edit checklists."
+#: the refusal of every checklist edit by someone else
+DENIED = gettext_lazy("Only quality managers edit checklists.")
 _M = TypeVar("_M", ChecklistTemplate, TemplateVersion, Section, Item)
 
 
@@ -105,7 +107,7 @@ def do_create_template(
     data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> ChecklistTemplate:
     """A checklist template with an empty draft version 1."""
-    ensure_allowed(acting_user, "add", ChecklistTemplate, message=_(DENIED))
+    ensure_allowed(acting_user, "add", ChecklistTemplate, message=str(DENIED))
     template = ChecklistTemplate()
     _set(template, data, TEMPLATE_FIELDS)
     if ChecklistTemplate.objects.filter(code=template.code).exists():
@@ -127,7 +129,7 @@ def do_update_template(
     template: ChecklistTemplate, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> ChecklistTemplate:
     """The template's name, description, kind and active flag (its content is in versions)."""
-    ensure_allowed(acting_user, "change", template, message=_(DENIED))
+    ensure_allowed(acting_user, "change", template, message=str(DENIED))
     current = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
     before = audit.snapshot(current)
     _set(current, {k: v for k, v in data.items() if k != "code"}, TEMPLATE_FIELDS)
@@ -142,7 +144,7 @@ def do_update_version(
     version: TemplateVersion, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> TemplateVersion:
     """A draft's settings: critical rule and cap, pass mark, photo location, scenario, note."""
-    ensure_allowed(acting_user, "change", version, message=_(DENIED))
+    ensure_allowed(acting_user, "change", version, message=str(DENIED))
     current = _locked_version(version)
     ensure_draft(current)
     before = audit.snapshot(current)
@@ -159,7 +161,7 @@ def do_publish_version(
     now: datetime | None = None,
 ) -> TemplateVersion:
     """Publish a draft: new inspections use it; the version published before it retires."""
-    ensure_allowed(acting_user, "change", version, message=_(DENIED))
+    ensure_allowed(acting_user, "change", version, message=str(DENIED))
     now = now or timezone.now()
     current = _locked_version(version)
     ensure_draft(current)
@@ -200,7 +202,7 @@ def do_new_version(
     template: ChecklistTemplate, *, acting_user: User | None, channel: str
 ) -> TemplateVersion:
     """A new draft, a copy of the latest version (its settings, sections and items)."""
-    ensure_allowed(acting_user, "change", template, message=_(DENIED))
+    ensure_allowed(acting_user, "change", template, message=str(DENIED))
     locked = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
     latest = locked.versions.order_by("-number").first()
     if latest is not None and latest.status == VersionStatus.DRAFT:
@@ -233,7 +235,7 @@ def _next_position(qs: Any) -> int:
 def do_add_section(
     version: TemplateVersion, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Section:
-    ensure_allowed(acting_user, "change", version, message=_(DENIED))
+    ensure_allowed(acting_user, "change", version, message=str(DENIED))
     current = _locked_version(version)
     ensure_draft(current)
     section = Section(version=current, position=_next_position(current.sections.all()))
@@ -245,7 +247,7 @@ def do_add_section(
 def do_update_section(
     section: Section, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Section:
-    ensure_allowed(acting_user, "change", section, message=_(DENIED))
+    ensure_allowed(acting_user, "change", section, message=str(DENIED))
     ensure_draft(_locked_version(section.version))
     current = Section.objects.get(pk=section.pk)
     before = audit.snapshot(current)
@@ -256,7 +258,7 @@ def do_update_section(
 @transaction.atomic(durable=True)
 def do_delete_section(section: Section, *, acting_user: User | None, channel: str) -> None:
     """Delete a draft's section with its items."""
-    ensure_allowed(acting_user, "delete", section, message=_(DENIED))
+    ensure_allowed(acting_user, "delete", section, message=str(DENIED))
     ensure_draft(_locked_version(section.version))
     before = audit.snapshot(section)
     pk = section.pk
@@ -292,7 +294,7 @@ def _check_item(item: Item) -> None:
 def do_add_item(
     section: Section, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Item:
-    ensure_allowed(acting_user, "change", section, message=_(DENIED))
+    ensure_allowed(acting_user, "change", section, message=str(DENIED))
     ensure_draft(_locked_version(section.version))
     return add_item(section, data, acting_user=acting_user, channel=channel)
 
@@ -312,7 +314,7 @@ def add_item(
 def do_update_item(
     item: Item, data: dict[str, Any], *, acting_user: User | None, channel: str
 ) -> Item:
-    ensure_allowed(acting_user, "change", item, message=_(DENIED))
+    ensure_allowed(acting_user, "change", item, message=str(DENIED))
     ensure_draft(_locked_version(item.version))
     current = Item.objects.select_related("section").get(pk=item.pk)
     before = audit.snapshot(current)
@@ -328,7 +330,7 @@ def do_update_item(
 
 @transaction.atomic(durable=True)
 def do_delete_item(item: Item, *, acting_user: User | None, channel: str) -> None:
-    ensure_allowed(acting_user, "delete", item, message=_(DENIED))
+    ensure_allowed(acting_user, "delete", item, message=str(DENIED))
     ensure_draft(_locked_version(item.version))
     before = audit.snapshot(item)
     pk = item.pk
@@ -359,7 +361,7 @@ def do_move_section(
     section: Section, delta: int, *, acting_user: User | None, channel: str
 ) -> None:
     """Move a section up (``delta`` -1) or down (+1) in its version."""
-    ensure_allowed(acting_user, "change", section, message=_(DENIED))
+    ensure_allowed(acting_user, "change", section, message=str(DENIED))
     version = _locked_version(section.version)
     ensure_draft(version)
     rows = _swap(list(version.sections.all()), section, delta)
@@ -369,7 +371,7 @@ def do_move_section(
 @transaction.atomic(durable=True)
 def do_move_item(item: Item, delta: int, *, acting_user: User | None, channel: str) -> None:
     """Move an item up (``delta`` -1) or down (+1) in its section."""
-    ensure_allowed(acting_user, "change", item, message=_(DENIED))
+    ensure_allowed(acting_user, "change", item, message=str(DENIED))
     ensure_draft(_locked_version(item.version))
     rows = _swap(list(Item.objects.filter(section_id=item.section_id)), item, delta)
     _renumber(rows, acting_user=acting_user, channel=channel)
@@ -393,7 +395,7 @@ def do_import_checklist(
     nothing: any bad row raises a ``ValidationError`` listing every row and column at fault."""
     from sqms.inspections.checklist_file import parse
 
-    ensure_allowed(acting_user, "add", ChecklistTemplate, message=_(DENIED))
+    ensure_allowed(acting_user, "add", ChecklistTemplate, message=str(DENIED))
     parsed = parse(data)
     if parsed.errors:
         raise ValidationError({"file": parsed.errors})

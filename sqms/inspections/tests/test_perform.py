@@ -289,3 +289,43 @@ def test_mystery_narrative(world, checklist):
             channel=CLI,
         )
         actions.do_add_narrative(plain, "x", acting_user=world.alpha_inspector, channel=CLI)
+
+
+def test_a_photo_can_be_removed_while_the_inspection_is_open(world, inspection, client_for):
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buf, format="PNG")
+    a1 = _item(inspection, "A1")
+    files = actions.check_photos(inspection, [SimpleUploadedFile("floor.png", buf.getvalue())])
+    (photo,) = actions.do_add_photos(
+        inspection, files, item=a1, acting_user=world.alpha_inspector, channel=CLI
+    )
+    c = client_for(world.alpha_inspector)
+    assert "Remove floor.png" in c.get(f"/inspections/{inspection.pk}/perform/").content.decode()
+    assert (
+        client_for(world.alpha_manager).post(f"/inspections/photos/{photo.pk}/delete/").status_code
+        == 403
+    )
+    r = c.post(f"/inspections/photos/{photo.pk}/delete/")
+    assert r.status_code == 302 and not Photo.objects.exists()
+
+
+def test_the_mystery_page_shows_the_scenario_and_the_narrative_form(world, checklist, client_for):
+    actions.do_new_version(checklist.template, acting_user=world.qm, channel=CLI)
+    draft = checklist.template.versions.get(status="draft")
+    actions.do_update_version(
+        draft, {"scenario": "Ask for a refund at 11:00"}, acting_user=world.qm, channel=CLI
+    )
+    v2 = actions.do_publish_version(draft, acting_user=world.qm, channel=CLI)
+    mystery = actions.do_create_inspection(
+        {"site": world.site_a, "template": checklist.template, "kind": "mystery"},
+        acting_user=world.alpha_inspector,
+        channel=CLI,
+    )
+    assert mystery.checklist == v2
+    c = client_for(world.alpha_inspector)
+    page = c.get(f"/inspections/{mystery.pk}/perform/").content.decode()
+    assert "Ask for a refund at 11:00" in page and "Add to the narrative" in page
+    r = c.post(f"/inspections/{mystery.pk}/perform/narrative/", {"text": "Greeted late"})
+    assert r.status_code == 302
+    mystery.refresh_from_db()
+    assert [e["text"] for e in mystery.narrative] == ["Greeted late"]
