@@ -163,7 +163,8 @@ def masked_history(history: Any, inspection: Inspection, user: Any) -> list[Any]
     if inspection.shows_inspector_to(user):
         return events
     for e in events:
-        e.actor_name = "" if e.actor_id == inspection.inspector_id else e.actor_name
+        if e.actor_id is not None and e.actor_id == inspection.inspector_id:
+            e.actor_name = str(_("(hidden)"))
         e.changes = {k: v for k, v in (e.changes or {}).items() if k != "inspector"}
     return events
 
