@@ -139,6 +139,8 @@ def _add_routers() -> None:
     from sqms.complaints.api_volumes import router as complaints_volumes_router
     from sqms.core.api import router as core_router
     from sqms.inspections import api_disputes as insp_disputes
+    from sqms.inspections.api import router as inspections_router
+    from sqms.inspections.api_checklists import router as checklists_router
     from sqms.inspections.api_reports import router as insp_reports_router
     from sqms.jobs.api import router as jobs_router
     from sqms.surveys.api import router as surveys_router
@@ -156,6 +158,8 @@ def _add_routers() -> None:
         ("/inspections/reports/", insp_reports_router),
         ("/inspections/disputes/", insp_disputes.router),
         ("/inspections/consequences/", insp_disputes.consequences_router),
+        ("/inspections/checklists/", checklists_router),
+        ("/inspections/", inspections_router),
     ):
         _declare_errors(router)
         api.add_router(prefix, router)

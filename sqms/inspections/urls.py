@@ -1,6 +1,10 @@
+"""Pages of the inspections app under /inspections/. Each area keeps its URL list beside its
+views (``views/<area>.py``); this module joins them in one namespace."""
+
 from django.urls import URLPattern, URLResolver
 
 from sqms.inspections.reports import urls as results_reports
+from sqms.inspections.views import checklists, inspections, perform
 from sqms.inspections.views import consequences as results_consequences
 from sqms.inspections.views import disputes as results_disputes
 
@@ -11,4 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *results_reports.urlpatterns,
     *results_disputes.urlpatterns,
     *results_consequences.urlpatterns,
+    *checklists.urlpatterns,
+    *perform.urlpatterns,
+    *inspections.urlpatterns,
 ]
