@@ -1,4 +1,46 @@
 """Every write to checklists, programmes, inspections, audits, disputes and consequences. Split
 by domain; callers write ``actions.do_…``."""
 
-__all__: list[str] = []
+# programmes, planning, reminders and internal audits (insp-programme)
+from sqms.inspections.actions.audits import (
+    audit_templates,
+    do_add_finding,
+    do_close_audit,
+    do_create_audit,
+    do_delete_finding,
+    do_raise_finding_nc,
+    do_record_meeting,
+    do_update_audit_plan,
+    do_update_finding,
+    nonconformity_of,
+)
+from sqms.inspections.actions.programmes import (
+    GenerationReport,
+    ReminderReport,
+    do_create_programme,
+    do_delete_programme,
+    do_generate_plans,
+    do_send_inspection_reminders,
+    do_update_programme,
+)
+
+__all__: list[str] = [
+    # programmes, planning, reminders and internal audits (insp-programme)
+    "GenerationReport",
+    "ReminderReport",
+    "audit_templates",
+    "do_add_finding",
+    "do_close_audit",
+    "do_create_audit",
+    "do_create_programme",
+    "do_delete_finding",
+    "do_delete_programme",
+    "do_generate_plans",
+    "do_raise_finding_nc",
+    "do_record_meeting",
+    "do_send_inspection_reminders",
+    "do_update_audit_plan",
+    "do_update_finding",
+    "do_update_programme",
+    "nonconformity_of",
+]
