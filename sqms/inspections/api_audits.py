@@ -2,7 +2,6 @@
 create, patch the plan, meetings, close, report PDF) and their findings (add, patch, delete,
 raise NC). Quality managers write; reads follow the site scope."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal

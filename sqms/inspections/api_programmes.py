@@ -2,7 +2,6 @@
 generate their planned inspections, and the upcoming-and-overdue list (same filters as the
 page). Reads through ``restrict``; writes through ``actions``."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING, Any

@@ -63,7 +63,7 @@ def inspection_url(insp: Inspection) -> str:
     if insp.kind == InspectionKind.AUDIT:
         return reverse("inspections:audit_detail", args=[insp.pk])
     try:
-        return insp.get_absolute_url()
+        return Inspection.get_absolute_url(insp)
     except NoReverseMatch:
         return ""
 
