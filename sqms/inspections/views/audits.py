@@ -150,6 +150,8 @@ def _form(
             inspection = save(dict(form.cleaned_data))
         except ValidationError as exc:
             add_errors(form, exc)
+        except PermissionDenied as exc:  # a closed audit: say so on the form
+            form.add_error(None, str(exc) or _("You may not change this audit."))
         else:
             messages.success(request, _("Saved."))
             return redirect("inspections:audit_detail", inspection.pk)
