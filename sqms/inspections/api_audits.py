@@ -2,7 +2,6 @@
 create, patch the plan, meetings, close, report PDF) and their findings (add, patch, delete,
 raise NC). Quality managers write; reads follow the site scope."""
 
-
 import datetime as dt
 from typing import Any, Literal
 
@@ -94,9 +93,9 @@ class PlanPatch(Schema):
 class AuditIn(PlanPatch):
     site_id: DbId
     template_id: DbId
-    scope: str = Field(..., max_length=5000)  # type: ignore[assignment]
-    auditor_ids: list[DbId] = Field(..., max_length=50)  # type: ignore[assignment]
-    planned_on: dt.date  # type: ignore[assignment]
+    scope: str = Field(..., max_length=5000)
+    auditor_ids: list[DbId] = Field(..., max_length=50)
+    planned_on: dt.date
 
 
 class MeetingIn(Schema):
@@ -119,9 +118,9 @@ class FindingPatch(Schema):
 
 
 class FindingIn(FindingPatch):
-    kind: FindingKind  # type: ignore[assignment]
-    clause: str = Field(..., max_length=20)  # type: ignore[assignment]
-    description: str = Field(..., max_length=10000)  # type: ignore[assignment]
+    kind: FindingKind
+    clause: str = Field(..., max_length=20)
+    description: str = Field(..., max_length=10000)
 
 
 class RaisedOut(Schema):
@@ -222,9 +221,7 @@ def audit_report(request: AuthenticatedHttpRequest, audit_id: DbId) -> Any:
 
 
 @router.post("/{audit_id}/findings", response={201: FindingOut})
-def add_audit_finding(
-    request: AuthenticatedHttpRequest, audit_id: DbId, payload: FindingIn
-) -> Any:
+def add_audit_finding(request: AuthenticatedHttpRequest, audit_id: DbId, payload: FindingIn) -> Any:
     inspection = _audit(request, audit_id, "change")
     finding = actions.do_add_finding(
         inspection, payload.dict(exclude_unset=True), acting_user=request.user, channel=API

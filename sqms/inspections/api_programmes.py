@@ -2,7 +2,6 @@
 generate their planned inspections, and the upcoming-and-overdue list (same filters as the
 page). Reads through ``restrict``; writes through ``actions``."""
 
-
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +17,8 @@ from sqms.core.models import Site
 from sqms.core.pagination import BoundedPagination, DbId
 from sqms.core.scoping import site_ids_in_scope
 from sqms.inspections import actions
-from sqms.inspections.choices import Frequency, InspectionKind, Status as InspectionStatus
+from sqms.inspections.choices import Frequency, InspectionKind
+from sqms.inspections.choices import Status as InspectionStatus
 from sqms.inspections.forms_programmes import inspector_choices
 from sqms.inspections.models import ChecklistTemplate, Inspection, Programme
 from sqms.inspections.views.programmes import UPCOMING_FILTERS, sees_shoppers, upcoming_queryset
@@ -75,12 +75,12 @@ class ProgrammePatch(Schema):
 
 
 class ProgrammeIn(ProgrammePatch):
-    name: str = Field(..., max_length=200)  # type: ignore[assignment]
-    template_id: DbId  # type: ignore[assignment]
-    frequency: Frequency  # type: ignore[assignment]
-    site_ids: list[DbId] = Field(..., max_length=5000)  # type: ignore[assignment]
-    inspector_ids: list[DbId] = Field(default_factory=list, max_length=500)  # type: ignore[assignment]
-    starts_on: dt.date  # type: ignore[assignment]
+    name: str = Field(..., max_length=200)
+    template_id: DbId
+    frequency: Frequency
+    site_ids: list[DbId] = Field(..., max_length=5000)
+    inspector_ids: list[DbId] = Field(default_factory=list, max_length=500)
+    starts_on: dt.date
 
 
 class GenerateIn(Schema):
@@ -116,7 +116,10 @@ class PlannedOut(Schema):
 
 
 def _one(request: AuthenticatedHttpRequest, pk: int) -> Programme:
-    return get_object_or_404(_programmes(request).prefetch_related("sites", "inspectors"), pk=pk)
+    found: Programme = get_object_or_404(
+        _programmes(request).prefetch_related("sites", "inspectors"), pk=pk
+    )
+    return found
 
 
 def _data(request: AuthenticatedHttpRequest, payload: ProgrammePatch) -> dict[str, Any]:
@@ -131,12 +134,16 @@ def _data(request: AuthenticatedHttpRequest, payload: ProgrammePatch) -> dict[st
         elif key == "site_ids":
             sites = list(Site.objects.restrict(request.user).filter(pk__in=value))
             if len(sites) != len(set(value)):
-                raise ValidationError({"site_ids": _("Some of these sites are unknown or outside your scope.")})
+                raise ValidationError(
+                    {"site_ids": _("Some of these sites are unknown or outside your scope.")}
+                )
             data["sites"] = sites
         elif key == "inspector_ids":
             users = list(inspector_choices().filter(pk__in=value))
             if len(users) != len(set(value)):
-                raise ValidationError({"inspector_ids": _("Some of these users may not perform inspections.")})
+                raise ValidationError(
+                    {"inspector_ids": _("Some of these users may not perform inspections.")}
+                )
             data["inspectors"] = users
         else:
             data[key] = value

@@ -122,7 +122,13 @@ def audit_report_pdf(inspection: Inspection) -> bytes:
         data = [
             [
                 Paragraph(_text(h), small)
-                for h in (_("Clause"), _("Kind"), _("Description"), _("Objective evidence"), _("Auditee"))
+                for h in (
+                    _("Clause"),
+                    _("Kind"),
+                    _("Description"),
+                    _("Objective evidence"),
+                    _("Auditee"),
+                )
             ]
         ]
         for f in findings:
@@ -135,16 +141,12 @@ def audit_report_pdf(inspection: Inspection) -> bytes:
                     Paragraph(_text(f.auditee), small),
                 ]
             )
-        table = Table(
-            data, colWidths=[16 * mm, 28 * mm, None, 50 * mm, 24 * mm], repeatRows=1
-        )
+        table = Table(data, colWidths=[16 * mm, 28 * mm, None, 50 * mm, 24 * mm], repeatRows=1)
         table.setStyle(grid)
         story.append(table)
     else:
         story.append(Paragraph(_text(_("No findings.")), body))
     story.append(Spacer(1, 6 * mm))
-    story.append(
-        Paragraph(_text(_("Printed %(when)s") % {"when": _when(timezone.now())}), small)
-    )
+    story.append(Paragraph(_text(_("Printed %(when)s") % {"when": _when(timezone.now())}), small))
     doc.build(story)
     return buf.getvalue()

@@ -89,6 +89,9 @@ class FindingForm(forms.Form):
         if finding is not None:
             kw.setdefault(
                 "initial",
-                {name: getattr(finding, name) for name in ("kind", "clause", "description", "evidence", "auditee")},
+                {
+                    name: getattr(finding, name)
+                    for name in ("kind", "clause", "description", "evidence", "auditee")
+                },
             )
         super().__init__(*args, **kw)

@@ -24,7 +24,7 @@ def inspector_choices() -> QuerySet[Any]:
     )
 
 
-class UserChoices(forms.ModelMultipleChoiceField):
+class UserChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{display_name(obj)} ({obj.get_username()})"
 
@@ -35,7 +35,9 @@ class DateInput(forms.DateInput):
 
 class ProgrammeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    template = forms.ModelChoiceField(label=_("Checklist"), queryset=ChecklistTemplate.objects.none())
+    template = forms.ModelChoiceField(
+        label=_("Checklist"), queryset=ChecklistTemplate.objects.none()
+    )
     kind = forms.ChoiceField(label=_("Inspection kind"), choices=InspectionKind.choices)
     frequency = forms.ChoiceField(label=_("Frequency"), choices=Frequency.choices)
     sites = forms.ModelMultipleChoiceField(label=_("Sites"), queryset=Site.objects.none())

@@ -8,5 +8,7 @@ app_name = "inspections"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # programmes, calendar and internal audits (insp-programme)
-    *programme_views.urlpatterns, *calendar_views.urlpatterns, *audit_views.urlpatterns,
+    *programme_views.urlpatterns,
+    *calendar_views.urlpatterns,
+    *audit_views.urlpatterns,
 ]

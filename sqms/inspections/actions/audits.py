@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -162,9 +163,7 @@ def _touch(inspection: Inspection, acting_user: User | None, channel: str, **cha
         setattr(inspection, name, value)
     inspection.version += 1
     inspection.save()
-    audit.record(
-        inspection, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before
-    )
+    audit.record(inspection, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
 
 
 @transaction.atomic(durable=True)
@@ -219,7 +218,9 @@ def do_add_finding(
     finding = Finding(inspection=inspection, created_by=acting_user)
     _apply_finding(finding, data)
     finding.save()
-    audit.record(finding, AuditAction.CREATE, actor=acting_user, channel=channel, site=inspection.site)
+    audit.record(
+        finding, AuditAction.CREATE, actor=acting_user, channel=channel, site=inspection.site
+    )
     return finding
 
 
@@ -275,15 +276,15 @@ def nonconformity_of(finding: Finding) -> Any:
     """The NC raised from ``finding``, or None (always None without the CAPA app)."""
     if not capa_installed():
         return None
-    from sqms.capa.models import Nonconformity
-
-    return Nonconformity.objects.filter(audit_finding=finding).first()
+    nonconformity = import_module("sqms.capa.models").Nonconformity
+    return nonconformity.objects.filter(audit_finding=finding).first()
 
 
 def _raise(finding: Finding, acting_user: User | None, channel: str, now: datetime) -> Any:
-    from sqms.capa.sources import raise_for_audit_finding
-
-    return raise_for_audit_finding(finding, acting_user=acting_user, channel=channel, now=now)
+    sources = import_module("sqms.capa.sources")
+    return sources.raise_for_audit_finding(
+        finding, acting_user=acting_user, channel=channel, now=now
+    )
 
 
 @transaction.atomic(durable=True)
@@ -294,9 +295,7 @@ def do_raise_finding_nc(
     now = now or timezone.now()
     ensure_allowed(acting_user, "change", finding)
     if not finding.is_nonconformity:
-        raise ValidationError(
-            {"kind": _("Only major and minor nonconformities go on to CAPA.")}
-        )
+        raise ValidationError({"kind": _("Only major and minor nonconformities go on to CAPA.")})
     if not capa_installed():
         raise ValidationError(_("The CAPA module is not installed."))
     return _raise(finding, acting_user, channel, now)

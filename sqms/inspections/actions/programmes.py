@@ -245,10 +245,7 @@ def do_generate_plans(
     )
     if until > now.date() + MAX_AHEAD:
         raise ValidationError(
-            {
-                "until": _("Plan at most %(days)d days ahead.")
-                % {"days": MAX_AHEAD.days}
-            }
+            {"until": _("Plan at most %(days)d days ahead.") % {"days": MAX_AHEAD.days}}
         )
     report = GenerationReport(until)
     if programme is not None:
@@ -347,9 +344,11 @@ class ReminderReport:
         return self.reminders + self.overdue
 
     def summary(self) -> str:
-        return _(
-            "%(r)d reminder(s), %(o)d overdue notice(s), %(n)d notification(s)"
-        ) % {"r": self.reminders, "o": self.overdue, "n": self.notifications}
+        return _("%(r)d reminder(s), %(o)d overdue notice(s), %(n)d notification(s)") % {
+            "r": self.reminders,
+            "o": self.overdue,
+            "n": self.notifications,
+        }
 
 
 def _today(site: Site, now: datetime) -> date:
@@ -395,9 +394,7 @@ def _remind_batch(now: datetime, after: int, report: ReminderReport) -> tuple[in
         .select_related("site", "inspector", "programme")[:BATCH]
     )
     rows = list(qs)
-    quality = _emails(
-        list(User.objects.filter(is_active=True, profile__role=Role.QUALITY_MANAGER))
-    )
+    quality = _emails(list(User.objects.filter(is_active=True, profile__role=Role.QUALITY_MANAGER)))
     managers: dict[int, list[str]] = {}
     for insp in rows:
         today = _today(insp.site, now)

@@ -15,8 +15,7 @@ from sqms.test import World, make_user
 def shoppers(world: World) -> list[Any]:
     """Two mystery shoppers (inspectors) who may visit both sites."""
     return [
-        make_user(f"shopper{n}", Role.INSPECTOR, sites=[world.site_a, world.site_b])
-        for n in (1, 2)
+        make_user(f"shopper{n}", Role.INSPECTOR, sites=[world.site_a, world.site_b]) for n in (1, 2)
     ]
 
 

@@ -22,7 +22,7 @@ PERFORM_URL_KWARGS: dict[str, Any] = {}
 
 
 def _programme_records(world: World, records: dict[str, Any]) -> None:
-    from datetime import date
+    from django.utils import timezone
 
     from sqms.core.choices import Channel
     from sqms.inspections import actions as insp_actions
@@ -32,7 +32,7 @@ def _programme_records(world: World, records: dict[str, Any]) -> None:
     cli = Channel.CLI
     version = make_checklist("PROG-SCOPE", name="巡店表 programme")
     audit_version = make_checklist("AUDIT-SCOPE", kind="audit", name="内审检查表")
-    today = date.today()
+    today = timezone.localdate()
     for key, site, mark, people in (
         ("alpha", world.site_a, ALPHA_MARK, [world.alpha_inspector]),
         ("bravo", world.site_b, BRAVO_MARK, [world.bravo_manager]),

@@ -47,7 +47,12 @@ def make_audit(world: World, **extra: Any) -> Inspection:
 def add(world: World, audit: Inspection, kind: str, clause: str = "8.5.1", **kw: Any) -> Finding:
     return actions.do_add_finding(
         audit,
-        {"kind": kind, "clause": clause, "description": kw.pop("description", f"{kind} 冷链记录缺失"), **kw},
+        {
+            "kind": kind,
+            "clause": clause,
+            "description": kw.pop("description", f"{kind} 冷链记录缺失"),
+            **kw,
+        },
         acting_user=world.qm,
         channel=WEB,
     )
@@ -75,7 +80,9 @@ def capa(monkeypatch: pytest.MonkeyPatch) -> FakeCapa:
     fake = FakeCapa()
     module = types.ModuleType("sqms.capa.sources")
     module.raise_for_audit_finding = fake.raise_for_audit_finding  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "sqms.capa", sys.modules.get("sqms.capa") or types.ModuleType("sqms.capa"))
+    monkeypatch.setitem(
+        sys.modules, "sqms.capa", sys.modules.get("sqms.capa") or types.ModuleType("sqms.capa")
+    )
     monkeypatch.setitem(sys.modules, "sqms.capa.sources", module)
     monkeypatch.setattr(audit_actions, "capa_installed", lambda: True)
     monkeypatch.setattr(audit_actions, "nonconformity_of", fake.nonconformity_of)
@@ -119,14 +126,18 @@ def test_any_published_template_when_there_is_no_audit_checklist(world: World) -
 @pytest.mark.django_db
 def test_meetings_findings_and_close_then_read_only(world: World, capa: FakeCapa) -> None:
     audit = make_audit(world)
-    actions.do_record_meeting(audit, "opening", "范围确认 Scope agreed", acting_user=world.qm, channel=WEB, now=NOW)
+    actions.do_record_meeting(
+        audit, "opening", "范围确认 Scope agreed", acting_user=world.qm, channel=WEB, now=NOW
+    )
     audit.refresh_from_db()
     assert audit.status == Status.IN_PROGRESS and audit.started_at == NOW
     major = add(world, audit, "major", "8.5.1")
     minor = add(world, audit, "minor", "7.5")
     obs = add(world, audit, "observation", "9.1.2")
     add(world, audit, "ofi", "10.3")
-    actions.do_update_finding(obs, {"evidence": "记录表 Log sheet"}, acting_user=world.qm, channel=WEB)
+    actions.do_update_finding(
+        obs, {"evidence": "记录表 Log sheet"}, acting_user=world.qm, channel=WEB
+    )
     # the NC of the minor finding is raised by hand before closing
     nc = actions.do_raise_finding_nc(minor, acting_user=world.qm, channel=WEB)
     assert nc.pk == 1000 + minor.pk
@@ -145,10 +156,16 @@ def test_meetings_findings_and_close_then_read_only(world: World, capa: FakeCapa
     assert plan.closing_notes.startswith("两项") and plan.closing_at == NOW
     for attempt in (
         lambda: add(world, closed, "minor"),
-        lambda: actions.do_update_finding(major, {"clause": "7.1"}, acting_user=world.qm, channel=WEB),
+        lambda: actions.do_update_finding(
+            major, {"clause": "7.1"}, acting_user=world.qm, channel=WEB
+        ),
         lambda: actions.do_delete_finding(obs, acting_user=world.qm, channel=WEB),
-        lambda: actions.do_update_audit_plan(closed, {"scope": "x"}, acting_user=world.qm, channel=WEB),
-        lambda: actions.do_record_meeting(closed, "closing", "y", acting_user=world.qm, channel=WEB),
+        lambda: actions.do_update_audit_plan(
+            closed, {"scope": "x"}, acting_user=world.qm, channel=WEB
+        ),
+        lambda: actions.do_record_meeting(
+            closed, "closing", "y", acting_user=world.qm, channel=WEB
+        ),
         lambda: actions.do_close_audit(closed, "again", acting_user=world.qm, channel=WEB),
     ):
         with pytest.raises(PermissionDenied, match="closed"):
@@ -174,14 +191,22 @@ def test_only_quality_managers_write_audits(world: World) -> None:
     for user in (world.alpha_manager, world.alpha_inspector):
         with pytest.raises(PermissionDenied):
             actions.do_add_finding(
-                audit, {"kind": "minor", "clause": "7.5", "description": "x"}, acting_user=user, channel=WEB
+                audit,
+                {"kind": "minor", "clause": "7.5", "description": "x"},
+                acting_user=user,
+                channel=WEB,
             )
         with pytest.raises(PermissionDenied):
             actions.do_update_finding(finding, {"clause": "7.1"}, acting_user=user, channel=WEB)
         with pytest.raises(PermissionDenied):
             actions.do_close_audit(audit, "notes", acting_user=user, channel=WEB)
     with pytest.raises(ValidationError) as exc:
-        actions.do_add_finding(audit, {"kind": "bad", "clause": "", "description": ""}, acting_user=world.qm, channel=WEB)
+        actions.do_add_finding(
+            audit,
+            {"kind": "bad", "clause": "", "description": ""},
+            acting_user=world.qm,
+            channel=WEB,
+        )
     assert {"kind", "clause", "description"} <= set(exc.value.message_dict)
 
 
@@ -200,9 +225,17 @@ def test_a_finding_with_an_nc_cannot_be_deleted(world: World, capa: FakeCapa) ->
 @pytest.mark.django_db
 def test_report_pdf_has_the_reference_and_chinese_font(world: World) -> None:
     audit = make_audit(world)
-    actions.do_record_meeting(audit, "opening", "首次会议 Opening", acting_user=world.qm, channel=WEB)
+    actions.do_record_meeting(
+        audit, "opening", "首次会议 Opening", acting_user=world.qm, channel=WEB
+    )
     for n in range(12):
-        add(world, audit, ["major", "minor", "observation", "ofi"][n % 4], f"8.{n % 5}", evidence="证据 " * 40)
+        add(
+            world,
+            audit,
+            ["major", "minor", "observation", "ofi"][n % 4],
+            f"8.{n % 5}",
+            evidence="证据 " * 40,
+        )
     pdf = audit_report_pdf(audit)
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert 5_000 < len(pdf) < 2_000_000

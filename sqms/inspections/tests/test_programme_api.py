@@ -25,7 +25,9 @@ def api(user: Any) -> tuple[Client, dict[str, str]]:
 
 
 def send(c: Client, h: dict[str, str], method: str, url: str, body: Any = None) -> Any:
-    return getattr(c, method)(url, data=json.dumps(body or {}), content_type="application/json", **h)
+    return getattr(c, method)(
+        url, data=json.dumps(body or {}), content_type="application/json", **h
+    )
 
 
 @pytest.mark.django_db
@@ -54,7 +56,9 @@ def test_programme_crud_generate_and_upcoming(world: World) -> None:
     assert gen.json()["created"] == 0 and gen.json()["existing"] == 4
     patched = send(c, h, "patch", f"{BASE}/programmes/{pid}", {"remind_days": 5})
     assert patched.json()["remind_days"] == 5
-    upcoming = c.get(f"{BASE}/programmes/upcoming", {"site_id": world.site_a.pk, "overdue": "true"}, **h)
+    upcoming = c.get(
+        f"{BASE}/programmes/upcoming", {"site_id": world.site_a.pk, "overdue": "true"}, **h
+    )
     items = upcoming.json()["items"]
     assert upcoming.status_code == 200 and len(items) == 2 and all(i["overdue"] for i in items)
     assert items[0]["due_on"] == "2026-03-31" and items[0]["inspector_id"] in (s1.pk, s2.pk)
@@ -92,18 +96,41 @@ def test_audit_api_flow(world: World) -> None:
     assert plan.json()["plan"]["clauses"] == "8.5.1"
     opening = send(c, h, "post", f"{BASE}/audits/{aid}/meetings/opening", {"notes": "开始"})
     assert opening.json()["status"] == "in_progress"
-    f = send(c, h, "post", f"{BASE}/audits/{aid}/findings", {"kind": "minor", "clause": "8.5.1", "description": "缺失"})
+    f = send(
+        c,
+        h,
+        "post",
+        f"{BASE}/audits/{aid}/findings",
+        {"kind": "minor", "clause": "8.5.1", "description": "缺失"},
+    )
     assert f.status_code == 201 and f.json()["nonconformity_id"] is None
     fid = f.json()["id"]
-    assert send(c, h, "patch", f"{BASE}/audits/findings/{fid}", {"kind": "observation"}).json()["kind"] == "observation"
-    bad = send(c, h, "post", f"{BASE}/audits/{aid}/findings", {"kind": "major", "clause": "", "description": "x"})
+    assert (
+        send(c, h, "patch", f"{BASE}/audits/findings/{fid}", {"kind": "observation"}).json()["kind"]
+        == "observation"
+    )
+    bad = send(
+        c,
+        h,
+        "post",
+        f"{BASE}/audits/{aid}/findings",
+        {"kind": "major", "clause": "", "description": "x"},
+    )
     assert bad.status_code == 422
     nc = send(c, h, "post", f"{BASE}/audits/findings/{fid}/raise-nc")
     assert nc.status_code == 422  # an observation (and no CAPA module here)
-    closed = send(c, h, "post", f"{BASE}/audits/{aid}/close", {"closing_notes": "结束", "version": 1})
+    closed = send(
+        c, h, "post", f"{BASE}/audits/{aid}/close", {"closing_notes": "结束", "version": 1}
+    )
     assert closed.status_code == 422  # stale version: the plan and meetings moved it on
     version_now = c.get(f"{BASE}/audits/{aid}", **h).json()["version"]
-    closed = send(c, h, "post", f"{BASE}/audits/{aid}/close", {"closing_notes": "结束", "version": version_now})
+    closed = send(
+        c,
+        h,
+        "post",
+        f"{BASE}/audits/{aid}/close",
+        {"closing_notes": "结束", "version": version_now},
+    )
     assert closed.status_code == 200 and closed.json()["status"] == "submitted"
     assert send(c, h, "patch", f"{BASE}/audits/findings/{fid}", {"clause": "7"}).status_code == 403
     assert c.delete(f"{BASE}/audits/findings/{fid}", **h).status_code == 403

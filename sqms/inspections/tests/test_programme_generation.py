@@ -70,9 +70,7 @@ def test_ends_on_and_inactive_programmes(world: World) -> None:
         ends_on=date(2026, 2, 10),
     )
     assert actions.do_generate_plans(p, until=date(2026, 12, 31), now=NOW).created == 4
-    actions.do_update_programme(
-        p, {"is_active": False}, acting_user=world.qm, channel=Channel.WEB
-    )
+    actions.do_update_programme(p, {"is_active": False}, acting_user=world.qm, channel=Channel.WEB)
     assert actions.do_generate_plans(None, until=date(2026, 12, 31), now=NOW).results == []
 
 

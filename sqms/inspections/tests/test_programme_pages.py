@@ -77,18 +77,30 @@ def test_calendar_month_navigation_and_site_filter(world: World, plans: dict, cl
     page = qm.get(reverse("inspections:calendar"), {"month": f"{first:%Y-%m}"})
     assert page.status_code == 200
     entries = [e for week in page.context["weeks"] for day in week for e in day["entries"]]
-    assert len(entries) == 4 and {e.due_on for e in entries} == {_month_start(1) - timedelta(days=1)}
+    assert len(entries) == 4 and {e.due_on for e in entries} == {
+        _month_start(1) - timedelta(days=1)
+    }
     assert page.context["prev"] == f"{_month_start(-1):%Y-%m}"
-    only_a = qm.get(reverse("inspections:calendar"), {"month": f"{first:%Y-%m}", "site": world.site_b.pk})
+    only_a = qm.get(
+        reverse("inspections:calendar"), {"month": f"{first:%Y-%m}", "site": world.site_b.pk}
+    )
     assert {e.site_id for d, es in only_a.context["agenda"] for e in es} == {world.site_b.pk}
     # a submitted one sits on its submission day
-    one = Inspection.objects.filter(programme=plans["sup"], site=world.site_a).order_by("due_on").first()
+    one = (
+        Inspection.objects.filter(programme=plans["sup"], site=world.site_a)
+        .order_by("due_on")
+        .first()
+    )
     assert one is not None
-    Inspection.objects.filter(pk=one.pk).update(status=Status.SUBMITTED, submitted_at=timezone.now())
+    Inspection.objects.filter(pk=one.pk).update(
+        status=Status.SUBMITTED, submitted_at=timezone.now()
+    )
     page = qm.get(reverse("inspections:calendar"))
     assert timezone.localdate() in dict(page.context["agenda"])
     assert qm.get(reverse("inspections:calendar"), {"month": "garbage"}).status_code == 200
-    mgr = client_for(world.alpha_manager).get(reverse("inspections:calendar"), {"month": f"{first:%Y-%m}"})
+    mgr = client_for(world.alpha_manager).get(
+        reverse("inspections:calendar"), {"month": f"{first:%Y-%m}"}
+    )
     assert {e.kind for d, es in mgr.context["agenda"] for e in es} == {"supervisor"}
 
 
@@ -163,7 +175,9 @@ def test_audit_pages_flow(world: World, client_for) -> None:  # type: ignore[no-
         },
     )
     audit = Inspection.objects.get(kind="audit")
-    assert response.status_code == 302 and response["Location"] == reverse("inspections:audit_detail", args=[audit.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "inspections:audit_detail", args=[audit.pk]
+    )
     qm.post(reverse("inspections:audit_meeting", args=[audit.pk, "opening"]), {"notes": "开始"})
     qm.post(
         reverse("inspections:finding_add", args=[audit.pk]),
@@ -174,7 +188,10 @@ def test_audit_pages_flow(world: World, client_for) -> None:  # type: ignore[no-
     assert page.status_code == 200 and "温度记录缺失" in page.content.decode()
     assert page.context["audit_can_edit"] is True
     assert ("Major nonconformity", 1) in page.context["audit_counts"]
-    qm.post(reverse("inspections:finding_edit", args=[finding.pk]), {"kind": "minor", "clause": "8.5.1", "description": "d"})
+    qm.post(
+        reverse("inspections:finding_edit", args=[finding.pk]),
+        {"kind": "minor", "clause": "8.5.1", "description": "d"},
+    )
     finding.refresh_from_db()
     assert finding.kind == "minor"
     assert qm.get(reverse("inspections:finding_delete", args=[finding.pk])).status_code == 200
@@ -185,7 +202,10 @@ def test_audit_pages_flow(world: World, client_for) -> None:  # type: ignore[no-
     page = qm.get(reverse("inspections:audit_detail", args=[audit.pk]))
     assert page.context["audit_can_edit"] is False
     events = AuditEvent.objects.count()
-    again = qm.post(reverse("inspections:finding_add", args=[audit.pk]), {"kind": "minor", "clause": "7", "description": "x"})
+    again = qm.post(
+        reverse("inspections:finding_add", args=[audit.pk]),
+        {"kind": "minor", "clause": "7", "description": "x"},
+    )
     assert again.status_code == 200 and "closed" in again.content.decode()
     assert AuditEvent.objects.count() == events and Finding.objects.count() == 1
     pdf = qm.get(reverse("inspections:audit_report", args=[audit.pk]))
@@ -194,7 +214,10 @@ def test_audit_pages_flow(world: World, client_for) -> None:  # type: ignore[no-
     assert AuditPlan.objects.get().closing_notes == "结束"
     # site people read it, but may not write
     mgr = client_for(world.alpha_manager)
-    assert mgr.get(reverse("inspections:audit_detail", args=[audit.pk])).context["audit_can_edit"] is False
+    assert (
+        mgr.get(reverse("inspections:audit_detail", args=[audit.pk])).context["audit_can_edit"]
+        is False
+    )
     assert mgr.get(reverse("inspections:finding_add", args=[audit.pk])).status_code == 404
 
 

@@ -77,7 +77,9 @@ def test_past_due_gets_only_the_overdue_notice_and_submitted_nothing(world: Worl
     p = programme(world, kind="self", frequency="monthly", sites=[world.site_a], code="SELF")
     actions.do_generate_plans(p, until=date(2026, 2, 1), now=_at(date(2026, 2, 1)))
     jan, feb = Inspection.objects.filter(programme=p).order_by("period_start")
-    Inspection.objects.filter(pk=feb.pk).update(status="submitted", submitted_at=_at(date(2026, 2, 3)))
+    Inspection.objects.filter(pk=feb.pk).update(
+        status="submitted", submitted_at=_at(date(2026, 2, 3))
+    )
     report = actions.do_send_inspection_reminders(_at(date(2026, 3, 5)))
     assert (report.reminders, report.overdue) == (0, 1)
     assert not _to(f"inspection:{jan.pk}:reminder")

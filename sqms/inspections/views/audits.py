@@ -99,7 +99,9 @@ AUDIT_LIST = ListSpec(
         ListColumn("ref", gettext_lazy("Number"), lambda i: i.reference, sort="id", link=True),
         ListColumn("site", gettext_lazy("Site"), lambda i: i.site.code, sort="site__code"),
         ListColumn("due", gettext_lazy("Planned for"), lambda i: i.due_on, sort="due_on"),
-        ListColumn("status", gettext_lazy("Status"), lambda i: i.get_status_display(), sort="status"),
+        ListColumn(
+            "status", gettext_lazy("Status"), lambda i: i.get_status_display(), sort="status"
+        ),
         ListColumn(
             "criteria",
             gettext_lazy("Criteria"),
@@ -231,9 +233,9 @@ def audit_meeting(request: AuthenticatedHttpRequest, pk: int, which: str) -> Htt
         )
         return inspection
 
-    title = (_("Opening meeting of %(ref)s") if which == "opening" else _("Closing meeting of %(ref)s")) % {
-        "ref": inspection.reference
-    }
+    title = (
+        _("Opening meeting of %(ref)s") if which == "opening" else _("Closing meeting of %(ref)s")
+    ) % {"ref": inspection.reference}
     return _form(request, form, save, title, reverse("inspections:audit_detail", args=[pk]))
 
 

@@ -110,7 +110,9 @@ UPCOMING_FILTERS = FilterSet(
     filters=(
         RelatedFilter("site", gettext_lazy("Site"), "site_id", Site, api_name="site_id"),
         ChoiceFilter("kind", gettext_lazy("Kind"), "kind", InspectionKind),
-        InspectorFilter("inspector", gettext_lazy("Inspector"), "inspector_id", api_name="inspector_id"),
+        InspectorFilter(
+            "inspector", gettext_lazy("Inspector"), "inspector_id", api_name="inspector_id"
+        ),
         ChoiceFilter("status", gettext_lazy("Status"), "status", Status),
         BooleanFilter("overdue", gettext_lazy("Overdue"), "is_overdue"),
     ),
@@ -214,9 +216,7 @@ def _programme_spec(user: Any, create: str | None) -> ListSpec:
 @login_required
 def programme_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     create = (
-        reverse("inspections:programme_create")
-        if allowed(request.user, "add", Programme)
-        else None
+        reverse("inspections:programme_create") if allowed(request.user, "add", Programme) else None
     )
     qs = (
         Programme.objects.restrict(request.user)
@@ -251,7 +251,9 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     rows = [
         {
             "obj": i,
-            "period": planning.label(programme.frequency, planning.period_of(programme.frequency, i.period_start))
+            "period": planning.label(
+                programme.frequency, planning.period_of(programme.frequency, i.period_start)
+            )
             if i.period_start
             else "",
             "inspector": inspector_label(i, request.user),
