@@ -133,7 +133,8 @@ def do_create_programme(
     programme.save()
     programme.sites.set(sites)
     programme.inspectors.set(inspectors)
-    audit.record(programme, AuditAction.CREATE, actor=acting_user, channel=channel)
+    after = {**audit.snapshot(programme), "sites": sorted(s.code for s in sites)}
+    audit.record(programme, AuditAction.CREATE, actor=acting_user, channel=channel, after=after)
     return programme
 
 
@@ -144,6 +145,18 @@ def do_update_programme(
     ensure_allowed(acting_user, "change", programme)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     before = audit.snapshot(programme)
+    planned = Inspection.objects.filter(programme=programme).exists()
+    for name in ("frequency", "kind"):
+        if name in data and data[name] != getattr(programme, name) and planned:
+            raise ValidationError(
+                {
+                    name: _(
+                        "Inspections are planned under this programme: end it and start a "
+                        "new one to change its %(field)s."
+                    )
+                    % {"field": Programme._meta.get_field(name).verbose_name}
+                }
+            )
     sites_before = sorted(programme.sites.values_list("code", flat=True))
     sites, inspectors = _apply(programme, data)
     programme.save()
@@ -169,10 +182,15 @@ def do_delete_programme(programme: Programme, *, acting_user: User | None, chann
     ensure_allowed(acting_user, "delete", programme)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     planned = Inspection.objects.filter(
-        programme=programme, status=Status.PLANNED, started_at__isnull=True
+        programme=programme,
+        status=Status.PLANNED,
+        started_at__isnull=True,
+        answers__isnull=True,
+        findings__isnull=True,
     )
-    removed = planned.count()
-    planned.delete()
+    ids = list(planned.values_list("pk", flat=True).distinct())
+    Inspection.objects.filter(pk__in=ids).delete()
+    removed = len(ids)
     before = audit.snapshot(programme)
     audit.record(programme, AuditAction.DELETE, actor=acting_user, channel=channel, before=before)
     programme.delete()

@@ -124,6 +124,26 @@ def test_only_quality_managers_plan(world: World) -> None:
 
 
 @pytest.mark.django_db
+def test_frequency_and_kind_are_fixed_once_planned(world: World) -> None:
+    p = programme(world, kind="self", frequency="monthly")
+    actions.do_update_programme(
+        p, {"frequency": "weekly"}, acting_user=world.qm, channel=Channel.WEB
+    )
+    actions.do_generate_plans(p, until=date(2026, 1, 31), now=NOW)
+    with pytest.raises(ValidationError) as exc:
+        actions.do_update_programme(
+            p, {"frequency": "monthly"}, acting_user=world.qm, channel=Channel.WEB
+        )
+    assert "frequency" in exc.value.message_dict
+    changed = actions.do_update_programme(
+        p, {"remind_days": 7, "sites": [world.site_a]}, acting_user=world.qm, channel=Channel.WEB
+    )
+    assert changed.remind_days == 7 and list(changed.sites.all()) == [world.site_a]
+    event = AuditEvent.objects.filter(model="inspections.programme").order_by("-pk").first()
+    assert event is not None and event.changes["sites"] == [["ALPHA", "BRAVO"], ["ALPHA"]]
+
+
+@pytest.mark.django_db
 def test_delete_keeps_started_inspections(world: World) -> None:
     p = programme(world, kind="self", frequency="monthly")
     actions.do_generate_plans(p, until=date(2026, 3, 31), now=NOW)

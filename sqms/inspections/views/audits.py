@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from importlib import import_module
+from importlib.util import find_spec
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -21,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from sqms.core import audit
 from sqms.core.filtersets import ChoiceFilter, FilterSet, RelatedFilter
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.listing import ListColumn, ListSpec, render_list
@@ -89,6 +90,18 @@ def audit_panel_context(inspection: Inspection, user: Any) -> dict[str, Any]:
         "audit_can_edit": can_edit,
         "audit_can_raise": capa and may_run_audits(user),
     }
+
+
+def audit_detail_part(request: Any, inspection: Inspection) -> dict[str, Any] | None:
+    """The audit panel for the inspection page's registry (``detail_parts``): None unless an
+    audit."""
+    return audit_panel_context(inspection, request.user) or None
+
+
+if find_spec("sqms.inspections.detail_parts") is not None:  # the inspection page's registry
+    import_module("sqms.inspections.detail_parts").register(
+        "inspections/audit_panel.html", audit_detail_part
+    )
 
 
 # List and create ------------------------------------------------------------------------------
@@ -181,9 +194,19 @@ def audit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def audit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection = get_object_or_404(audits_of(request.user).select_related("site"), pk=pk)
-    history = audit.history(inspection).filter(
-        pk__in=AuditEvent.objects.restrict(request.user).values("pk")
-    )[:50]
+    plan = plan_of(inspection)
+    findings = [str(pk) for pk in inspection.findings.values_list("pk", flat=True)]
+    trail = (
+        Q(model="inspections.inspection", object_id=str(inspection.pk))
+        | Q(model="inspections.auditplan", object_id=str(plan.pk if plan else 0))
+        | Q(model="inspections.finding", object_id__in=findings)
+    )
+    history = (
+        AuditEvent.objects.restrict(request.user)
+        .filter(trail)
+        .select_related("actor")
+        .order_by("-at", "-pk")[:100]
+    )
     context = {"obj": inspection, "history": history}
     context.update(audit_panel_context(inspection, request.user))
     return render(request, "inspections/audit_detail.html", context)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -270,7 +271,7 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         inspectors=programme.inspectors.order_by("username") if show_people else None,
         rows=rows,
         total=inspections.count(),
-        generate_form=GenerateForm(initial={"until": timezone.localdate().replace(day=28)}),
+        generate_form=GenerateForm(initial={"until": timezone.localdate() + timedelta(days=35)}),
         published=programme.template.published_version(),
     )
 
