@@ -154,7 +154,7 @@ def do_update_programme(
                         "Inspections are planned under this programme: end it and start a "
                         "new one to change its %(field)s."
                     )
-                    % {"field": Programme._meta.get_field(name).verbose_name}
+                    % {"field": {"frequency": _("frequency"), "kind": _("kind")}[name]}
                 }
             )
     sites_before = sorted(programme.sites.values_list("code", flat=True))
