@@ -174,7 +174,10 @@ def test_meetings_findings_and_close_then_read_only(world: World, capa: FakeCapa
 
 
 @pytest.mark.django_db
-def test_without_capa_closing_raises_nothing_and_raise_nc_is_refused(world: World) -> None:
+def test_without_capa_closing_raises_nothing_and_raise_nc_is_refused(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(audit_actions, "capa_installed", lambda: False)
     audit = make_audit(world)
     major = add(world, audit, "major")
     with pytest.raises(ValidationError, match="CAPA"):
@@ -249,3 +252,20 @@ def test_report_pdf_has_the_reference_and_chinese_font(world: World) -> None:
 
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert audit.reference in text and "内部审核报告" in text
+
+
+@pytest.mark.django_db
+def test_closing_raises_real_nonconformities_when_capa_is_installed(world: World) -> None:
+    from django.apps import apps
+
+    if not apps.is_installed("sqms.capa"):
+        pytest.skip("the CAPA app is not installed in this checkout")
+    audit = make_audit(world)
+    major = add(world, audit, "major", "8.5.1")
+    minor = add(world, audit, "minor", "7.5")
+    add(world, audit, "ofi", "10.3")
+    by_hand = actions.do_raise_finding_nc(minor, acting_user=world.qm, channel=WEB)
+    actions.do_close_audit(audit, "结束 Done", acting_user=world.qm, channel=WEB)
+    raised = actions.nonconformity_of(major)
+    assert raised is not None and actions.nonconformity_of(minor) == by_hand
+    assert type(raised).objects.filter(audit_finding__inspection=audit).count() == 2
