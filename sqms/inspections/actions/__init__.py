@@ -14,6 +14,14 @@ from sqms.inspections.actions.audits import (
     do_update_finding,
     nonconformity_of,
 )
+
+# results: disputes and rewards/penalties (inspections-results)
+from sqms.inspections.actions.consequences import (
+    do_delete_consequence,
+    do_record_consequence,
+    do_update_consequence,
+)
+from sqms.inspections.actions.disputes import do_decide_dispute, do_raise_dispute
 from sqms.inspections.actions.programmes import (
     GenerationReport,
     ReminderReport,
@@ -43,4 +51,10 @@ __all__: list[str] = [
     "do_update_finding",
     "do_update_programme",
     "nonconformity_of",
+    # results (inspections-results)
+    "do_decide_dispute",
+    "do_delete_consequence",
+    "do_raise_dispute",
+    "do_record_consequence",
+    "do_update_consequence",
 ]
