@@ -93,13 +93,13 @@ def overview_panels(r: Overview) -> list[Panel]:
             _("95 % CI high"),
             _("Passed"),
             _("Pass rate %"),
-            _("Wilson 95 % low"),
-            _("Wilson 95 % high"),
+            _("Wilson 95 % CI low"),
+            _("Wilson 95 % CI high"),
             _("Critical failures"),
         ],
         note=_(
-            "Submitted inspections with a score. The mean score has a Student-t 95 % "
-            "interval (clipped to 0–100); the pass rate a Wilson 95 % interval. A critical failure is an "
+            "Submitted inspections with a score. The mean score has a 95 % Student-t "
+            "interval (clipped to 0–100); the pass rate a 95 % Wilson interval. A critical failure is an "
             "inspection in which a critical item failed."
         ),
         open=True,

@@ -84,7 +84,7 @@ def trend_panels(r: Trend) -> list[Panel]:
         ],
         note=_(
             "One line per site (choose a site in the filters to see one). Months without an "
-            "inspection leave a gap. Bars are 95 % intervals (from two inspections in a month)."
+            "inspection leave a gap. Bars are 95 % CIs (from two inspections in a month)."
         ),
     )
     for site in r.sites:
