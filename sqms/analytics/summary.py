@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+from scipy import special  # type: ignore[import-untyped, unused-ignore]
 
 from ._validate import FloatArray, check_confidence, vector
 
@@ -67,7 +67,9 @@ def _t_intervals(
     """Vectorised sd, se, lo, hi for arrays of n, mean and variance (n >= 2)."""
     sd = np.sqrt(np.maximum(var, 0.0))
     se = sd / np.sqrt(n)
-    t = stats.t.ppf(0.5 + confidence / 2.0, n - 1.0)
+    # the Student t quantile through its ufunc: the same value as stats.t.ppf, without the
+    # distribution machinery's ~50 µs per call (report pages take hundreds of intervals)
+    t = special.stdtrit(n - 1.0, 0.5 + confidence / 2.0)
     return sd, se, mean - t * se, mean + t * se
 
 
