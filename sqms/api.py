@@ -140,6 +140,7 @@ def _add_routers() -> None:
     from sqms.core.api import router as core_router
     from sqms.inspections import api_disputes as insp_disputes
     from sqms.inspections.api_reports import router as insp_reports_router
+    from sqms.improvement.api_capacity import router as capacity_router
     from sqms.jobs.api import router as jobs_router
     from sqms.surveys.api import router as surveys_router
 
@@ -154,6 +155,7 @@ def _add_routers() -> None:
         ("/complaints/reports/", complaint_reports_router),
         ("/complaints/", complaints_router),
         ("/inspections/reports/", insp_reports_router),
+        ("/improvement/capacity/", capacity_router),
         ("/inspections/disputes/", insp_disputes.router),
         ("/inspections/consequences/", insp_disputes.consequences_router),
     ):

@@ -19,6 +19,7 @@ COMMANDS = {
     "complaints-check-clocks": "check the complaints' SLA clocks once: warnings, breaches, escalations (--now ISO)",
     "complaints-import": "import historical complaints from a CSV or XLSX file (--dry-run checks only)",
     "complaints-volumes-import": "import monthly transaction volumes per site (CSV or XLSX; all rows or none)",
+    "capacity-plan": "print a site's capacity plan by Erlang C: staff needed per hour vs rostered (--csv FILE)",
     "worker": "the background worker: periodic jobs and notification delivery (huey)",
     "tick": "run the periodic jobs that are due, once (cron, without a worker); --list shows them",
 }
