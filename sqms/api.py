@@ -138,9 +138,9 @@ def _add_routers() -> None:
     from sqms.complaints.api_settings import router as complaint_settings_router
     from sqms.complaints.api_volumes import router as complaints_volumes_router
     from sqms.core.api import router as core_router
+    from sqms.improvement.api_capacity import router as capacity_router
     from sqms.inspections import api_disputes as insp_disputes
     from sqms.inspections.api_reports import router as insp_reports_router
-    from sqms.improvement.api_capacity import router as capacity_router
     from sqms.jobs.api import router as jobs_router
     from sqms.surveys.api import router as surveys_router
 

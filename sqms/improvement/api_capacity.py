@@ -23,7 +23,9 @@ router = Router(tags=["capacity"])
 API = Channel.API
 
 Week = Annotated[list[Annotated[float, Field(ge=0, le=1e7)]], Field(min_length=168, max_length=168)]
-StaffWeek = Annotated[list[Annotated[int, Field(ge=0, le=100000)]], Field(min_length=168, max_length=168)]
+StaffWeek = Annotated[
+    list[Annotated[int, Field(ge=0, le=100000)]], Field(min_length=168, max_length=168)
+]
 
 
 class ProfileOut(Schema):
@@ -129,7 +131,9 @@ def get_capacity_profile(request: AuthenticatedHttpRequest, site_id: DbId) -> An
 
 
 @router.put("/profiles/{site_id}", response=ProfileOut)
-def put_capacity_profile(request: AuthenticatedHttpRequest, site_id: DbId, payload: ProfileIn) -> Any:
+def put_capacity_profile(
+    request: AuthenticatedHttpRequest, site_id: DbId, payload: ProfileIn
+) -> Any:
     """Create or change the site's profile; fields left out keep their value (or default)."""
     site = _site(request, site_id)
     data = {k: v for k, v in payload.dict().items() if v is not None}
@@ -138,7 +142,9 @@ def put_capacity_profile(request: AuthenticatedHttpRequest, site_id: DbId, paylo
 
 
 @router.post("/profiles/{site_id}/derive", response=ProfileOut)
-def derive_capacity_profile(request: AuthenticatedHttpRequest, site_id: DbId, payload: DeriveIn) -> Any:
+def derive_capacity_profile(
+    request: AuthenticatedHttpRequest, site_id: DbId, payload: DeriveIn
+) -> Any:
     """Arrivals averaged per hour of the week from complaints or survey responses."""
     site = _site(request, site_id)
     source = {"complaints": ProfileSource.COMPLAINTS, "surveys": ProfileSource.SURVEYS}.get(

@@ -45,9 +45,7 @@ class Command(BaseCommand):
             raise CommandError(_("No site with code %(code)r.") % {"code": options["site"]})
         plan = plan_for_site(site)
         if plan is None:
-            raise CommandError(
-                _("%(site)s has no arrival profile yet.") % {"site": site.code}
-            )
+            raise CommandError(_("%(site)s has no arrival profile yet.") % {"site": site.code})
         header = plan_header()
         rows = [plan_cells(r) for r in plan.rows]
         if options["csv"]:
