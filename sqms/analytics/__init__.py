@@ -23,4 +23,6 @@ This package never imports Django. Modules:
     Funnel-plot limits for comparing sites of different volume.
 ``queueing``
     Erlang B/C, M/M/c measures and staffing.
+``regression``
+    Simple least-squares line with coefficient intervals, and binned means.
 """

@@ -41,7 +41,9 @@ __all__ = [
     "erlang_b",
     "erlang_c",
     "max_traffic",
+    "max_traffic_c",
     "mmc",
+    "p_empty",
     "staff_for",
     "staffing_profile",
 ]
@@ -123,6 +125,49 @@ def erlang_c(traffic: float, servers: int) -> float:
     return c * b / (c - a * (1.0 - b))
 
 
+def p_empty(traffic: float, servers: int) -> float:
+    r"""Probability that an M/M/c system holds nobody (:math:`P_0`), ``traffic`` < ``servers``.
+
+    Parameters
+    ----------
+    traffic : float
+        Offered load :math:`A` in Erlangs, >= 0.
+    servers : int
+        Number of servers :math:`c` >= 1, with :math:`A < c`.
+
+    Returns
+    -------
+    float
+        .. math:: P_0 = \Bigl[\sum_{k=0}^{c-1}\frac{A^k}{k!}
+           + \frac{A^c}{c!}\,\frac{1}{1-\rho}\Bigr]^{-1}, \quad \rho = A/c
+
+    Notes
+    -----
+    With :math:`S = \sum_{k=0}^{c} A^k/k! = e^A \Pr[X \le c]`, :math:`X \sim`
+    Poisson(:math:`A`), and Erlang B :math:`B = (A^c/c!)/S`, the bracket equals
+    :math:`S\,(1 + B\rho/(1-\rho))`; it is evaluated in logarithms, so it neither overflows
+    nor underflows for thousands of servers (Gross et al. 2008, eq. 2.29).
+
+    Examples
+    --------
+    >>> p_empty(2 / 3, 2)  # two servers, lambda = 2/h, mu = 3/h: P0 = 1/2
+    0.5
+    """
+    a = _traffic(traffic)
+    c = count(servers, "servers", minimum=1)
+    if a >= c:
+        raise ValueError(
+            f"traffic ({a:g} Erlangs) must be below the number of servers ({c}); "
+            "otherwise the queue grows without bound"
+        )
+    if a == 0.0:
+        return 1.0
+    rho = a / c
+    b = _b_recursion(a, c)
+    log_cdf = math.log(float(special.pdtr(c, a)))
+    return math.exp(-a - log_cdf - math.log1p(b * rho / (1.0 - rho)))
+
+
 @dataclass(frozen=True, slots=True)
 class MMcResult:
     """Steady-state measures of an M/M/c queue.
@@ -147,6 +192,8 @@ class MMcResult:
         Mean time in system, :math:`W_q + 1/\\mu`.
     l : float
         Mean number in system, :math:`\\lambda W`.
+    p0 : float
+        Probability that the system is empty (:func:`p_empty`).
     """
 
     arrival_rate: float
@@ -159,6 +206,7 @@ class MMcResult:
     lq: float
     w: float
     l: float  # noqa: E741 - the standard queueing symbol
+    p0: float
 
     @property
     def asa(self) -> float:
@@ -217,7 +265,7 @@ def mmc(arrival_rate: float, service_rate: float, servers: int) -> MMcResult:
     pw = erlang_c(a, c)
     wq = pw / (c * mu - lam)
     w = wq + 1.0 / mu
-    return MMcResult(lam, mu, c, a, a / c, pw, wq, lam * wq, w, lam * w)
+    return MMcResult(lam, mu, c, a, a / c, pw, wq, lam * wq, w, lam * w, p_empty(a, c))
 
 
 @dataclass(frozen=True, slots=True)
@@ -536,3 +584,98 @@ def staffing_profile(
         asa=asa,
         occupancy=occ,
     )
+
+
+def max_traffic_c(
+    servers: int,
+    *,
+    max_wait_probability: float | None = None,
+    target_level: float | None = None,
+    within: float | None = None,
+    service_time: float | None = None,
+    tolerance: float = 1e-10,
+) -> float:
+    r"""Most traffic ``servers`` agents carry under an Erlang C target (inverse Erlang C).
+
+    The Erlang C counterpart of :func:`max_traffic`: give either a waiting-probability target
+    (``max_wait_probability``: :math:`C(A, c) \le p`) or a service-level target
+    (``target_level`` answered within ``within``, given the mean handling time
+    ``service_time`` in the same unit as ``within``: :math:`1 - C(A,c)\,e^{-(c-A)t/h} \ge y`),
+    or both (the tighter one binds).
+
+    Parameters
+    ----------
+    servers : int
+        Number of agents :math:`c` >= 1.
+    max_wait_probability : float, optional
+        Upper bound on the probability of waiting, in (0, 1).
+    target_level, within, service_time : float, optional
+        Service-level target (e.g. 0.8 within 20 s, handling time 180 s); all three together.
+    tolerance : float
+        Absolute tolerance on the returned traffic, in Erlangs.
+
+    Returns
+    -------
+    float
+        The largest offered load :math:`A^* \in [0, c)` in Erlangs meeting every target, to
+        within ``tolerance``, rounded down (the returned load meets the target).
+
+    Notes
+    -----
+    :math:`C(A, c)` increases strictly in :math:`A` on :math:`[0, c)` from 0 to 1, and the
+    service level decreases strictly from 1 to 0, so each target has one root, bracketed by
+    :math:`[0, c)`; Brent's method finds it. Arrival rate = :math:`A^*/h`.
+
+    Examples
+    --------
+    >>> round(max_traffic_c(2, max_wait_probability=1 / 6), 6)  # M/M/2: C = A^2/(2 + A)
+    0.666667
+    >>> round(max_traffic_c(14, target_level=0.8, within=20, service_time=180), 2)
+    10.87
+    """
+    c = count(servers, "servers", minimum=1)
+    tol = positive(tolerance, "tolerance")
+    targets: list[tuple[str, float]] = []
+    if max_wait_probability is not None:
+        p = float(max_wait_probability)
+        if not 0.0 < p < 1.0:
+            raise ValueError(
+                f"max_wait_probability must be between 0 and 1, got {max_wait_probability!r}"
+            )
+        targets.append(("wait", p))
+    given = [v is not None for v in (target_level, within, service_time)]
+    if any(given) and not all(given):
+        raise ValueError("target_level, within and service_time go together")
+    t = h = 0.0
+    if all(given):
+        assert target_level is not None and within is not None and service_time is not None
+        y = float(target_level)
+        if not 0.0 < y < 1.0:
+            raise ValueError(f"target_level must be between 0 and 1, got {target_level!r}")
+        t = float(within)
+        if not math.isfinite(t) or t < 0:
+            raise ValueError(f"within must be a finite time >= 0, got {within!r}")
+        h = positive(service_time, "service_time")
+        targets.append(("level", y))
+    if not targets:
+        raise ValueError("give max_wait_probability or target_level with within and service_time")
+
+    def slack(a: float, kind: str, goal: float) -> float:
+        """> 0 while the target is met at load ``a``, decreasing in ``a``."""
+        b = _b_recursion(a, c)
+        pw = c * b / (c - a * (1.0 - b))
+        if kind == "wait":
+            return goal - pw
+        return (1.0 - pw * math.exp(-(c - a) * t / h)) - goal
+
+    hi = c * (1.0 - 1e-12)
+    best = hi
+    for kind, goal in targets:
+        if slack(hi, kind, goal) >= 0:  # met all the way to saturation (within rounding)
+            continue
+        root = optimize.brentq(slack, 0.0, hi, args=(kind, goal), xtol=tol / 4, rtol=1e-15)
+        a = float(root)
+        while a > 0 and slack(a, kind, goal) < 0:  # land on the feasible side
+            a = max(0.0, a - tol / 4)
+        best = min(best, a)
+    return best
