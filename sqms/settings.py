@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sqms.calendars",
     "sqms.jobs",
     "sqms.complaints",
+    "sqms.inspections",
     "sqms.capa",
     "sqms.demo",
 ]

@@ -5,7 +5,6 @@ from sqms.complaints.actions.attachments import (
     do_add_customer_message,
 )
 from sqms.complaints.actions.capa import do_refer_to_capa
-from sqms.complaints.actions.common import ConflictError
 from sqms.complaints.actions.defaults import do_install_defaults
 from sqms.complaints.actions.followup import (
     do_install_followup_instrument,
@@ -42,6 +41,7 @@ from sqms.complaints.actions.workflow import (
     do_assign,
     do_transition,
 )
+from sqms.core.locking import ConflictError
 
 __all__ = [
     "CheckReport",

@@ -7,12 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 from sqms.complaints.clocks import compute, refresh_clocks
 from sqms.complaints.models import Complaint, Entry
-from sqms.core import audit
+from sqms.core import audit, locking
 from sqms.core.audit import Snapshot
 from sqms.core.choices import AuditAction
 
@@ -22,32 +20,10 @@ else:
     User = get_user_model()
 
 
-class ConflictError(ValidationError):
-    """The complaint changed after the user loaded it (optimistic concurrency)."""
-
-    def __init__(self, current: Complaint, expected: int) -> None:
-        super().__init__(
-            _(
-                "Someone else changed complaint %(ref)s after you opened it (your version "
-                "%(expected)d, now %(current)d). Reload it and try again."
-            )
-            % {"ref": current.reference, "expected": expected, "current": current.version},
-            code="conflict",
-        )
-        self.current = current
-
-
 def lock(complaint: Complaint, expected_version: int | None) -> Complaint:
     """The complaint's row, locked for this transaction, refused when ``expected_version`` is
     given and no longer current (someone saved in between: no lost update)."""
-    current = (
-        Complaint.objects.select_for_update(of=("self",))
-        .select_related("site", "policy", "category")
-        .get(pk=complaint.pk)
-    )
-    if expected_version is not None and current.version != expected_version:
-        raise ConflictError(current, expected_version)
-    return current
+    return locking.lock(complaint, expected_version, select_related=("site", "policy", "category"))
 
 
 def add_entry(
