@@ -96,6 +96,22 @@ class Nonconformity(models.Model):
         related_name="nonconformities",
         verbose_name=_("CAPA referral"),
     )
+    inspection_answer = models.ForeignKey(
+        "inspections.Answer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nonconformities",
+        verbose_name=_("failed inspection item"),
+    )
+    audit_finding = models.ForeignKey(
+        "inspections.Finding",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nonconformities",
+        verbose_name=_("audit finding"),
+    )
     source_ref = models.CharField(
         _("source reference"),
         max_length=200,
@@ -165,7 +181,17 @@ class Nonconformity(models.Model):
                 fields=["complaint_referral"],
                 condition=Q(complaint_referral__isnull=False),
                 name="one_nc_per_referral",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["inspection_answer"],
+                condition=Q(inspection_answer__isnull=False),
+                name="one_nc_per_inspection_answer",
+            ),
+            models.UniqueConstraint(
+                fields=["audit_finding"],
+                condition=Q(audit_finding__isnull=False),
+                name="one_nc_per_audit_finding",
+            ),
         ]
 
     def __str__(self) -> str:
