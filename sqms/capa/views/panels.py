@@ -1,0 +1,127 @@
+"""What the nonconformity's detail page shows besides the record: the stage buttons, the 5-Why
+chain, the fishbone grouped by 6M, the actions by cycle with their evidence, and the
+verification panel with its before/after chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from sqms.capa import workflow
+from sqms.capa.actions.items import PLAN_STAGES, may_work
+from sqms.capa.choices import MetricKind, SixM, Stage
+from sqms.capa.forms import (
+    ActionForm,
+    ConfirmForm,
+    EvidenceForm,
+    FishboneForm,
+    NoteForm,
+    TransitionForm,
+    VerificationForm,
+    WhyStepForm,
+)
+from sqms.capa.metrics import default_metric
+from sqms.capa.models import Nonconformity, Verification
+from sqms.capa.people import owners_for
+from sqms.complaints.models import Category
+from sqms.core.charts import bar_with_ci, base_layout
+from sqms.core.choices import Role
+from sqms.core.http import AuthenticatedHttpRequest
+from sqms.core.scoping import restricted, role_of
+from sqms.core.stats import Stat
+
+
+def verification_figure(v: Verification) -> dict[str, Any] | None:
+    """Bars of the before and after values with their 95 % intervals."""
+    if v.before_value is None and v.after_value is None:
+        return None
+    d = v.details
+    stats: list[Stat] = []
+    for key, n in (("before", v.before_n), ("after", v.after_n)):
+        value = getattr(v, f"{key}_value")
+        stats.append(
+            Stat(
+                n or 0,
+                value,
+                d.get(f"{key}_lo"),
+                d.get(f"{key}_hi"),
+                None,
+                value is None,
+            )
+        )
+    figure = bar_with_ci([_("Before"), _("After")], stats, v.unit or _("value"))
+    title = v.get_metric_display()
+    if v.p_value is not None:
+        title += f" · {v.test}, p = {v.p_value:.4f}"
+    figure["layout"] = base_layout(title, yaxis={"zeroline": True, "title": v.unit}, height=320)
+    return figure
+
+
+def _categories() -> list[tuple[Any, str]]:
+    return [(c.pk, c.label) for c in Category.objects.filter(is_active=True)]
+
+
+def detail_context(request: AuthenticatedHttpRequest, nc: Nonconformity) -> dict[str, Any]:
+    user = request.user
+    can_change = (
+        not nc.is_closed and restricted(Nonconformity, user, "change").filter(pk=nc.pk).exists()
+    )
+    is_qm = role_of(user) == Role.QUALITY_MANAGER
+    bones = list(nc.fishbone.select_related("cause"))
+    fishbone = [
+        (value, label, [b for b in bones if b.category == value]) for value, label in SixM.choices
+    ]
+    cycles: dict[int, list[Any]] = {}
+    for a in nc.actions.select_related("owner").prefetch_related("evidence"):
+        a.can_work = not nc.is_closed and nc.stage in PLAN_STAGES and may_work(user, a)
+        cycles.setdefault(a.cycle, []).append(a)
+    verifications = list(nc.verifications.select_related("proposed_by", "decided_by"))
+    current = next((v for v in verifications if v.cycle == nc.cycle), None)
+    context: dict[str, Any] = {
+        "can_change": can_change,
+        "is_qm": is_qm,
+        "why_steps": nc.why_steps.select_related("cause"),
+        "fishbone": fishbone,
+        "cycles": sorted(cycles.items()),
+        "verifications": [
+            (v, verification_figure(v), f"chart-verification-{v.cycle}") for v in verifications
+        ],
+        "current_verification": current,
+        "has_root_cause": workflow.has_root_cause(nc),
+        "plotly_url": reverse("plotly_js") + f"?v={plotly.__version__}",
+        "evidence_form": EvidenceForm(),
+        "note_form": NoteForm(),
+    }
+    if nc.source_url:
+        context["source_url"] = nc.source_url
+    if can_change:
+        owners = owners_for(nc.site, user)
+        context.update(
+            {
+                "transitions": workflow.available(nc.stage),
+                "transition_form": TransitionForm(initial={"version": nc.version}),
+                "why_form": WhyStepForm(),
+                "fishbone_form": FishboneForm(),
+                "action_form": ActionForm(owners=owners) if nc.stage in PLAN_STAGES else None,
+            }
+        )
+        if nc.stage == Stage.VERIFICATION and not (current and current.verdict):
+            metric, params = default_metric(nc)
+            if current is not None:
+                metric, params = current.metric, {**current.params}
+            initial = {"metric": metric, "window_days": params.get("window_days", 90)}
+            for key in ("item", "category", "dimension"):
+                if params.get(key) not in (None, ""):
+                    initial[key] = params[key]
+            context["verification_form"] = VerificationForm(
+                initial=initial, categories=_categories()
+            )
+            context["metric_kinds"] = MetricKind
+    if is_qm and nc.stage == Stage.VERIFICATION and current is not None and not current.verdict:
+        context["confirm_form"] = ConfirmForm(
+            initial={"version": nc.version, "verdict": current.proposed if current.proposed != "inconclusive" else None}
+        )
+    return context
