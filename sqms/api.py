@@ -132,6 +132,7 @@ def _declare_errors(router: Router) -> None:
 
 def _add_routers() -> None:
     from sqms.calendars.api import router as calendars_router
+    from sqms.capa.api import router as capa_router
     from sqms.complaints.api import router as complaints_router
     from sqms.complaints.api_recovery import router as complaints_recovery_router
     from sqms.complaints.api_reports import router as complaint_reports_router
@@ -151,6 +152,7 @@ def _add_routers() -> None:
         ("/complaints/volumes/", complaints_volumes_router),
         ("/complaints/reports/", complaint_reports_router),
         ("/complaints/", complaints_router),
+        ("/capa/", capa_router),
     ):
         _declare_errors(router)
         api.add_router(prefix, router)
