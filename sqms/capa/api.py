@@ -4,7 +4,6 @@ transitions, the 5-Why chain and fishbone, actions (add, edit, done, cancel, evi
 verification (measure, confirm), raising an NC from a queued complaint referral, the cause
 taxonomy and the analytics figures. Reads go through ``restrict``, writes through ``actions``."""
 
-
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +17,16 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from sqms.capa import actions
-from sqms.capa.choices import ActionKind, ActionStatus, MetricKind, Origin, Severity, SixM, Stage, Verdict
+from sqms.capa.choices import (
+    ActionKind,
+    ActionStatus,
+    MetricKind,
+    Origin,
+    Severity,
+    SixM,
+    Stage,
+    Verdict,
+)
 from sqms.capa.filters import ACTION_FILTERS, NC_FILTERS, actions_with_overdue, with_overdue
 from sqms.capa.models import Action, Cause, FishboneCause, Nonconformity, Verification, WhyStep
 from sqms.capa.reports.analytics import CapaFilters, capa_analytics
@@ -97,7 +105,9 @@ class NcPatch(Schema):
 
 
 class TransitionIn(Schema):
-    transition: str = Field(..., max_length=40, description="analyse, plan, back_to_analysis, start, verify, cancel.")
+    transition: str = Field(
+        ..., max_length=40, description="analyse, plan, back_to_analysis, start, verify, cancel."
+    )
     version: int = Field(..., ge=1)
     reason: str = Field("", max_length=5000)
 
@@ -275,6 +285,91 @@ def _conflict(exc: actions.ConflictError) -> Any:
     return Status(409, {"detail": exc.messages[0]})
 
 
+# Static paths first: they must match before /{nc_id} --------------------------------------
+
+
+@router.get("/actions", response=list[ActionOut])
+@paginate(BoundedPagination)
+def list_capa_actions(
+    request: AuthenticatedHttpRequest, filters: Query[ActionFilter], mine: bool = False
+) -> Any:
+    """Actions of the nonconformities you see (``mine``: the ones you own)."""
+    qs = filters.filter(_actions(request))
+    return qs.filter(owner=request.user) if mine else qs
+
+
+@router.get("/referrals", response=list[ReferralOut])
+@paginate(BoundedPagination)
+def list_capa_referrals(request: AuthenticatedHttpRequest) -> Any:
+    """Complaint referrals waiting for CAPA."""
+    return CapaReferral.objects.restrict(request.user, "view").filter(status=CapaStatus.QUEUED)
+
+
+@router.post("/referrals/{referral_id}/raise", response={201: NcOut})
+def raise_nc_from_referral(request: AuthenticatedHttpRequest, referral_id: DbId) -> Any:
+    referral = get_object_or_404(
+        CapaReferral.objects.restrict(request.user, "view"), pk=referral_id
+    )
+    nc = actions.do_raise_from_referral(referral, acting_user=request.user, channel=API)
+    return Status(201, _nc(request, nc.pk))
+
+
+@router.get("/causes", response=list[CauseOut])
+def list_capa_causes(request: AuthenticatedHttpRequest) -> Any:
+    return list(Cause.objects.restrict(request.user, "view"))
+
+
+@router.get("/causes/{cause_id}", response=CauseOut)
+def get_capa_cause(request: AuthenticatedHttpRequest, cause_id: DbId) -> Any:
+    return get_object_or_404(Cause.objects.restrict(request.user, "view"), pk=cause_id)
+
+
+@router.post("/causes", response={201: CauseOut})
+def create_capa_cause(request: AuthenticatedHttpRequest, payload: CauseIn) -> Any:
+    return Status(
+        201, actions.do_create_cause(payload.dict(), acting_user=request.user, channel=API)
+    )
+
+
+@router.get("/analytics", response=dict[str, Any])
+def capa_analytics_figures(
+    request: AuthenticatedHttpRequest,
+    site: DbId | None = None,
+    severity: Severity | None = None,
+    origin: Origin | None = None,
+    months: int = 12,
+) -> Any:
+    """The analytics page's figures: open NCs by age, severity, origin and site; overdue
+    actions; on-time closure; effectiveness; recurrences within ``months``; sources by month."""
+    if not 1 <= months <= 120:
+        raise ValidationError({"months": _("Choose between 1 and 120 months.")})
+    f = CapaFilters(site=site, severity=severity or "", origin=origin or "", months=months)
+    r = capa_analytics(request.user, f)
+
+    def rate(x: Any) -> dict[str, Any]:
+        return {"k": x.k, "n": x.n, "share": x.share, "lo": x.lo, "hi": x.hi}
+
+    return {
+        "open": r.open_total,
+        "by_age": dict(r.by_age),
+        "by_severity": {v: n for v, _l, n in r.by_severity},
+        "by_origin": {v: n for v, _l, n in r.by_origin},
+        "by_site": dict(r.by_site),
+        "overdue_actions": r.overdue_actions,
+        "on_time_closure": rate(r.on_time_closure),
+        "on_time_actions": rate(r.on_time_actions),
+        "effectiveness": rate(r.effectiveness),
+        "first_time_effective": rate(r.first_time_effective),
+        "recurrence": rate(r.recurrence_rate),
+        "recurrences": [
+            {"nonconformity": x.reference, "site": x.site, "cause": x.cause, "previous": x.previous}
+            for x in r.recurrences
+        ],
+        "months": r.months,
+        "sources": r.sources,
+    }
+
+
 # Nonconformities -------------------------------------------------------------------------------
 
 
@@ -315,21 +410,34 @@ def update_nonconformity(request: AuthenticatedHttpRequest, nc_id: DbId, payload
         )
     version = data.pop("version")
     try:
-        actions.do_update_nc(nc, _owner(request, data), expected_version=version, acting_user=request.user, channel=API)
+        actions.do_update_nc(
+            nc,
+            _owner(request, data),
+            expected_version=version,
+            acting_user=request.user,
+            channel=API,
+        )
     except actions.ConflictError as exc:
         return _conflict(exc)
     return _nc(request, nc.pk)
 
 
 @router.post("/{nc_id}/transition", response={200: NcOut, 409: ConflictOut})
-def transition_nonconformity(request: AuthenticatedHttpRequest, nc_id: DbId, payload: TransitionIn) -> Any:
+def transition_nonconformity(
+    request: AuthenticatedHttpRequest, nc_id: DbId, payload: TransitionIn
+) -> Any:
     """Move the NC: ``analyse``, ``plan`` (needs a root cause), ``back_to_analysis``, ``start``
     (needs an action), ``verify`` (every action done or cancelled), ``cancel`` (a reason; quality
     managers). Closing and reopening follow the verification's confirmed verdict."""
     nc = _nc(request, nc_id, "change")
     try:
         actions.do_transition(
-            nc, payload.transition, expected_version=payload.version, reason=payload.reason, acting_user=request.user, channel=API
+            nc,
+            payload.transition,
+            expected_version=payload.version,
+            reason=payload.reason,
+            acting_user=request.user,
+            channel=API,
         )
     except actions.ConflictError as exc:
         return _conflict(exc)
@@ -352,7 +460,12 @@ def list_why_steps(request: AuthenticatedHttpRequest, nc_id: DbId) -> Any:
 
 @router.post("/{nc_id}/why", response={201: WhyOut})
 def add_why_step(request: AuthenticatedHttpRequest, nc_id: DbId, payload: WhyIn) -> Any:
-    step = actions.do_add_why_step(_nc(request, nc_id, "change"), _cause_data(payload.dict()), acting_user=request.user, channel=API)
+    step = actions.do_add_why_step(
+        _nc(request, nc_id, "change"),
+        _cause_data(payload.dict()),
+        acting_user=request.user,
+        channel=API,
+    )
     return Status(201, step)
 
 
@@ -365,7 +478,9 @@ def _why(request: AuthenticatedHttpRequest, step_id: int) -> WhyStep:
 def update_why_step(request: AuthenticatedHttpRequest, step_id: DbId, payload: WhyPatch) -> Any:
     step = _why(request, step_id)
     data = payload.dict(exclude_unset=True)
-    return actions.do_update_why_step(step, _cause_data(data), acting_user=request.user, channel=API)
+    return actions.do_update_why_step(
+        step, _cause_data(data), acting_user=request.user, channel=API
+    )
 
 
 @router.delete("/why/{step_id}", response={204: None})
@@ -381,7 +496,12 @@ def list_fishbone(request: AuthenticatedHttpRequest, nc_id: DbId) -> Any:
 
 @router.post("/{nc_id}/fishbone", response={201: FishOut})
 def add_fishbone_cause(request: AuthenticatedHttpRequest, nc_id: DbId, payload: FishIn) -> Any:
-    item = actions.do_add_fishbone(_nc(request, nc_id, "change"), _cause_data(payload.dict()), acting_user=request.user, channel=API)
+    item = actions.do_add_fishbone(
+        _nc(request, nc_id, "change"),
+        _cause_data(payload.dict()),
+        acting_user=request.user,
+        channel=API,
+    )
     return Status(201, item)
 
 
@@ -398,21 +518,15 @@ def delete_fishbone_cause(request: AuthenticatedHttpRequest, cause_id: DbId) -> 
 def _actions(request: AuthenticatedHttpRequest) -> Any:
     ncs = Nonconformity.objects.restrict(request.user, "view").values("pk")
     return actions_with_overdue(
-        Action.objects.filter(Q(nonconformity__in=ncs) | Q(owner=request.user)).prefetch_related("evidence")
+        Action.objects.filter(Q(nonconformity__in=ncs) | Q(owner=request.user)).prefetch_related(
+            "evidence"
+        )
     )
 
 
 def _action(request: AuthenticatedHttpRequest, action_id: int) -> Action:
     action: Action = get_object_or_404(_actions(request), pk=action_id)
     return action
-
-
-@router.get("/actions", response=list[ActionOut])
-@paginate(BoundedPagination)
-def list_capa_actions(request: AuthenticatedHttpRequest, filters: Query[ActionFilter], mine: bool = False) -> Any:
-    """Actions of the nonconformities you see (``mine``: the ones you own)."""
-    qs = filters.filter(_actions(request))
-    return qs.filter(owner=request.user) if mine else qs
 
 
 @router.get("/{nc_id}/actions", response=list[ActionOut])
@@ -423,12 +537,19 @@ def list_nc_actions(request: AuthenticatedHttpRequest, nc_id: DbId) -> Any:
 
 @router.post("/{nc_id}/actions", response={201: ActionOut})
 def add_nc_action(request: AuthenticatedHttpRequest, nc_id: DbId, payload: ActionIn) -> Any:
-    action = actions.do_add_action(_nc(request, nc_id, "change"), _owner(request, payload.dict()), acting_user=request.user, channel=API)
+    action = actions.do_add_action(
+        _nc(request, nc_id, "change"),
+        _owner(request, payload.dict()),
+        acting_user=request.user,
+        channel=API,
+    )
     return Status(201, _action(request, action.pk))
 
 
 @router.patch("/actions/{action_id}", response=ActionOut)
-def update_capa_action(request: AuthenticatedHttpRequest, action_id: DbId, payload: ActionPatch) -> Any:
+def update_capa_action(
+    request: AuthenticatedHttpRequest, action_id: DbId, payload: ActionPatch
+) -> Any:
     action = _action(request, action_id)
     data = _owner(request, payload.dict(exclude_unset=True))
     actions.do_update_action(action, data, acting_user=request.user, channel=API)
@@ -436,14 +557,20 @@ def update_capa_action(request: AuthenticatedHttpRequest, action_id: DbId, paylo
 
 
 @router.post("/actions/{action_id}/done", response=ActionOut)
-def complete_capa_action(request: AuthenticatedHttpRequest, action_id: DbId, payload: NoteIn) -> Any:
-    actions.do_complete_action(_action(request, action_id), payload.note, acting_user=request.user, channel=API)
+def complete_capa_action(
+    request: AuthenticatedHttpRequest, action_id: DbId, payload: NoteIn
+) -> Any:
+    actions.do_complete_action(
+        _action(request, action_id), payload.note, acting_user=request.user, channel=API
+    )
     return _action(request, action_id)
 
 
 @router.post("/actions/{action_id}/cancel", response=ActionOut)
 def cancel_capa_action(request: AuthenticatedHttpRequest, action_id: DbId, payload: NoteIn) -> Any:
-    actions.do_cancel_action(_action(request, action_id), payload.note, acting_user=request.user, channel=API)
+    actions.do_cancel_action(
+        _action(request, action_id), payload.note, acting_user=request.user, channel=API
+    )
     return _action(request, action_id)
 
 
@@ -469,7 +596,12 @@ def list_verifications(request: AuthenticatedHttpRequest, nc_id: DbId) -> Any:
 def propose_verification(request: AuthenticatedHttpRequest, nc_id: DbId, payload: ProposeIn) -> Any:
     """Measure the metric before and after, with the significance test, and propose a verdict."""
     return actions.do_propose_verification(
-        _nc(request, nc_id, "change"), payload.metric, payload.params, note=payload.note, acting_user=request.user, channel=API
+        _nc(request, nc_id, "change"),
+        payload.metric,
+        payload.params,
+        note=payload.note,
+        acting_user=request.user,
+        channel=API,
     )
 
 
@@ -479,78 +611,13 @@ def confirm_verification(request: AuthenticatedHttpRequest, nc_id: DbId, payload
     nc = _nc(request, nc_id, "change")
     try:
         actions.do_confirm_verification(
-            nc, payload.verdict, payload.note, expected_version=payload.version, acting_user=request.user, channel=API
+            nc,
+            payload.verdict,
+            payload.note,
+            expected_version=payload.version,
+            acting_user=request.user,
+            channel=API,
         )
     except actions.ConflictError as exc:
         return _conflict(exc)
     return _nc(request, nc.pk)
-
-
-# Complaint referrals, causes, analytics --------------------------------------------------------
-
-
-@router.get("/referrals", response=list[ReferralOut])
-@paginate(BoundedPagination)
-def list_capa_referrals(request: AuthenticatedHttpRequest) -> Any:
-    """Complaint referrals waiting for CAPA."""
-    return CapaReferral.objects.restrict(request.user, "view").filter(status=CapaStatus.QUEUED)
-
-
-@router.post("/referrals/{referral_id}/raise", response={201: NcOut})
-def raise_nc_from_referral(request: AuthenticatedHttpRequest, referral_id: DbId) -> Any:
-    referral = get_object_or_404(CapaReferral.objects.restrict(request.user, "view"), pk=referral_id)
-    nc = actions.do_raise_from_referral(referral, acting_user=request.user, channel=API)
-    return Status(201, _nc(request, nc.pk))
-
-
-@router.get("/causes", response=list[CauseOut])
-def list_capa_causes(request: AuthenticatedHttpRequest) -> Any:
-    return list(Cause.objects.restrict(request.user, "view"))
-
-
-@router.get("/causes/{cause_id}", response=CauseOut)
-def get_capa_cause(request: AuthenticatedHttpRequest, cause_id: DbId) -> Any:
-    return get_object_or_404(Cause.objects.restrict(request.user, "view"), pk=cause_id)
-
-
-@router.post("/causes", response={201: CauseOut})
-def create_capa_cause(request: AuthenticatedHttpRequest, payload: CauseIn) -> Any:
-    return Status(201, actions.do_create_cause(payload.dict(), acting_user=request.user, channel=API))
-
-
-@router.get("/analytics", response=dict[str, Any])
-def capa_analytics_figures(
-    request: AuthenticatedHttpRequest,
-    site: DbId | None = None,
-    severity: Severity | None = None,
-    origin: Origin | None = None,
-    months: int = 12,
-) -> Any:
-    """The analytics page's figures: open NCs by age, severity, origin and site; overdue
-    actions; on-time closure; effectiveness; recurrences within ``months``; sources by month."""
-    if not 1 <= months <= 120:
-        raise ValidationError({"months": _("Choose between 1 and 120 months.")})
-    f = CapaFilters(site=site, severity=severity or "", origin=origin or "", months=months)
-    r = capa_analytics(request.user, f)
-
-    def rate(x: Any) -> dict[str, Any]:
-        return {"k": x.k, "n": x.n, "share": x.share, "lo": x.lo, "hi": x.hi}
-
-    return {
-        "open": r.open_total,
-        "by_age": dict(r.by_age),
-        "by_severity": {v: n for v, _l, n in r.by_severity},
-        "by_origin": {v: n for v, _l, n in r.by_origin},
-        "by_site": dict(r.by_site),
-        "overdue_actions": r.overdue_actions,
-        "on_time_closure": rate(r.on_time_closure),
-        "on_time_actions": rate(r.on_time_actions),
-        "effectiveness": rate(r.effectiveness),
-        "first_time_effective": rate(r.first_time_effective),
-        "recurrence": rate(r.recurrence_rate),
-        "recurrences": [
-            {"nonconformity": x.reference, "site": x.site, "cause": x.cause, "previous": x.previous} for x in r.recurrences
-        ],
-        "months": r.months,
-        "sources": r.sources,
-    }

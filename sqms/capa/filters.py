@@ -28,7 +28,7 @@ def with_overdue(qs: QuerySet[Any], on: dt.date | None = None) -> QuerySet[Any]:
     late_action = Action.objects.filter(
         nonconformity=OuterRef("pk"), status=ActionStatus.OPEN, due_date__lt=on
     )
-    return qs.annotate(
+    return qs.annotate(  # type: ignore[no-any-return]
         is_overdue=Case(
             When(
                 Q(stage__in=OPEN_STAGES) & (Q(due_date__lt=on) | Exists(late_action)),
@@ -42,7 +42,7 @@ def with_overdue(qs: QuerySet[Any], on: dt.date | None = None) -> QuerySet[Any]:
 
 def actions_with_overdue(qs: QuerySet[Any], on: dt.date | None = None) -> QuerySet[Any]:
     on = on or today()
-    return qs.annotate(
+    return qs.annotate(  # type: ignore[no-any-return]
         is_overdue=Case(
             When(
                 Q(status=ActionStatus.OPEN, due_date__lt=on, nonconformity__stage__in=OPEN_STAGES),
@@ -79,9 +79,7 @@ ACTION_FILTERS = FilterSet(
             "site", gettext_lazy("Site"), "nonconformity__site_id", Site, api_name="site_id"
         ),
         BooleanFilter("overdue", gettext_lazy("Overdue"), "is_overdue"),
-        ValueFilter(
-            "nonconformity_id", gettext_lazy("Nonconformity"), "nonconformity_id", int
-        ),
+        ValueFilter("nonconformity_id", gettext_lazy("Nonconformity"), "nonconformity_id", int),
     ),
 )
 

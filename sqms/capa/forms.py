@@ -48,7 +48,9 @@ class NonconformityForm(forms.ModelForm[Nonconformity]):
             "containment": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, user: Any, owners: list[Any], editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, owners: list[Any], editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.owners = {u.pk: u for u in owners}
         self.fields["site"].queryset = restricted(Site, user, "view").filter(is_active=True)  # type: ignore[attr-defined]
@@ -84,7 +86,9 @@ class TransitionForm(forms.Form):
 
 class WhyStepForm(forms.Form):
     question = forms.CharField(label=_("Why?"), max_length=300, required=False)
-    answer = forms.CharField(label=_("Because"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    answer = forms.CharField(
+        label=_("Because"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     is_root = forms.BooleanField(label=_("This is the root cause"), required=False)
     cause = forms.ModelChoiceField(
         label=_("Cause (taxonomy)"), queryset=Cause.objects.filter(is_active=True), required=False
@@ -128,7 +132,9 @@ class ActionForm(forms.ModelForm[Action]):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class VerificationForm(forms.Form):
@@ -136,16 +142,22 @@ class VerificationForm(forms.Form):
     window_days = forms.IntegerField(
         label=_("Days before the NC to compare with"), min_value=1, max_value=3660, initial=90
     )
-    item = forms.IntegerField(label=_("Checklist item id"), required=False, widget=forms.HiddenInput)
+    item = forms.IntegerField(
+        label=_("Checklist item id"), required=False, widget=forms.HiddenInput
+    )
     category = forms.IntegerField(label=_("Complaint category"), required=False)
     dimension = forms.CharField(label=_("SERVQUAL dimension"), max_length=40, required=False)
     before = forms.FloatField(label=_("Before (figure by hand)"), required=False)
     after = forms.FloatField(label=_("After (figure by hand)"), required=False)
     unit = forms.CharField(label=_("Unit"), max_length=60, required=False)
     higher_is_better = forms.BooleanField(label=_("Higher is better"), required=False, initial=True)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
-    def __init__(self, *args: Any, categories: list[tuple[Any, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, categories: list[tuple[Any, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if categories is not None:
             self.fields["category"] = forms.TypedChoiceField(
@@ -172,17 +184,18 @@ class VerificationForm(forms.Form):
 class ConfirmForm(forms.Form):
     verdict = forms.ChoiceField(
         label=_("Verdict"),
-        choices=[(Verdict.EFFECTIVE, Verdict.EFFECTIVE.label), (Verdict.NOT_EFFECTIVE, Verdict.NOT_EFFECTIVE.label)],
+        choices=[
+            (Verdict.EFFECTIVE, Verdict.EFFECTIVE.label),
+            (Verdict.NOT_EFFECTIVE, Verdict.NOT_EFFECTIVE.label),
+        ],
         widget=forms.RadioSelect,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
-        label=_("Note (needed for “not effective”)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note (needed for “not effective”)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class EvidenceForm(forms.Form):
-    files = forms.FileField(label=_("Photos or PDF files"), required=False)
 
 
 class CauseForm(forms.ModelForm[Cause]):

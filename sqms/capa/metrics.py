@@ -87,10 +87,14 @@ def periods(
 def default_metric(nc: Nonconformity) -> tuple[str, dict[str, Any]]:
     """The metric that raised the NC and its parameters, as the verification form suggests."""
     if nc.origin == Origin.INSPECTION_ITEM and nc.inspection_answer_id:
-        return MetricKind.ITEM_PASS_RATE, {"item": nc.inspection_answer.item_id}  # type: ignore[union-attr]
+        answer = nc.inspection_answer
+        return MetricKind.ITEM_PASS_RATE, {"item": answer.item_id if answer else None}
     if nc.origin in (Origin.COMPLAINT, Origin.COMPLAINT_CLUSTER) and nc.complaint_referral_id:
+        from sqms.complaints.models import Complaint
+
         cats = list(
-            nc.complaint_referral.complaints.exclude(category=None)  # type: ignore[union-attr]
+            Complaint.objects.filter(capa_referrals=nc.complaint_referral_id)
+            .exclude(category=None)
             .values_list("category_id", flat=True)
         )
         category = max(set(cats), key=cats.count) if cats else None
@@ -223,7 +227,9 @@ def _complaint_rate(nc: Nonconformity, m: Measured) -> None:
     if category_id not in (None, ""):
         root = Category.objects.filter(pk=category_id).first()
         if root is None:
-            raise ValidationError({"category": _("Unknown complaint category %(id)s.") % {"id": category_id}})
+            raise ValidationError(
+                {"category": _("Unknown complaint category %(id)s.") % {"id": category_id}}
+            )
         ids, frontier = {root.pk}, [root.pk]
         while frontier:
             frontier = list(

@@ -120,7 +120,9 @@ class Nonconformity(models.Model):
     )
     source_url = models.CharField(_("source link"), max_length=500, blank=True)
     containment = models.TextField(
-        _("containment"), blank=True, help_text=_("The immediate correction (what was done at once).")
+        _("containment"),
+        blank=True,
+        help_text=_("The immediate correction (what was done at once)."),
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.DRAFT)
     owner = models.ForeignKey(
@@ -404,7 +406,10 @@ class Verification(models.Model):
     verdict = models.CharField(
         _("confirmed verdict"),
         max_length=20,
-        choices=[(Verdict.EFFECTIVE, Verdict.EFFECTIVE.label), (Verdict.NOT_EFFECTIVE, Verdict.NOT_EFFECTIVE.label)],
+        choices=[
+            (Verdict.EFFECTIVE, Verdict.EFFECTIVE.label),
+            (Verdict.NOT_EFFECTIVE, Verdict.NOT_EFFECTIVE.label),
+        ],
         blank=True,
     )
     decided_by = models.ForeignKey(

@@ -38,4 +38,6 @@ def owners_for(site: Site | None, user: Any) -> list[User]:
         | Q(profile__role=Role.REGION_MANAGER, profile__regions__sites__in=sites)
         | Q(profile__role__in=OWNER_ROLES[2:], profile__sites__in=sites)
     )
-    return list(User.objects.filter(is_active=True).filter(condition).distinct().order_by("username"))
+    return list(
+        User.objects.filter(is_active=True).filter(condition).distinct().order_by("username")
+    )

@@ -56,7 +56,9 @@ def eight_d_pdf(nc: Nonconformity) -> bytes:
     small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11)
 
     def table(rows: list[list[Any]], widths: list[float]) -> Table:
-        t = Table([[Paragraph(_p(c), small) for c in row] for row in rows], colWidths=widths, repeatRows=1)
+        t = Table(
+            [[Paragraph(_p(c), small) for c in row] for row in rows], colWidths=widths, repeatRows=1
+        )
         t.setStyle(
             TableStyle(
                 [
@@ -87,12 +89,19 @@ def eight_d_pdf(nc: Nonconformity) -> bytes:
         story.append(Paragraph(_p(label), head))
 
     section(_("D1 Team"))
-    team = {display_name(u) for u in [nc.owner, nc.raised_by, *[a.owner for a in actions]] if u is not None}
+    team = {
+        display_name(u)
+        for u in [nc.owner, nc.raised_by, *[a.owner for a in actions]]
+        if u is not None
+    }
     story.append(
         Paragraph(
             _p(
                 _("Owner: %(owner)s. Members: %(team)s.")
-                % {"owner": display_name(nc.owner) if nc.owner else "—", "team": ", ".join(sorted(team)) or "—"}
+                % {
+                    "owner": display_name(nc.owner) if nc.owner else "—",
+                    "team": ", ".join(sorted(team)) or "—",
+                }
             ),
             body,
         )
@@ -107,7 +116,15 @@ def eight_d_pdf(nc: Nonconformity) -> bytes:
         story.append(
             table(
                 [[_("Correction"), _("Owner"), _("Due"), _("Status")]]
-                + [[a.description, display_name(a.owner), _date(a.due_date), a.get_status_display()] for a in corrections],
+                + [
+                    [
+                        a.description,
+                        display_name(a.owner),
+                        _date(a.due_date),
+                        a.get_status_display(),
+                    ]
+                    for a in corrections
+                ],
                 [90 * mm, 30 * mm, 25 * mm, 25 * mm],
             )
         )
@@ -118,7 +135,12 @@ def eight_d_pdf(nc: Nonconformity) -> bytes:
             table(
                 [["#", _("Why?"), _("Because"), _("Root cause")]]
                 + [
-                    [s.position, s.question, s.answer + (f" [{s.cause}]" if s.cause else ""), _("yes") if s.is_root else ""]
+                    [
+                        s.position,
+                        s.question,
+                        s.answer + (f" [{s.cause}]" if s.cause else ""),
+                        _("yes") if s.is_root else "",
+                    ]
                     for s in steps
                 ],
                 [8 * mm, 50 * mm, 92 * mm, 20 * mm],
@@ -130,7 +152,14 @@ def eight_d_pdf(nc: Nonconformity) -> bytes:
         story.append(
             table(
                 [[_("6M category"), _("Cause"), _("Root cause")]]
-                + [[b.get_category_display(), b.text + (f" [{b.cause.code}]" if b.cause else ""), _("yes") if b.is_root else ""] for b in bones],
+                + [
+                    [
+                        b.get_category_display(),
+                        b.text + (f" [{b.cause.code}]" if b.cause else ""),
+                        _("yes") if b.is_root else "",
+                    ]
+                    for b in bones
+                ],
                 [35 * mm, 115 * mm, 20 * mm],
             )
         )
@@ -139,7 +168,15 @@ def eight_d_pdf(nc: Nonconformity) -> bytes:
 
     def action_rows(kinds: set[str]) -> list[list[Any]]:
         return [
-            [a.cycle, a.get_kind_display(), a.description, display_name(a.owner), _date(a.due_date), a.get_status_display(), _date(a.done_at)]
+            [
+                a.cycle,
+                a.get_kind_display(),
+                a.description,
+                display_name(a.owner),
+                _date(a.due_date),
+                a.get_status_display(),
+                _date(a.done_at),
+            ]
             for a in actions
             if a.kind in kinds
         ]
@@ -153,7 +190,8 @@ def eight_d_pdf(nc: Nonconformity) -> bytes:
     done = [a for a in actions if a.status == ActionStatus.DONE]
     story.append(
         Paragraph(
-            _p(_("%(done)d of %(all)d actions done.") % {"done": len(done), "all": len(actions)}), body
+            _p(_("%(done)d of %(all)d actions done.") % {"done": len(done), "all": len(actions)}),
+            body,
         )
     )
     for v in verifications:
@@ -182,7 +220,9 @@ def eight_d_pdf(nc: Nonconformity) -> bytes:
         story.append(
             Paragraph(
                 _p(
-                    _("Closed on %(date)s after %(cycles)d cycle(s); effectiveness confirmed by %(who)s.")
+                    _(
+                        "Closed on %(date)s after %(cycles)d cycle(s); effectiveness confirmed by %(who)s."
+                    )
                     % {
                         "date": _date(nc.closed_at),
                         "cycles": nc.cycle,
@@ -195,7 +235,9 @@ def eight_d_pdf(nc: Nonconformity) -> bytes:
     elif nc.stage == "cancelled":
         story.append(Paragraph(_p(_("Cancelled: %(reason)s") % {"reason": nc.cancel_reason}), body))
     else:
-        story.append(Paragraph(_p(_("Open (stage %(stage)s).") % {"stage": nc.get_stage_display()}), body))
+        story.append(
+            Paragraph(_p(_("Open (stage %(stage)s).") % {"stage": nc.get_stage_display()}), body)
+        )
 
     buf = io.BytesIO()
     doc = SimpleDocTemplate(

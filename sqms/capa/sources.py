@@ -75,7 +75,9 @@ def raise_for_inspection_answer(
             "site": inspection.site,
             "title": (f"{item.code} {text}".strip())[:200],
             "description": "\n".join(lines),
-            "severity": Severity.MAJOR if answer.is_critical or item.is_critical else Severity.MINOR,
+            "severity": Severity.MAJOR
+            if answer.is_critical or item.is_critical
+            else Severity.MINOR,
             "origin": Origin.INSPECTION_ITEM,
             "source_ref": f"{inspection.reference} {item.code}".strip()[:200],
             "source_url": _url(inspection),

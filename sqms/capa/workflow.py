@@ -30,17 +30,13 @@ S = Stage
 
 
 def has_root_cause(nc: Nonconformity) -> bool:
-    return (
-        nc.why_steps.filter(is_root=True).exists() or nc.fishbone.filter(is_root=True).exists()
-    )
+    return nc.why_steps.filter(is_root=True).exists() or nc.fishbone.filter(is_root=True).exists()
 
 
 def _root_cause(nc: Nonconformity) -> str | None:
     if has_root_cause(nc):
         return None
-    return _(
-        "record the root cause first: mark a 5-Why step or a fishbone cause as the root cause"
-    )
+    return _("record the root cause first: mark a 5-Why step or a fishbone cause as the root cause")
 
 
 def _has_actions(nc: Nonconformity) -> str | None:
@@ -53,7 +49,9 @@ def _actions_done(nc: Nonconformity) -> str | None:
     actions = nc.actions.filter(cycle=nc.cycle)
     open_count = actions.filter(status=ActionStatus.OPEN).count()
     if open_count:
-        return _("%(n)d action(s) of cycle %(cycle)d are still open; mark them done or cancel them") % {
+        return _(
+            "%(n)d action(s) of cycle %(cycle)d are still open; mark them done or cancel them"
+        ) % {
             "n": open_count,
             "cycle": nc.cycle,
         }

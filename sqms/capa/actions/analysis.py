@@ -34,9 +34,7 @@ def _text(data: Mapping[str, Any], key: str, limit: int, *, required: bool) -> s
     if required and not value:
         raise ValidationError({key: _("This field is required.")})
     if len(value) > limit:
-        raise ValidationError(
-            {key: _("Keep it under %(n)d characters.") % {"n": limit}}
-        )
+        raise ValidationError({key: _("Keep it under %(n)d characters.") % {"n": limit}})
     return value
 
 

@@ -65,6 +65,10 @@ def do_delete_cause(cause: Cause, *, acting_user: User | None, channel: str) -> 
             % {"cause": current}
         )
     audit.record(
-        current, AuditAction.DELETE, actor=acting_user, channel=channel, before=audit.snapshot(current)
+        current,
+        AuditAction.DELETE,
+        actor=acting_user,
+        channel=channel,
+        before=audit.snapshot(current),
     )
     current.delete()

@@ -36,13 +36,13 @@ class ConflictError(ValidationError):
         self.current = current
 
 
-def lock(nc: Nonconformity, expected_version: int | None, *, open_only: bool = True) -> Nonconformity:
+def lock(
+    nc: Nonconformity, expected_version: int | None, *, open_only: bool = True
+) -> Nonconformity:
     """The NC's row, locked for this transaction; refused when ``expected_version`` is given and
     no longer current, and (``open_only``) when the NC is closed or cancelled."""
     current = (
-        Nonconformity.objects.select_for_update(of=("self",))
-        .select_related("site")
-        .get(pk=nc.pk)
+        Nonconformity.objects.select_for_update(of=("self",)).select_related("site").get(pk=nc.pk)
     )
     if expected_version is not None and current.version != expected_version:
         raise ConflictError(current, expected_version)
@@ -66,4 +66,3 @@ def save(
     if before is not None:
         audit.record(nc, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
     return nc
-

@@ -136,7 +136,10 @@ def do_complete_action(
     _in_plan_stage(nc, "status")
     if current.status != ActionStatus.OPEN:
         raise ValidationError(
-            {"status": _("This action is already %(status)s.") % {"status": current.get_status_display()}}
+            {
+                "status": _("This action is already %(status)s.")
+                % {"status": current.get_status_display()}
+            }
         )
     if current.cycle != nc.cycle:
         raise ValidationError({"status": _("This action belongs to an earlier cycle.")})

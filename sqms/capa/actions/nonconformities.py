@@ -75,9 +75,7 @@ def _check_owner(owner: User | None, site: Site | None) -> None:
 def _apply(nc: Nonconformity, data: Mapping[str, Any]) -> None:
     unknown = set(data) - set(EDITABLE)
     if unknown:
-        raise ValidationError(
-            {sorted(unknown)[0]: _("This field cannot be set here.")}
-        )
+        raise ValidationError({sorted(unknown)[0]: _("This field cannot be set here.")})
     for key, value in data.items():
         if key in ("title", "description", "source_ref", "source_url", "containment"):
             value = (value or "").strip()
@@ -121,7 +119,12 @@ def do_create_nc(
     ensure_allowed(acting_user, "add", Nonconformity)
     _check_site(acting_user, data.get("site"))
     origin = data.get("origin") or Origin.MANUAL
-    if origin in (Origin.INSPECTION_ITEM, Origin.AUDIT_FINDING, Origin.COMPLAINT, Origin.COMPLAINT_CLUSTER):
+    if origin in (
+        Origin.INSPECTION_ITEM,
+        Origin.AUDIT_FINDING,
+        Origin.COMPLAINT,
+        Origin.COMPLAINT_CLUSTER,
+    ):
         raise ValidationError(
             {
                 "origin": _(
@@ -211,7 +214,11 @@ def do_transition(
                 % {"ref": current.reference}
             }
         )
-    if name == "cancel" and acting_user is not None and role_of(acting_user) != Role.QUALITY_MANAGER:
+    if (
+        name == "cancel"
+        and acting_user is not None
+        and role_of(acting_user) != Role.QUALITY_MANAGER
+    ):
         raise PermissionDenied(_("Only a quality manager may cancel a nonconformity."))
     return apply_transition(
         current, name, reason=reason, acting_user=acting_user, channel=channel, now=now
@@ -258,10 +265,11 @@ def do_raise_from_referral(
         "source_ref": ", ".join(f"C-{pk:06d}" for pk in complaints),
         **(data or {}),
     }
-    nc = create_nc(fields, acting_user=acting_user, channel=channel, now=now, complaint_referral=current)
+    nc = create_nc(
+        fields, acting_user=acting_user, channel=channel, now=now, complaint_referral=current
+    )
     before = audit.snapshot(current)
     current.status = CapaStatus.TAKEN
     current.save(update_fields=["status"])
     audit.record(current, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
     return nc
-

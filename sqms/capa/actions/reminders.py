@@ -115,7 +115,9 @@ def do_check_actions(
         due = action.due_date
         if action.reminded_at is None and today >= due - dt.timedelta(days=remind_days):
             owner = action.owner
-            emails = [owner.email] if owner and owner.is_active and owner.email else _managers(nc.site)
+            emails = (
+                [owner.email] if owner and owner.is_active and owner.email else _managers(nc.site)
+            )
             notify(
                 f"capa-action:{action.pk}:remind:{due.isoformat()}",
                 subject=_("Action of %(ref)s due on %(date)s")

@@ -59,9 +59,11 @@ def do_propose_verification(
     if metric not in MetricKind.values:
         raise ValidationError({"metric": _("Choose a metric.")})
     measured = metrics.measure(current, metric, dict(params or {}), now=now)
-    existing = Verification.objects.select_for_update().filter(
-        nonconformity=current, cycle=current.cycle
-    ).first()
+    existing = (
+        Verification.objects.select_for_update()
+        .filter(nonconformity=current, cycle=current.cycle)
+        .first()
+    )
     if existing is not None and existing.verdict:
         raise ValidationError({"metric": _("This cycle's verification is already decided.")})
     v = existing or Verification(nonconformity=current, cycle=current.cycle)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,8 +177,22 @@ def _ncs(user: Any, f: CapaFilters) -> QuerySet[Nonconformity]:
     return qs
 
 
+def _on_time(pairs: Sequence[tuple[dt.datetime | None, dt.date | None]]) -> int:
+    """How many (done or closed at, due date) pairs were done by their due date."""
+    return sum(
+        1
+        for at, due in pairs
+        if at is not None and due is not None and timezone.localtime(at).date() <= due
+    )
+
+
+def _site_code(nc: Nonconformity) -> str:
+    return nc.site.code if nc.site is not None else ""
+
+
 def _month_list(first: dt.date, last: dt.date) -> list[dt.date]:
-    out, d = [], first.replace(day=1)
+    out: list[dt.date] = []
+    d = first.replace(day=1)
     while d <= last and len(out) < 240:
         out.append(d)
         d = (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
@@ -190,30 +204,47 @@ def capa_analytics(user: Any, f: CapaFilters, *, today: dt.date | None = None) -
     ncs = _ncs(user, f)
     r = CapaAnalytics(filters=f)
     open_ncs = ncs.filter(stage__in=OPEN_STAGES)
-    ages = [(today - timezone.localtime(at).date()).days for at in open_ncs.values_list("raised_at", flat=True)]
+    ages = [
+        (today - timezone.localtime(at).date()).days
+        for at in open_ncs.values_list("raised_at", flat=True)
+    ]
     r.open_total = len(ages)
     r.by_age = [
         (label, sum(1 for a in ages if a >= lo and (hi is None or a <= hi)))
         for lo, hi, label in AGE_BUCKETS
     ]
-    sev = dict(open_ncs.values_list("severity").annotate(n=Count("id")).values_list("severity", "n"))
+    sev = dict(
+        open_ncs.values_list("severity").annotate(n=Count("id")).values_list("severity", "n")
+    )
     r.by_severity = [(v, str(lbl), int(sev.get(v, 0))) for v, lbl in Severity.choices]
     ori = dict(open_ncs.values_list("origin").annotate(n=Count("id")).values_list("origin", "n"))
     r.by_origin = [(v, str(lbl), int(ori.get(v, 0))) for v, lbl in Origin.choices]
     per_site = Counter(open_ncs.values_list("site__code", flat=True))
-    r.by_site = sorted(((code or _("chain-wide"), n) for code, n in per_site.items()), key=lambda t: (-t[1], t[0]))
+    r.by_site = sorted(
+        ((code or _("chain-wide"), n) for code, n in per_site.items()), key=lambda t: (-t[1], t[0])
+    )
 
     actions = Action.objects.filter(nonconformity__in=ncs.values("pk"))
-    overdue = actions.filter(status=ActionStatus.OPEN, due_date__lt=today, nonconformity__stage__in=OPEN_STAGES)
-    r.overdue_actions = overdue.count()
-    r.overdue_list = list(overdue.select_related("nonconformity", "nonconformity__site", "owner").order_by("due_date")[:20])
-    closed = list(ncs.filter(stage=Stage.CLOSED, due_date__isnull=False).values_list("closed_at", "due_date"))
-    r.on_time_closure = rate(
-        sum(1 for at, due in closed if at and timezone.localtime(at).date() <= due), len(closed)
+    overdue = actions.filter(
+        status=ActionStatus.OPEN, due_date__lt=today, nonconformity__stage__in=OPEN_STAGES
     )
+    r.overdue_actions = overdue.count()
+    r.overdue_list = list(
+        overdue.select_related("nonconformity", "nonconformity__site", "owner").order_by(
+            "due_date"
+        )[:20]
+    )
+    closed = list(
+        ncs.filter(stage=Stage.CLOSED, due_date__isnull=False).values_list("closed_at", "due_date")
+    )
+    r.on_time_closure = rate(_on_time(closed), len(closed))
     done = list(actions.filter(status=ActionStatus.DONE).values_list("done_at", "due_date"))
-    r.on_time_actions = rate(sum(1 for at, due in done if at and timezone.localtime(at).date() <= due), len(done))
-    verdicts = list(Verification.objects.filter(nonconformity__in=ncs.values("pk")).exclude(verdict="").values_list("verdict", flat=True))
+    r.on_time_actions = rate(_on_time(done), len(done))
+    verdicts = list(
+        Verification.objects.filter(nonconformity__in=ncs.values("pk"))
+        .exclude(verdict="")
+        .values_list("verdict", flat=True)
+    )
     r.effectiveness = rate(sum(1 for v in verdicts if v == Verdict.EFFECTIVE), len(verdicts))
     closed_cycles = list(ncs.filter(stage=Stage.CLOSED).values_list("cycle", flat=True))
     r.first_time_effective = rate(sum(1 for c in closed_cycles if c == 1), len(closed_cycles))
@@ -222,38 +253,46 @@ def capa_analytics(user: Any, f: CapaFilters, *, today: dt.date | None = None) -
     base = ncs.exclude(stage=Stage.CANCELLED)
     rows: set[tuple[int, int | None, int, dt.datetime]] = set()
     for model in (WhyStep, FishboneCause):
-        for nc_id, site_id, cause_id, raised in (
-            model.objects.filter(nonconformity__in=base.values("pk"), is_root=True, cause__isnull=False)
-            .values_list("nonconformity_id", "nonconformity__site_id", "cause_id", "nonconformity__raised_at")
+        for nc_id, site_id, cause_id, raised_at in model.objects.filter(
+            nonconformity__in=base.values("pk"), is_root=True, cause__isnull=False
+        ).values_list(
+            "nonconformity_id", "nonconformity__site_id", "cause_id", "nonconformity__raised_at"
         ):
-            rows.add((nc_id, site_id, cause_id, raised))
+            rows.add((nc_id, site_id, cause_id, raised_at))
     r.coded = len({row[0] for row in rows})
     pairs = find_recurrences(rows, f.months)
     if pairs:
         info = {
             n.pk: n
-            for n in Nonconformity.objects.filter(pk__in={p for pair in pairs for p in pair[:2]}).select_related("site")
+            for n in Nonconformity.objects.filter(
+                pk__in={p for pair in pairs for p in pair[:2]}
+            ).select_related("site")
         }
         from sqms.capa.models import Cause
 
         causes = {c.pk: c for c in Cause.objects.filter(pk__in={p[2] for p in pairs})}
         r.recurrences = [
             Recurrence(
-                nc, info[nc].reference, info[nc].site.code if info[nc].site else "", str(causes[cause]), info[prev].reference, info[nc].raised_at
+                nc,
+                info[nc].reference,
+                _site_code(info[nc]),
+                str(causes[cause]),
+                info[prev].reference,
+                info[nc].raised_at,
             )
             for nc, prev, cause in pairs
         ]
 
     # sources over time
-    raised = list(ncs.values_list("raised_at", "origin"))
-    if raised:
-        first = f.date_from or min(timezone.localtime(at).date() for at, _o in raised)
-        last = f.date_to or max(today, max(timezone.localtime(at).date() for at, _o in raised))
+    raised_rows: list[tuple[dt.datetime, str]] = list(ncs.values_list("raised_at", "origin"))
+    if raised_rows:
+        first = f.date_from or min(timezone.localtime(at).date() for at, _o in raised_rows)
+        last = f.date_to or max(today, max(timezone.localtime(at).date() for at, _o in raised_rows))
         months = _month_list(first, last)
         index = {m: i for i, m in enumerate(months)}
         r.months = [m.strftime("%Y-%m") for m in months]
         counts: dict[str, list[int]] = {o: [0] * len(months) for o in Origin.values}
-        for at, origin in raised:
+        for at, origin in raised_rows:
             key = timezone.localtime(at).date().replace(day=1)
             if key in index:
                 counts[origin][index[key]] += 1
@@ -265,7 +304,14 @@ def capa_analytics(user: Any, f: CapaFilters, *, today: dt.date | None = None) -
 
 
 def _rate_row(label: str, x: Rate) -> list[P.Cell]:
-    return [P.text(label), P.count(x.k), P.count(x.n), P.num(x.share, 3), P.num(x.lo, 3), P.num(x.hi, 3)]
+    return [
+        P.text(label),
+        P.count(x.k),
+        P.count(x.n),
+        P.num(x.share, 3),
+        P.num(x.lo, 3),
+        P.num(x.hi, 3),
+    ]
 
 
 def _bar(labels: list[str], values: list[int], title: str) -> dict[str, Any]:
@@ -302,12 +348,21 @@ def analytics_panels(r: CapaAnalytics) -> list[P.Panel]:
             _("Open nonconformities by site"),
             [_("Site"), _("Open")],
             [[P.text(code), P.count(n)] for code, n in r.by_site],
-            figure=_bar([c for c, _n in r.by_site], [n for _c, n in r.by_site], _("Open")) if r.by_site else None,
+            figure=_bar([c for c, _n in r.by_site], [n for _c, n in r.by_site], _("Open"))
+            if r.by_site
+            else None,
         ),
         P.Panel(
             "overdue",
             _("Overdue actions: %(n)d") % {"n": r.overdue_actions},
-            [_("Nonconformity"), _("Site"), _("Action"), _("Owner"), _("Due"), _("Escalation level")],
+            [
+                _("Nonconformity"),
+                _("Site"),
+                _("Action"),
+                _("Owner"),
+                _("Due"),
+                _("Escalation level"),
+            ],
             [
                 [
                     P.text(a.nonconformity.reference, a.get_absolute_url()),
@@ -328,9 +383,12 @@ def analytics_panels(r: CapaAnalytics) -> list[P.Panel]:
                 _rate_row(_("Nonconformities closed by their due date"), r.on_time_closure),
                 _rate_row(_("Actions done by their due date"), r.on_time_actions),
                 _rate_row(_("Verifications confirmed effective"), r.effectiveness),
-                _rate_row(_("Closed nonconformities effective in the first cycle"), r.first_time_effective),
                 _rate_row(
-                    _("Recurrences among NCs with a coded root cause (within %(n)d months)") % {"n": r.filters.months},
+                    _("Closed nonconformities effective in the first cycle"), r.first_time_effective
+                ),
+                _rate_row(
+                    _("Recurrences among NCs with a coded root cause (within %(n)d months)")
+                    % {"n": r.filters.months},
                     r.recurrence_rate,
                 ),
             ],
@@ -338,7 +396,8 @@ def analytics_panels(r: CapaAnalytics) -> list[P.Panel]:
         ),
         P.Panel(
             "recurrence",
-            _("Recurrences: the same root cause at the same site within %(n)d months") % {"n": r.filters.months},
+            _("Recurrences: the same root cause at the same site within %(n)d months")
+            % {"n": r.filters.months},
             [_("Nonconformity"), _("Site"), _("Cause"), _("Earlier nonconformity"), _("Raised")],
             [
                 [
@@ -358,13 +417,18 @@ def analytics_panels(r: CapaAnalytics) -> list[P.Panel]:
             "sources",
             _("Sources of nonconformities by month"),
             [_("Month"), *[str(labels[o]) for o in r.sources]],
-            [[P.text(m), *[P.count(r.sources[o][i]) for o in r.sources]] for i, m in enumerate(r.months)],
+            [
+                [P.text(m), *[P.count(r.sources[o][i]) for o in r.sources]]
+                for i, m in enumerate(r.months)
+            ],
             figure={
                 "data": [
                     {"type": "bar", "name": str(labels[o]), "x": r.months, "y": counts}
                     for o, counts in r.sources.items()
                 ],
-                "layout": base_layout(barmode="stack", xaxis={"type": "category"}, yaxis={"title": _("raised")}),
+                "layout": base_layout(
+                    barmode="stack", xaxis={"type": "category"}, yaxis={"title": _("raised")}
+                ),
             }
             if r.sources
             else None,

@@ -16,7 +16,9 @@ CLI = Channel.CLI
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
-def make_nc(site: Any, title: str = "地面湿滑 Wet floor", *, now: dt.datetime | None = None, **data: Any) -> Nonconformity:
+def make_nc(
+    site: Any, title: str = "地面湿滑 Wet floor", *, now: dt.datetime | None = None, **data: Any
+) -> Nonconformity:
     return actions.do_create_nc(
         {"site": site, "title": title, "severity": "major", **data},
         acting_user=None,
@@ -34,14 +36,21 @@ def step(nc: Nonconformity, name: str, user: Any = None, **kw: Any) -> Nonconfor
 
 def to_action_plan(nc: Nonconformity, user: Any = None) -> Nonconformity:
     step(nc, "analyse", user)
-    actions.do_add_why_step(nc, {"answer": "拖地后未放警示牌 no warning sign"}, acting_user=user, channel=CLI)
     actions.do_add_why_step(
-        nc, {"answer": "SOP 没有要求 not in the SOP", "is_root": True}, acting_user=user, channel=CLI
+        nc, {"answer": "拖地后未放警示牌 no warning sign"}, acting_user=user, channel=CLI
+    )
+    actions.do_add_why_step(
+        nc,
+        {"answer": "SOP 没有要求 not in the SOP", "is_root": True},
+        acting_user=user,
+        channel=CLI,
     )
     return step(nc, "plan", user)
 
 
-def add_action(nc: Nonconformity, due: dt.date | None = None, user: Any = None, **data: Any) -> Action:
+def add_action(
+    nc: Nonconformity, due: dt.date | None = None, user: Any = None, **data: Any
+) -> Action:
     return actions.do_add_action(
         nc,
         {
@@ -61,5 +70,7 @@ def to_verification(nc: Nonconformity, *, done_at: dt.datetime | None = None) ->
     to_action_plan(nc)
     action = add_action(nc)
     step(nc, "start")
-    actions.do_complete_action(action, "done", acting_user=None, channel=CLI, now=done_at or timezone.now())
+    actions.do_complete_action(
+        action, "done", acting_user=None, channel=CLI, now=done_at or timezone.now()
+    )
     return step(nc, "verify")

@@ -37,7 +37,10 @@ def make_records(world: World) -> dict[str, Any]:
             channel=cli,
         )
     }
-    for key, site, mark in (("alpha", world.site_a, ALPHA_MARK), ("bravo", world.site_b, BRAVO_MARK)):
+    for key, site, mark in (
+        ("alpha", world.site_a, ALPHA_MARK),
+        ("bravo", world.site_b, BRAVO_MARK),
+    ):
         nc = actions.do_create_nc(
             {"site": site, "title": f"Wet floor {mark}", "description": f"Slippery {mark}"},
             acting_user=None,
@@ -58,7 +61,10 @@ def make_records(world: World) -> dict[str, Any]:
             channel=cli,
         )
         (evidence,) = actions.do_add_evidence(
-            action, [CleanFile(f"evidence-{mark}.png", "image/png", _png())], acting_user=None, channel=cli
+            action,
+            [CleanFile(f"evidence-{mark}.png", "image/png", _png())],
+            acting_user=None,
+            channel=cli,
         )
         complaint = complaint_actions.do_create_complaint(
             {"site": site, "channel": "phone", "description": f"Slipped {mark}"},

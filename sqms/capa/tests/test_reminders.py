@@ -81,7 +81,9 @@ def test_moving_the_due_date_starts_over(emails):
     action = add_action(nc, due=dt.date(2026, 3, 10))  # no owner: the site managers hear
     check(at(11))
     assert ("remind:2026-03-10", "alpha.manager@example.com") in sent()
-    actions.do_update_action(action, {"due_date": dt.date(2026, 3, 25)}, acting_user=world.alpha_manager, channel=CLI)
+    actions.do_update_action(
+        action, {"due_date": dt.date(2026, 3, 25)}, acting_user=world.alpha_manager, channel=CLI
+    )
     action.refresh_from_db()
     assert action.escalation_level == 0 and action.reminded_at is None
     assert check(at(23)).total == 0

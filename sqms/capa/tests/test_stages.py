@@ -8,7 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from sqms.capa import actions
 from sqms.capa.choices import Stage
-from sqms.capa.tests.capa_data import CLI, add_action, make_nc, step, to_action_plan, to_verification
+from sqms.capa.tests.capa_data import (
+    CLI,
+    add_action,
+    make_nc,
+    step,
+    to_action_plan,
+    to_verification,
+)
 from sqms.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +102,9 @@ def test_cancel_needs_a_reason_and_a_quality_manager_and_makes_it_read_only(worl
 
 def test_chain_wide_nc_is_for_quality_managers(world):
     with pytest.raises(PermissionDenied):
-        actions.do_create_nc({"site": None, "title": "x"}, acting_user=world.alpha_manager, channel=CLI)
+        actions.do_create_nc(
+            {"site": None, "title": "x"}, acting_user=world.alpha_manager, channel=CLI
+        )
     nc = actions.do_create_nc({"site": None, "title": "chain"}, acting_user=world.qm, channel=CLI)
     from sqms.capa.models import Nonconformity
 

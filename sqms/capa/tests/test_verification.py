@@ -14,7 +14,15 @@ from sqms.analytics import compare
 from sqms.capa import actions
 from sqms.capa.choices import Stage, Verdict
 from sqms.capa.sources import raise_for_inspection_answer
-from sqms.capa.tests.capa_data import CLI, T0, add_action, make_nc, step, to_action_plan, to_verification
+from sqms.capa.tests.capa_data import (
+    CLI,
+    T0,
+    add_action,
+    make_nc,
+    step,
+    to_action_plan,
+    to_verification,
+)
 from sqms.complaints import actions as complaint_actions
 from sqms.complaints.actions import settings as complaint_settings
 from sqms.complaints.choices import Source
@@ -36,8 +44,12 @@ def propose(nc, metric, params=None, *, now):
 def test_item_pass_rate_before_and_after(world):
     checklist = make_checklist()
     for i, result in enumerate(["pass", "fail", "pass", "fail", "pass", "fail"]):
-        make_inspection(world.site_a, checklist, {"A2": (result, None)}, submitted_at=T0 - (10 + i) * DAY)
-    make_inspection(world.site_a, checklist, {"A2": ("pass", None)}, submitted_at=T0 - 200 * DAY)  # outside
+        make_inspection(
+            world.site_a, checklist, {"A2": (result, None)}, submitted_at=T0 - (10 + i) * DAY
+        )
+    make_inspection(
+        world.site_a, checklist, {"A2": ("pass", None)}, submitted_at=T0 - 200 * DAY
+    )  # outside
     failing = make_inspection(world.site_a, checklist, {"A2": ("fail", None)}, submitted_at=T0)
     answer = Answer.objects.get(inspection=failing, item__code="A2")
     nc = raise_for_inspection_answer(answer, acting_user=None, channel=CLI, now=T0)
@@ -46,9 +58,13 @@ def test_item_pass_rate_before_and_after(world):
     assert "Extinguisher" in nc.title and failing.reference in nc.source_ref
     to_verification(nc, done_at=T0 + 5 * DAY)
     for i in range(10):
-        make_inspection(world.site_a, checklist, {"A2": ("pass", None)}, submitted_at=T0 + (6 + i) * DAY)
+        make_inspection(
+            world.site_a, checklist, {"A2": ("pass", None)}, submitted_at=T0 + (6 + i) * DAY
+        )
     make_inspection(world.site_b, checklist, {"A2": ("fail", None)}, submitted_at=T0 + 8 * DAY)
-    make_inspection(world.site_a, checklist, {"A2": ("pass", None)}, submitted_at=T0 + 2 * DAY)  # before done
+    make_inspection(
+        world.site_a, checklist, {"A2": ("pass", None)}, submitted_at=T0 + 2 * DAY
+    )  # before done
 
     v = propose(nc, "item_pass_rate", {"item": answer.item_id}, now=T0 + 40 * DAY)
     expected = compare.two_proportions(3, 7, 10, 10)
@@ -60,7 +76,11 @@ def test_item_pass_rate_before_and_after(world):
     nc.refresh_from_db()
     with pytest.raises(PermissionDenied):
         actions.do_confirm_verification(
-            nc, "effective", expected_version=nc.version, acting_user=world.alpha_manager, channel=CLI
+            nc,
+            "effective",
+            expected_version=nc.version,
+            acting_user=world.alpha_manager,
+            channel=CLI,
         )
     nc = actions.do_confirm_verification(
         nc, "effective", expected_version=nc.version, acting_user=world.qm, channel=CLI
@@ -70,7 +90,13 @@ def test_item_pass_rate_before_and_after(world):
 
 def _complaint(site, category, at):
     return complaint_actions.do_create_complaint(
-        {"site": site, "channel": "phone", "category": category, "description": "x", "received_at": at},
+        {
+            "site": site,
+            "channel": "phone",
+            "category": category,
+            "description": "x",
+            "received_at": at,
+        },
         source=Source.STAFF,
         acting_user=None,
         channel=CLI,
@@ -123,7 +149,13 @@ def test_complaint_rate_per_30_days_and_per_1000_transactions(world):
 
 
 def test_survey_dimension_gap_by_month(world):
-    from sqms.surveys.tests.report_data import make_campaign, make_instrument, servqual_answers, when, write
+    from sqms.surveys.tests.report_data import (
+        make_campaign,
+        make_instrument,
+        servqual_answers,
+        when,
+        write,
+    )
 
     camp = make_campaign(make_instrument(), [world.site_a, world.site_b])
     before = [-2, -2, -3, -1, -2, -3]
@@ -168,7 +200,12 @@ def test_not_effective_reopens_with_a_new_cycle_then_closes(world):
             nc, "not_effective", expected_version=nc.version, acting_user=world.qm, channel=CLI
         )
     nc = actions.do_confirm_verification(
-        nc, "not_effective", "still wet", expected_version=nc.version, acting_user=world.qm, channel=CLI
+        nc,
+        "not_effective",
+        "still wet",
+        expected_version=nc.version,
+        acting_user=world.qm,
+        channel=CLI,
     )
     assert nc.stage == Stage.ACTION_PLAN and nc.cycle == 2
     with pytest.raises(ValidationError, match="cycle 2"):
@@ -187,7 +224,9 @@ def test_not_effective_reopens_with_a_new_cycle_then_closes(world):
     assert nc.stage == Stage.CLOSED
     assert nc.verifications.count() == 2
     with pytest.raises(PermissionDenied, match="closed"):
-        actions.do_update_nc(nc, {"title": "x"}, expected_version=None, acting_user=world.qm, channel=CLI)
+        actions.do_update_nc(
+            nc, {"title": "x"}, expected_version=None, acting_user=world.qm, channel=CLI
+        )
 
 
 def test_unused_helpers_import(world):

@@ -37,16 +37,34 @@ from sqms.core.views.generic import WEB, form_page
 ACTION_LIST = ListSpec(
     title=gettext_lazy("CAPA actions"),
     columns=[
-        ListColumn("nc", gettext_lazy("Nonconformity"), lambda a: a.nonconformity.reference, sort="nonconformity_id", link=True),
-        ListColumn("site", gettext_lazy("Site"), lambda a: a.nonconformity.site.code if a.nonconformity.site else _("chain-wide")),
+        ListColumn(
+            "nc",
+            gettext_lazy("Nonconformity"),
+            lambda a: a.nonconformity.reference,
+            sort="nonconformity_id",
+            link=True,
+        ),
+        ListColumn(
+            "site",
+            gettext_lazy("Site"),
+            lambda a: a.nonconformity.site.code if a.nonconformity.site else _("chain-wide"),
+        ),
         ListColumn("kind", gettext_lazy("Kind"), lambda a: a.get_kind_display(), sort="kind"),
         ListColumn("description", gettext_lazy("Description"), lambda a: a.description),
-        ListColumn("owner", gettext_lazy("Owner"), lambda a: display_name(a.owner) if a.owner else ""),
+        ListColumn(
+            "owner", gettext_lazy("Owner"), lambda a: display_name(a.owner) if a.owner else ""
+        ),
         ListColumn("due", gettext_lazy("Due"), lambda a: a.due_date, sort="due_date"),
-        ListColumn("status", gettext_lazy("Status"), lambda a: a.get_status_display(), sort="status"),
+        ListColumn(
+            "status", gettext_lazy("Status"), lambda a: a.get_status_display(), sort="status"
+        ),
         ListColumn("done", gettext_lazy("Done"), lambda a: a.done_at, sort="done_at"),
-        ListColumn("overdue", gettext_lazy("Overdue"), lambda a: bool(getattr(a, "is_overdue", False))),
-        ListColumn("escalation", gettext_lazy("Escalation level"), lambda a: a.escalation_level or ""),
+        ListColumn(
+            "overdue", gettext_lazy("Overdue"), lambda a: bool(getattr(a, "is_overdue", False))
+        ),
+        ListColumn(
+            "escalation", gettext_lazy("Escalation level"), lambda a: a.escalation_level or ""
+        ),
     ],
     filterset=ACTION_FILTERS,
     default_sort="due",
@@ -79,7 +97,11 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     else:
         view = ""
     return render_list(
-        request, ACTION_LIST, qs, template="capa/action_list.html", extra={"views": VIEWS, "current_view": view}
+        request,
+        ACTION_LIST,
+        qs,
+        template="capa/action_list.html",
+        extra={"views": VIEWS, "current_view": view},
     )
 
 
@@ -94,7 +116,12 @@ def action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     nc = changeable(request, pk)
     form = ActionForm(request.POST, owners=owners_for(nc.site, request.user))
     if not form.is_valid():
-        errors = "; ".join(f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v) for k, v in form.errors.items())
+        errors = "; ".join(
+            f"{form.fields[k].label}: {' '.join(str(e) for e in v)}"
+            if k in form.fields
+            else " ".join(str(e) for e in v)
+            for k, v in form.errors.items()
+        )
         return back(request, nc, ValidationError(errors), "#actions")
     try:
         actions.do_add_action(nc, form.data_for_action(), acting_user=request.user, channel=WEB)
@@ -110,12 +137,22 @@ def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     nc = action.nonconformity
     if not Action.objects.restrict(request.user, "change").filter(pk=action.pk).exists():
         raise Http404
-    form = ActionForm(request.POST or None, instance=action, owners=owners_for(nc.site, request.user))
+    form = ActionForm(
+        request.POST or None, instance=action, owners=owners_for(nc.site, request.user)
+    )
 
     def save(_data: dict[str, Any]) -> Action:
-        return actions.do_update_action(action, form.data_for_action(), acting_user=request.user, channel=WEB)
+        return actions.do_update_action(
+            action, form.data_for_action(), acting_user=request.user, channel=WEB
+        )
 
-    return form_page(request, form, save, _("Edit action of %(ref)s") % {"ref": nc.reference}, action.get_absolute_url())
+    return form_page(
+        request,
+        form,
+        save,
+        _("Edit action of %(ref)s") % {"ref": nc.reference},
+        action.get_absolute_url(),
+    )
 
 
 @require_POST
@@ -125,7 +162,9 @@ def action_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     form.is_valid()
     try:
-        actions.do_complete_action(action, form.cleaned_data.get("note", ""), acting_user=request.user, channel=WEB)
+        actions.do_complete_action(
+            action, form.cleaned_data.get("note", ""), acting_user=request.user, channel=WEB
+        )
     except (ValidationError, PermissionDenied) as exc:
         return back(request, action.nonconformity, exc, f"#action-{action.pk}")
     messages.success(request, _("Action marked done."))
@@ -139,7 +178,9 @@ def action_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     form.is_valid()
     try:
-        actions.do_cancel_action(action, form.cleaned_data.get("note", ""), acting_user=request.user, channel=WEB)
+        actions.do_cancel_action(
+            action, form.cleaned_data.get("note", ""), acting_user=request.user, channel=WEB
+        )
     except (ValidationError, PermissionDenied) as exc:
         return back(request, action.nonconformity, exc, f"#action-{action.pk}")
     messages.success(request, _("Action cancelled."))
@@ -157,14 +198,18 @@ def evidence_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         added = actions.do_add_evidence(action, files, acting_user=request.user, channel=WEB)
     except (ValidationError, PermissionDenied) as exc:
         return back(request, action.nonconformity, exc, f"#action-{action.pk}")
-    messages.success(request, _("Attached %(names)s.") % {"names": ", ".join(e.name for e in added)})
+    messages.success(
+        request, _("Attached %(names)s.") % {"names": ", ".join(e.name for e in added)}
+    )
     return redirect(action.get_absolute_url())
 
 
 @require_safe
 @login_required
 def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
-    ev = get_object_or_404(ActionEvidence.objects.filter(action__in=visible_actions(request)), pk=pk)
+    ev = get_object_or_404(
+        ActionEvidence.objects.filter(action__in=visible_actions(request)), pk=pk
+    )
     return download(ev)  # type: ignore[arg-type]
 
 
@@ -177,11 +222,16 @@ def verification_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     nc = changeable(request, pk)
     form = VerificationForm(request.POST)
     if not form.is_valid():
-        errors = "; ".join(" ".join(v) for v in form.errors.values())
+        errors = "; ".join(" ".join(str(e) for e in v) for v in form.errors.values())
         return back(request, nc, ValidationError(errors), "#verification")
     try:
         actions.do_propose_verification(
-            nc, form.cleaned_data["metric"], form.params(), note=form.cleaned_data["note"], acting_user=request.user, channel=WEB
+            nc,
+            form.cleaned_data["metric"],
+            form.params(),
+            note=form.cleaned_data["note"],
+            acting_user=request.user,
+            channel=WEB,
         )
     except (ValidationError, PermissionDenied) as exc:
         return back(request, nc, exc, "#verification")
@@ -195,7 +245,9 @@ def verification_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     nc = changeable(request, pk)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
-        return back(request, nc, ValidationError(_("Choose effective or not effective.")), "#verification")
+        return back(
+            request, nc, ValidationError(_("Choose effective or not effective.")), "#verification"
+        )
     try:
         nc = actions.do_confirm_verification(
             nc,
@@ -208,7 +260,8 @@ def verification_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     except (ValidationError, PermissionDenied) as exc:
         return back(request, nc, exc, "#verification")
     messages.success(
-        request, _("%(ref)s is now “%(stage)s”.") % {"ref": nc.reference, "stage": nc.get_stage_display()}
+        request,
+        _("%(ref)s is now “%(stage)s”.") % {"ref": nc.reference, "stage": nc.get_stage_display()},
     )
     return redirect(nc.get_absolute_url())
 
@@ -219,7 +272,9 @@ REFERRAL_LIST = ListSpec(
     title=gettext_lazy("Complaint referrals waiting for CAPA"),
     columns=[
         ListColumn("created", gettext_lazy("Referred"), lambda r: r.created_at, sort="created_at"),
-        ListColumn("site", gettext_lazy("Site"), lambda r: r.site.code if r.site else _("several sites")),
+        ListColumn(
+            "site", gettext_lazy("Site"), lambda r: r.site.code if r.site else _("several sites")
+        ),
         ListColumn("title", gettext_lazy("Title"), lambda r: r.title),
         ListColumn("complaints", gettext_lazy("Complaints"), lambda r: r.complaints.count()),
         ListColumn("status", gettext_lazy("Status"), lambda r: r.get_status_display()),
@@ -233,7 +288,11 @@ REFERRAL_LIST = ListSpec(
 @require_safe
 @login_required
 def referral_queue(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    qs = CapaReferral.objects.restrict(request.user, "view").filter(status=CapaStatus.QUEUED).select_related("site")
+    qs = (
+        CapaReferral.objects.restrict(request.user, "view")
+        .filter(status=CapaStatus.QUEUED)
+        .select_related("site")
+    )
     return render_list(
         request,
         REFERRAL_LIST,

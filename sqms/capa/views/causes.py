@@ -27,7 +27,12 @@ CAUSE_LIST = ListSpec(
     title=gettext_lazy("Cause taxonomy"),
     columns=[
         ListColumn("code", gettext_lazy("Code"), lambda c: c.code, sort="code", link=True),
-        ListColumn("category", gettext_lazy("6M category"), lambda c: c.get_category_display(), sort="category"),
+        ListColumn(
+            "category",
+            gettext_lazy("6M category"),
+            lambda c: c.get_category_display(),
+            sort="category",
+        ),
         ListColumn("name", gettext_lazy("Name"), lambda c: c.name, sort="name"),
         ListColumn("name_en", gettext_lazy("Name (English)"), lambda c: c.name_en),
         ListColumn("active", gettext_lazy("Active"), lambda c: c.is_active),
@@ -44,7 +49,10 @@ CAUSE_LIST = ListSpec(
 def cause_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     create = reverse("capa:cause_create") if allowed(request.user, "add", Cause) else None
     return render_list(
-        request, CAUSE_LIST, Cause.objects.restrict(request.user, "view"), extra={"create_url": create}
+        request,
+        CAUSE_LIST,
+        Cause.objects.restrict(request.user, "view"),
+        extra={"create_url": create},
     )
 
 
@@ -68,7 +76,9 @@ def cause_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Cause:
         return actions.do_update_cause(cause, data, acting_user=request.user, channel=WEB)
 
-    return form_page(request, form, save, _("Edit %(record)s") % {"record": cause}, reverse("capa:causes"))
+    return form_page(
+        request, form, save, _("Edit %(record)s") % {"record": cause}, reverse("capa:causes")
+    )
 
 
 @login_required

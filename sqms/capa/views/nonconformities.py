@@ -40,15 +40,31 @@ NC_LIST = ListSpec(
     columns=[
         ListColumn("ref", gettext_lazy("Number"), lambda n: n.reference, sort="id", link=True),
         ListColumn("raised", gettext_lazy("Raised"), lambda n: n.raised_at, sort="raised_at"),
-        ListColumn("site", gettext_lazy("Site"), lambda n: n.site.code if n.site else _("chain-wide"), sort="site__code"),
-        ListColumn("severity", gettext_lazy("Severity"), lambda n: n.get_severity_display(), sort="severity"),
-        ListColumn("origin", gettext_lazy("Origin"), lambda n: n.get_origin_display(), sort="origin"),
+        ListColumn(
+            "site",
+            gettext_lazy("Site"),
+            lambda n: n.site.code if n.site else _("chain-wide"),
+            sort="site__code",
+        ),
+        ListColumn(
+            "severity",
+            gettext_lazy("Severity"),
+            lambda n: n.get_severity_display(),
+            sort="severity",
+        ),
+        ListColumn(
+            "origin", gettext_lazy("Origin"), lambda n: n.get_origin_display(), sort="origin"
+        ),
         ListColumn("stage", gettext_lazy("Stage"), lambda n: n.get_stage_display(), sort="stage"),
         ListColumn("title", gettext_lazy("Title"), lambda n: n.title),
-        ListColumn("owner", gettext_lazy("Owner"), lambda n: display_name(n.owner) if n.owner else ""),
+        ListColumn(
+            "owner", gettext_lazy("Owner"), lambda n: display_name(n.owner) if n.owner else ""
+        ),
         ListColumn("due", gettext_lazy("Due"), lambda n: n.due_date, sort="due_date"),
         ListColumn("cycle", gettext_lazy("Cycle"), lambda n: n.cycle, sort="cycle"),
-        ListColumn("overdue", gettext_lazy("Overdue"), lambda n: bool(getattr(n, "is_overdue", False))),
+        ListColumn(
+            "overdue", gettext_lazy("Overdue"), lambda n: bool(getattr(n, "is_overdue", False))
+        ),
     ],
     filterset=NC_FILTERS,
     default_sort="-raised",
@@ -90,7 +106,9 @@ def nc_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def nc_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not allowed(request.user, "add", Nonconformity):
         raise PermissionDenied
-    form = NonconformityForm(request.POST or None, user=request.user, owners=owners_for(None, request.user))
+    form = NonconformityForm(
+        request.POST or None, user=request.user, owners=owners_for(None, request.user)
+    )
 
     def save(_data: dict[str, Any]) -> Nonconformity:
         return actions.do_create_nc(form.data_for_action(), acting_user=request.user, channel=WEB)
@@ -102,10 +120,16 @@ def nc_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def nc_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     nc = changeable(request, pk)
     if nc.is_closed:
-        messages.error(request, _("%(ref)s is closed and can no longer be changed.") % {"ref": nc.reference})
+        messages.error(
+            request, _("%(ref)s is closed and can no longer be changed.") % {"ref": nc.reference}
+        )
         return redirect(nc.get_absolute_url())
     form = NonconformityForm(
-        request.POST or None, instance=nc, user=request.user, owners=owners_for(nc.site, request.user), editing=True
+        request.POST or None,
+        instance=nc,
+        user=request.user,
+        owners=owners_for(nc.site, request.user),
+        editing=True,
     )
 
     def save(data: dict[str, Any]) -> Nonconformity:
@@ -121,7 +145,9 @@ def nc_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return form_page(request, form, save, title, nc.get_absolute_url())
 
 
-def back(request: AuthenticatedHttpRequest, nc: Nonconformity, exc: Exception, anchor: str = "") -> HttpResponse:
+def back(
+    request: AuthenticatedHttpRequest, nc: Nonconformity, exc: Exception, anchor: str = ""
+) -> HttpResponse:
     text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
     messages.error(request, text or _("Permission denied."))
     return redirect(nc.get_absolute_url() + anchor)
@@ -146,7 +172,8 @@ def nc_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         return back(request, nc, exc)
     messages.success(
-        request, _("%(ref)s is now “%(stage)s”.") % {"ref": nc.reference, "stage": nc.get_stage_display()}
+        request,
+        _("%(ref)s is now “%(stage)s”.") % {"ref": nc.reference, "stage": nc.get_stage_display()},
     )
     return redirect(nc.get_absolute_url())
 
@@ -166,7 +193,9 @@ def why_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _why(request: AuthenticatedHttpRequest, pk: int) -> WhyStep:
-    step: WhyStep = get_object_or_404(WhyStep.objects.restrict(request.user, "change").select_related("nonconformity"), pk=pk)
+    step: WhyStep = get_object_or_404(
+        WhyStep.objects.restrict(request.user, "change").select_related("nonconformity"), pk=pk
+    )
     return step
 
 
@@ -200,7 +229,9 @@ def fishbone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     nc = changeable(request, pk)
     form = FishboneForm(request.POST)
     if not form.is_valid():
-        return back(request, nc, ValidationError(_("Choose one of the 6M categories.")), "#fishbone")
+        return back(
+            request, nc, ValidationError(_("Choose one of the 6M categories.")), "#fishbone"
+        )
     try:
         actions.do_add_fishbone(nc, form.cleaned_data, acting_user=request.user, channel=WEB)
     except (ValidationError, PermissionDenied) as exc:
@@ -210,7 +241,8 @@ def fishbone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _bone(request: AuthenticatedHttpRequest, pk: int) -> FishboneCause:
     item: FishboneCause = get_object_or_404(
-        FishboneCause.objects.restrict(request.user, "change").select_related("nonconformity"), pk=pk
+        FishboneCause.objects.restrict(request.user, "change").select_related("nonconformity"),
+        pk=pk,
     )
     return item
 
@@ -220,7 +252,9 @@ def _bone(request: AuthenticatedHttpRequest, pk: int) -> FishboneCause:
 def fishbone_root(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _bone(request, pk)
     try:
-        actions.do_update_fishbone(item, {"is_root": not item.is_root}, acting_user=request.user, channel=WEB)
+        actions.do_update_fishbone(
+            item, {"is_root": not item.is_root}, acting_user=request.user, channel=WEB
+        )
     except (ValidationError, PermissionDenied) as exc:
         return back(request, item.nonconformity, exc, "#fishbone")
     return redirect(item.nonconformity.get_absolute_url() + "#fishbone")

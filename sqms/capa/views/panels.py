@@ -16,7 +16,6 @@ from sqms.capa.choices import MetricKind, SixM, Stage
 from sqms.capa.forms import (
     ActionForm,
     ConfirmForm,
-    EvidenceForm,
     FishboneForm,
     NoteForm,
     TransitionForm,
@@ -76,7 +75,7 @@ def detail_context(request: AuthenticatedHttpRequest, nc: Nonconformity) -> dict
     ]
     cycles: dict[int, list[Any]] = {}
     for a in nc.actions.select_related("owner").prefetch_related("evidence"):
-        a.can_work = not nc.is_closed and nc.stage in PLAN_STAGES and may_work(user, a)
+        setattr(a, "can_work", not nc.is_closed and nc.stage in PLAN_STAGES and may_work(user, a))  # noqa: B010
         cycles.setdefault(a.cycle, []).append(a)
     verifications = list(nc.verifications.select_related("proposed_by", "decided_by"))
     current = next((v for v in verifications if v.cycle == nc.cycle), None)
@@ -92,7 +91,6 @@ def detail_context(request: AuthenticatedHttpRequest, nc: Nonconformity) -> dict
         "current_verification": current,
         "has_root_cause": workflow.has_root_cause(nc),
         "plotly_url": reverse("plotly_js") + f"?v={plotly.__version__}",
-        "evidence_form": EvidenceForm(),
         "note_form": NoteForm(),
     }
     if nc.source_url:
@@ -122,6 +120,9 @@ def detail_context(request: AuthenticatedHttpRequest, nc: Nonconformity) -> dict
             context["metric_kinds"] = MetricKind
     if is_qm and nc.stage == Stage.VERIFICATION and current is not None and not current.verdict:
         context["confirm_form"] = ConfirmForm(
-            initial={"version": nc.version, "verdict": current.proposed if current.proposed != "inconclusive" else None}
+            initial={
+                "version": nc.version,
+                "verdict": current.proposed if current.proposed != "inconclusive" else None,
+            }
         )
     return context
