@@ -243,7 +243,11 @@ def do_raise_from_referral(
     referral marked taken. A referral already taken is refused, naming its NC."""
     now = now or timezone.now()
     ensure_allowed(acting_user, "add", Nonconformity)
-    current = CapaReferral.objects.select_for_update().select_related("site").get(pk=referral.pk)
+    current = (
+        CapaReferral.objects.select_for_update(of=("self",))
+        .select_related("site")
+        .get(pk=referral.pk)
+    )
     existing = Nonconformity.objects.filter(complaint_referral=current).first()
     if current.status != CapaStatus.QUEUED or existing is not None:
         raise ValidationError(
