@@ -19,6 +19,8 @@ COMMANDS = {
     "complaints-check-clocks": "check the complaints' SLA clocks once: warnings, breaches, escalations (--now ISO)",
     "complaints-import": "import historical complaints from a CSV or XLSX file (--dry-run checks only)",
     "complaints-volumes-import": "import monthly transaction volumes per site (CSV or XLSX; all rows or none)",
+    "capa-check-actions": "remind and escalate overdue CAPA actions once (--now ISO)",
+    "capa-install-causes": "create the default CAPA cause taxonomy (three causes per 6M category)",
     "worker": "the background worker: periodic jobs and notification delivery (huey)",
     "tick": "run the periodic jobs that are due, once (cron, without a worker); --list shows them",
 }

@@ -10,6 +10,7 @@ from sqms.capa.actions.analysis import (
 )
 from sqms.capa.actions.causes import do_create_cause, do_delete_cause, do_update_cause
 from sqms.capa.actions.common import ConflictError
+from sqms.capa.actions.defaults import do_install_default_causes
 from sqms.capa.actions.items import (
     do_add_action,
     do_add_evidence,
@@ -43,6 +44,7 @@ __all__ = [
     "do_delete_cause",
     "do_delete_fishbone",
     "do_delete_why_step",
+    "do_install_default_causes",
     "do_propose_verification",
     "do_raise_from_referral",
     "do_transition",

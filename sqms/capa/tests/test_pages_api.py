@@ -283,3 +283,39 @@ def test_cause_taxonomy_is_for_quality_managers(world, client_for):
         "培训不足" in client_for(world.alpha_manager).get(reverse("capa:causes")).content.decode()
     )
     assert client_for(world.alpha_manager).get(reverse("capa:cause_create")).status_code == 403
+
+
+def test_history_shows_the_records_below_the_nc(world, client_for):
+    nc = make_nc(world.site_a)
+    to_action_plan(nc)
+    action = add_action(nc)
+    step_obj = nc.why_steps.first()
+    from sqms.capa import actions
+
+    actions.do_delete_why_step(step_obj, acting_user=world.alpha_manager, channel=CLI)
+    page = client_for(world.alpha_manager).get(nc.get_absolute_url()).content.decode()
+    assert f"{nc.reference} why 1" in page  # created, then deleted: both listed
+    assert str(action)[:40] in page
+    assert page.count("Deleted") >= 1
+
+
+def test_commands(world):
+    from django.core.management import call_command
+
+    from sqms.capa.defaults import DEFAULT_CAUSES
+    from sqms.capa.models import Cause
+
+    out = io.StringIO()
+    call_command("capa_install_causes", stdout=out)
+    assert Cause.objects.filter(code__in=[c[0] for c in DEFAULT_CAUSES]).count() == 18
+    assert {c.category for c in Cause.objects.all()} == {
+        "people",
+        "machine",
+        "material",
+        "method",
+        "environment",
+        "measurement",
+    }
+    out = io.StringIO()
+    call_command("capa_check_actions", "--now", "2026-03-01T10:00+08:00", stdout=out)
+    assert out.getvalue().strip() == "reminded 0, escalated 0"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import plotly
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -23,12 +24,13 @@ from sqms.capa.forms import (
     WhyStepForm,
 )
 from sqms.capa.metrics import default_metric
-from sqms.capa.models import Nonconformity, Verification
+from sqms.capa.models import ActionEvidence, Nonconformity, Verification
 from sqms.capa.people import owners_for
 from sqms.complaints.models import Category
 from sqms.core.charts import bar_with_ci, base_layout
 from sqms.core.choices import Role
 from sqms.core.http import AuthenticatedHttpRequest
+from sqms.core.models import AuditEvent
 from sqms.core.scoping import restricted, role_of
 from sqms.core.stats import Stat
 
@@ -57,6 +59,32 @@ def verification_figure(v: Verification) -> dict[str, Any] | None:
         title += f" · {v.test}, p = {v.p_value:.4f}"
     figure["layout"] = base_layout(title, yaxis={"zeroline": True, "title": v.unit}, height=320)
     return figure
+
+
+CHILD_MODELS = ("capa.whystep", "capa.fishbonecause", "capa.action", "capa.verification")
+
+
+def nc_history(nc: Nonconformity, user: Any) -> list[AuditEvent]:
+    """The audit events of the NC and of its 5-Why steps, fishbone causes, actions,
+    verifications (found by the NC's number their record names start with, so deleted ones
+    are there too) and evidence files, newest first, as far as the user may see them."""
+    evidence = [
+        str(pk)
+        for pk in ActionEvidence.objects.filter(action__nonconformity=nc).values_list(
+            "pk", flat=True
+        )
+    ]
+    condition = (
+        Q(model="capa.nonconformity", object_id=str(nc.pk))
+        | Q(model__in=CHILD_MODELS, object_repr__startswith=f"{nc.reference} ")
+        | Q(model="capa.actionevidence", object_id__in=evidence)
+    )
+    return list(
+        AuditEvent.objects.filter(condition)
+        .filter(pk__in=AuditEvent.objects.restrict(user).values("pk"))
+        .select_related("actor")
+        .order_by("-at", "-pk")[:200]
+    )
 
 
 def _categories() -> list[tuple[Any, str]]:
@@ -90,6 +118,7 @@ def detail_context(request: AuthenticatedHttpRequest, nc: Nonconformity) -> dict
         ],
         "current_verification": current,
         "has_root_cause": workflow.has_root_cause(nc),
+        "history": nc_history(nc, user),
         "plotly_url": reverse("plotly_js") + f"?v={plotly.__version__}",
         "note_form": NoteForm(),
     }
