@@ -13,6 +13,7 @@ from sqms.capa.models import Action, Cause, Nonconformity
 from sqms.core.models import Site
 from sqms.core.names import display_name
 from sqms.core.scoping import restricted
+from sqms.surveys.choices import Dimension
 
 #: origins a person raises by hand (the others come from their source)
 HAND_ORIGINS = [(o.value, o.label) for o in (Origin.MANUAL, Origin.SURVEY_GAP, Origin.KPI_ALARM)]
@@ -146,7 +147,9 @@ class VerificationForm(forms.Form):
         label=_("Checklist item id"), required=False, widget=forms.HiddenInput
     )
     category = forms.IntegerField(label=_("Complaint category"), required=False)
-    dimension = forms.CharField(label=_("SERVQUAL dimension"), max_length=40, required=False)
+    dimension = forms.ChoiceField(
+        label=_("SERVQUAL dimension"), choices=[("", "—"), *Dimension.choices], required=False
+    )
     before = forms.FloatField(label=_("Before (figure by hand)"), required=False)
     after = forms.FloatField(label=_("After (figure by hand)"), required=False)
     unit = forms.CharField(label=_("Unit"), max_length=60, required=False)

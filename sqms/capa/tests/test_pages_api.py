@@ -319,3 +319,42 @@ def test_commands(world):
     out = io.StringIO()
     call_command("capa_check_actions", "--now", "2026-03-01T10:00+08:00", stdout=out)
     assert out.getvalue().strip() == "reminded 0, escalated 0"
+
+
+def test_create_form_names_the_site_problem(world, client_for):
+    c = client_for(world.alpha_manager)
+    r = c.post(
+        reverse("capa:create"),
+        {"site": "", "title": "chain", "severity": "minor", "origin": "manual"},
+    )
+    assert r.status_code == 200 and "quality manager" in r.content.decode()
+    r = c.post(
+        reverse("capa:create"),
+        {"site": world.site_b.pk, "title": "x", "severity": "minor", "origin": "manual"},
+    )
+    assert r.status_code == 200 and Nonconformity.objects.count() == 0
+
+
+def test_inspection_nc_in_verification_suggests_its_item(world, client_for):
+    from sqms.capa.sources import raise_for_inspection_answer
+    from sqms.capa.tests.capa_data import to_verification
+    from sqms.inspections.models import Answer
+    from sqms.inspections.tests.factories import make_checklist, make_inspection
+
+    insp = make_inspection(world.site_a, make_checklist(), {"A2": ("fail", None)})
+    answer = Answer.objects.get(inspection=insp)
+    nc = raise_for_inspection_answer(answer, acting_user=None, channel=CLI)
+    to_verification(nc)
+    c = client_for(world.alpha_manager)
+    page = c.get(nc.get_absolute_url()).content.decode()
+    assert f'name="item" value="{answer.item_id}"' in page
+    assert 'value="item_pass_rate" selected' in page
+    r = c.post(
+        reverse("capa:verification_propose", args=[nc.pk]),
+        {"metric": "item_pass_rate", "window_days": "90", "item": answer.item_id},
+    )
+    assert r.status_code == 302
+    v = nc.verifications.get()
+    assert v.before_n == 1 and v.after_n == 0 and v.proposed == "inconclusive"
+    page = c.get(nc.get_absolute_url()).content.decode()
+    assert "Not enough data" in page and "chart-verification-1" in page

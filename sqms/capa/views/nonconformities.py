@@ -111,7 +111,12 @@ def nc_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
     def save(_data: dict[str, Any]) -> Nonconformity:
-        return actions.do_create_nc(form.data_for_action(), acting_user=request.user, channel=WEB)
+        try:
+            return actions.do_create_nc(
+                form.data_for_action(), acting_user=request.user, channel=WEB
+            )
+        except PermissionDenied as exc:  # a site outside the scope, or none for a site manager
+            raise ValidationError({"site": str(exc)}) from None
 
     return form_page(request, form, save, _("New nonconformity"), reverse("capa:list"))
 
@@ -133,13 +138,16 @@ def nc_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
     def save(data: dict[str, Any]) -> Nonconformity:
-        return actions.do_update_nc(
-            nc,
-            form.data_for_action(),
-            expected_version=data["version"],
-            acting_user=request.user,
-            channel=WEB,
-        )
+        try:
+            return actions.do_update_nc(
+                nc,
+                form.data_for_action(),
+                expected_version=data["version"],
+                acting_user=request.user,
+                channel=WEB,
+            )
+        except PermissionDenied as exc:
+            raise ValidationError({"site": str(exc)}) from None
 
     title = _("Edit %(record)s") % {"record": nc.reference}
     return form_page(request, form, save, title, nc.get_absolute_url())
