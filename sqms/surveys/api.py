@@ -18,7 +18,7 @@ from sqms.core.choices import Channel
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.pagination import ID_MAX, PAGE_MAX, BoundedPagination, DbId
 from sqms.surveys import actions
-from sqms.surveys.choices import CampaignStatus, ResponseChannel
+from sqms.surveys.choices import CampaignStatus, OverQuota, ResponseChannel
 from sqms.surveys.filters import CAMPAIGN_FILTERS, RESPONSE_FILTERS
 from sqms.surveys.models import Campaign, CampaignSite, Response
 from sqms.surveys.versions import newer_version
@@ -67,6 +67,11 @@ class OneResponseIn(ResponseIn):
 class BatchIn(Schema):
     campaign_id: int
     responses: list[ResponseIn] = Field(..., max_length=MAX_BATCH)
+    over_quota: OverQuota = Field(
+        OverQuota.REFUSE,
+        description="rows past a site's quota: `refuse` the whole batch (422), or `report`: "
+        "store the rows that fit and list the others in `over_quota`",
+    )
 
 
 class WrittenOut(Schema):
@@ -80,10 +85,16 @@ class BatchRowOut(Schema):
     created: bool
 
 
+class OverQuotaRowOut(Schema):
+    row: int
+    message: str
+
+
 class BatchOut(Schema):
     created: int
     existing: int
     results: list[BatchRowOut]
+    over_quota: list[OverQuotaRowOut] = []
 
 
 class ResponseOut(Schema):
@@ -118,11 +129,14 @@ def _writable_campaign(request: AuthenticatedHttpRequest, campaign_id: int) -> C
 
 
 def _write(
-    request: AuthenticatedHttpRequest, campaign: Campaign, items: list[ResponseIn]
+    request: AuthenticatedHttpRequest,
+    campaign: Campaign,
+    items: list[ResponseIn],
+    over_quota: str = OverQuota.REFUSE,
 ) -> actions.WriteResult:
     rows = [{**item.dict(), "row": n} for n, item in enumerate(items, start=1)]
     return actions.write_responses(
-        campaign, rows, channel=ResponseChannel.API, acting_user=request.user
+        campaign, rows, channel=ResponseChannel.API, acting_user=request.user, over_quota=over_quota
     )
 
 
@@ -180,10 +194,13 @@ def post_batch(request: AuthenticatedHttpRequest, payload: BatchIn) -> Any:
     campaign = _writable_campaign(request, payload.campaign_id)
     if not payload.responses:
         raise ValidationError(_("The batch is empty."))
-    result = _write(request, campaign, payload.responses)
+    result = _write(request, campaign, payload.responses, payload.over_quota)
+    left_out = {int(row): message for row, _column, message in result.over_quota}
     by_ext = {**result.existing}
     results = []
     for n, (item, rid) in enumerate(zip(payload.responses, result.row_ids, strict=True), start=1):
+        if n in left_out:
+            continue
         if rid is None and item.external_id:
             rid = by_ext.get(item.external_id)
         if rid is None:  # a repeat of an earlier row of this batch
@@ -203,8 +220,9 @@ def post_batch(request: AuthenticatedHttpRequest, payload: BatchIn) -> Any:
         201 if result.created else 200,
         {
             "created": result.created,
-            "existing": len(payload.responses) - result.created,
+            "existing": len(payload.responses) - result.created - len(left_out),
             "results": results,
+            "over_quota": [{"row": r, "message": m} for r, m in sorted(left_out.items())],
         },
     )
 

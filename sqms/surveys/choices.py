@@ -58,3 +58,10 @@ class ResponseChannel(models.TextChoices):
     IMPORT = "import", _("Import")
     STAFF = "staff", _("Entered by staff")
     DEMO = "demo", _("Demo data")
+
+
+class OverQuota(models.TextChoices):
+    """What an API batch or an import does with rows past a site's quota."""
+
+    REFUSE = "refuse", _("Refuse the whole write")
+    REPORT = "report", _("Store the rows that fit and report the others")

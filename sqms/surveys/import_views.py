@@ -24,6 +24,7 @@ from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Site
 from sqms.core.scoping import allowed, role_of
 from sqms.surveys import actions, importers
+from sqms.surveys.choices import OverQuota
 from sqms.surveys.forms import ImportUploadForm
 from sqms.surveys.import_messages import notice_text
 from sqms.surveys.models import Campaign, ImportBatch, MappingPreset, Response
@@ -186,6 +187,9 @@ def import_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         mapping = _mapping_from_post(request, export, mapping, specs)
     skip_invalid = request.POST.get("skip_invalid") == "1"
+    over_quota = (
+        OverQuota.REPORT if request.POST.get("over_quota") == OverQuota.REPORT else OverQuota.REFUSE
+    )
     report = None
     try:
         if request.method == "POST" and request.POST.get("action") == "import":
@@ -207,6 +211,7 @@ def import_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 expected_tool=state.get("format"),
                 default_site=default_site,
                 skip_invalid=skip_invalid,
+                over_quota=over_quota,
             )
             if report.already:
                 messages.info(
@@ -237,6 +242,15 @@ def import_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                         "rejected": report.rejected,
                     },
                 )
+                if report.over_quota:
+                    messages.warning(
+                        request,
+                        _(
+                            "%(n)d rows were left out because their site's quota was full; "
+                            "they are in the rejects file."
+                        )
+                        % {"n": report.over_quota},
+                    )
                 return redirect("surveys:import_detail", pk=report.batch.pk)
             messages.error(
                 request,
@@ -296,6 +310,9 @@ def import_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "sites": sites,
             "default_site": default_site,
             "skip_invalid": skip_invalid,
+            "over_quota": over_quota,
+            "over_quota_choices": OverQuota.choices,
+            "has_quotas": campaign.campaign_sites.filter(quota__isnull=False).exists(),
         },
     )
 

@@ -29,6 +29,8 @@ class WriteResult:
     row_ids: list[int | None] = field(default_factory=list)  # per input row: id (new or existing)
     errors: list[str] = field(default_factory=list)  # "row N: KEY message"
     rejected: list[tuple[Any, str, str]] = field(default_factory=list)  # (row, column, message)
+    # rows left out because their site's quota was full (over_quota="report"), as rejected
+    over_quota: list[tuple[Any, str, str]] = field(default_factory=list)
     skipped: int = 0
 
 

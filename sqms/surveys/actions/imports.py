@@ -26,6 +26,7 @@ from sqms.surveys.actions.responses import (
 )
 from sqms.surveys.answers import AnswerPlan
 from sqms.surveys.choices import (
+    OverQuota,
     QuestionKind,
     ResponseChannel,
 )
@@ -117,6 +118,7 @@ class ImportReport:
     imported: int = 0
     skipped: int = 0
     rejected: int = 0
+    over_quota: int = 0  # rows left out because their site's quota was full ("report" mode)
     already: bool = False
     batch: ImportBatch | None = None
     warnings: list[str] = field(default_factory=list)
@@ -182,12 +184,15 @@ def do_import_file(
     dry_run: bool = False,
     include_incomplete: bool = False,
     progress: Callable[[int], None] | None = None,
+    over_quota: str = OverQuota.REFUSE,
 ) -> ImportReport:
     """Import a survey export into a campaign.
 
     ``source`` is the file's bytes or its path (a native SQMS CSV given by path is streamed,
     never read whole). Atomic unless ``skip_invalid``; a file already imported into this
-    campaign (same SHA-256) adds nothing and says so (``report.already``).
+    campaign (same SHA-256) adds nothing and says so (``report.already``). Rows past a site's
+    quota refuse the file (``over_quota="refuse"``) or are left out and listed with the rejected
+    rows (``"report"``), which alone do not stop the import.
     """
     from sqms.surveys import importers
     from sqms.surveys.importers.model import TOOL_NAMES
@@ -358,6 +363,7 @@ def do_import_file(
                 want_ids=False,
                 progress=progress,
                 fast=True,
+                over_quota=over_quota,
             )
             rejects = [ImportProblem.of_cell(e) for e in cell_errors] + [
                 ImportProblem(r, c, m) for r, c, m in result.rejected
@@ -367,7 +373,9 @@ def do_import_file(
             report.counts = report.counts if not streaming else dict(counts)
             report.skipped = result.skipped
             report.rejected = len({p.row for p in rejects})
-            if dry_run or (rejects and not skip_invalid):
+            report.over_quota = len(result.over_quota)
+            invalid = len(rejects) > len(result.over_quota)
+            if dry_run or (invalid and not skip_invalid):
                 raise _Rollback()
             report.imported = result.created
             batch.imported = result.created

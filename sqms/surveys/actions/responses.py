@@ -19,6 +19,7 @@ from sqms.core.models import Site
 from sqms.core.scoping import ensure_allowed
 from sqms.surveys import column_writer
 from sqms.surveys.answers import AnswerPlan, check_answers
+from sqms.surveys.choices import OverQuota
 from sqms.surveys.column_writer import ColumnRows, ColumnWriter, Pending
 from sqms.surveys.measures import measures_of
 from sqms.surveys.models import (
@@ -30,6 +31,8 @@ from sqms.surveys.models import (
 from sqms.surveys.resolvers import VALID_CHANNELS, ServiceResolver, SiteResolver, WriteResult
 from sqms.surveys.rollups import RollupDelta
 from sqms.surveys.vector_plan import VectorPlan
+
+REFUSE, REPORT = OverQuota.REFUSE.value, OverQuota.REPORT.value
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -64,6 +67,7 @@ def write_responses(
     want_ids: bool = True,
     progress: Callable[[int], None] | None = None,
     fast: bool = False,
+    over_quota: str = REFUSE,
 ) -> WriteResult:
     """Validate and store responses, and add their measures to the rollups, atomically.
 
@@ -84,7 +88,13 @@ def write_responses(
     ``rows`` may also hold :class:`ColumnRows` (column-wise chunks, as ``do_import_file`` passes
     for SQMS's own CSV), written by :class:`~sqms.surveys.column_writer.ColumnWriter` on the
     fast path.
+
+    Quotas: with ``over_quota="refuse"`` (the default) a write that would take a site past its
+    quota stores nothing and raises the quota message; with ``"report"`` the rows that fit are
+    stored, in input order, and the others are left out and listed in ``over_quota``.
     """
+    if over_quota not in (REFUSE, REPORT):
+        raise ValueError(f"over_quota must be {REFUSE!r} or {REPORT!r}")
     ensure_campaign_takes_responses(campaign)
     ensure_may_write_responses(campaign, acting_user)
     retry = isinstance(rows, Sequence)  # a stream cannot be read twice
@@ -102,6 +112,7 @@ def write_responses(
                     want_ids=want_ids,
                     progress=progress,
                     fast=fast,
+                    over_quota=over_quota,
                 )
         except IntegrityError:
             if not retry:
@@ -123,6 +134,7 @@ def _write(
     want_ids: bool,
     progress: Callable[[int], None] | None,
     fast: bool = False,
+    over_quota: str = REFUSE,
 ) -> WriteResult:
     plan = plan or AnswerPlan.build(campaign.instrument)
     vplan = VectorPlan(plan) if fast and not want_ids else None
@@ -144,6 +156,9 @@ def _write(
     month_cache: dict[tuple[int, int], dt.date] = {}
     site_cache: dict[Any, tuple[Site | None, str | None]] = {}
     service_cache: dict[Any, tuple[int | None, str | None]] = {}
+    # over_quota="report": the places left per site with a quota, and the rows taken so far
+    room = free_places(campaign_id) if over_quota == REPORT else {}
+    taken: dict[int, int] = {}
 
     def flush(buffer: list[tuple[int, Response]]) -> None:
         if not buffer:
@@ -179,7 +194,7 @@ def _write(
     for chunk in _chunks(rows, column_writer.CHUNK):
         if isinstance(chunk, ColumnRows):  # a column-wise chunk (native CSV import)
             writable = not (result.errors and not skip_invalid)
-            if columns is not None and writable and columns.write(chunk):
+            if columns is not None and writable and not room and columns.write(chunk):
                 if progress is not None:
                     progress(len(chunk.chunk))
                 continue
@@ -254,6 +269,13 @@ def _write(
                     result.rejected.append((label, column, message))
                 continue
             assert site is not None
+            if site.pk in room:
+                if taken.get(site.pk, 0) >= room[site.pk]:
+                    message = full_message(site.code)
+                    result.over_quota.append((label, "@site", message))
+                    result.rejected.append((label, "@site", message))
+                    continue
+                taken[site.pk] = taken.get(site.pk, 0) + 1
             if ext is not None:
                 seen_ext[ext] = None
             row_channel = row.get("channel")
@@ -338,6 +360,22 @@ def ensure_within_quota(campaign_id: int, per_site: dict[int, int]) -> None:
     ]
     if over:
         raise ValidationError(over)
+
+
+def free_places(campaign_id: int) -> dict[int, int]:
+    """Site id → responses its quota still takes, for the campaign's sites with a quota; the
+    link rows are locked, so a concurrent write waits and then counts what this one stored."""
+    links = (
+        CampaignSite.objects.select_for_update(no_key=True)
+        .filter(campaign_id=campaign_id, quota__isnull=False)
+        .order_by("site_id")
+        .values_list("site_id", "quota", "response_count")
+    )
+    return {site_id: max(0, (quota or 0) - stored) for site_id, quota, stored in links}
+
+
+def full_message(site_code: str) -> str:
+    return _("Site %(site)s has reached its quota; the row was not written.") % {"site": site_code}
 
 
 def quota_message(site_code: str, quota: int, stored: int, adding: int) -> str:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from sqms.core.choices import Channel
 from sqms.core.models import Site
 from sqms.surveys import actions
+from sqms.surveys.choices import OverQuota
 from sqms.surveys.importers import TOOLS, Mapping
 from sqms.surveys.models import Campaign, MappingPreset
 
@@ -67,6 +68,13 @@ class Command(BaseCommand):
             "--format", choices=TOOLS, help="the tool that made the file (default: detect)"
         )
         parser.add_argument("--site", help="site code for rows without a site column")
+        parser.add_argument(
+            "--over-quota",
+            choices=[c.value for c in OverQuota],
+            default=OverQuota.REFUSE.value,
+            help="rows past a site's quota: refuse the file (default) or store the rows that "
+            "fit and report the others",
+        )
         parser.add_argument(
             "--skip-invalid", action="store_true", help="import valid rows, list the others"
         )
@@ -127,6 +135,7 @@ class Command(BaseCommand):
                 expected_tool=options["format"],
                 default_site=site,
                 skip_invalid=options["skip_invalid"],
+                over_quota=options["over_quota"],
                 dry_run=options["dry_run"],
                 include_incomplete=options["include_incomplete"],
                 progress=progress,
@@ -211,6 +220,11 @@ class Command(BaseCommand):
                 "rejected": report.rejected,
             }
         )
+        if report.over_quota:
+            out.write(
+                _("%(n)s rows were left out because their site's quota was full.")
+                % {"n": report.over_quota}
+            )
 
     def _write_errors(self, report: Any, options: dict[str, Any]) -> None:
         errors = report.errors
