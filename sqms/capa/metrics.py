@@ -38,7 +38,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from sqms.analytics import compare
-from sqms.analytics.metrics import proportion_ci
+from sqms.analytics.metrics import proportion_ci, rate_ci
 from sqms.analytics.summary import mean_ci_from_sums
 from sqms.capa.choices import ActionStatus, MetricKind, Origin, Verdict
 from sqms.capa.models import Nonconformity
@@ -276,12 +276,9 @@ def _complaint_rate(nc: Nonconformity, m: Measured) -> None:
 
 
 def _rate_ci(c: int, e: float, scale: float) -> tuple[float, float]:
-    """Exact (Garwood) 95 % interval of a Poisson rate, scaled."""
-    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
-
-    lo = 0.0 if c == 0 else float(stats.chi2.ppf(0.025, 2 * c)) / 2
-    hi = float(stats.chi2.ppf(0.975, 2 * c + 2)) / 2
-    return lo / e * scale, hi / e * scale
+    """The exact (Garwood) 95 % interval of the rate, per ``scale`` units of exposure."""
+    ci = rate_ci(c, e / scale)
+    return ci.lo, ci.hi
 
 
 # (c) a survey dimension's gap ------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from scipy import stats
 
 from sqms.analytics import compare
+from sqms.analytics.metrics import rate_ci
 from sqms.capa import actions
 from sqms.capa.choices import Stage, Verdict
 from sqms.capa.sources import raise_for_inspection_answer
@@ -126,6 +127,8 @@ def test_complaint_rate_per_30_days_and_per_1000_transactions(world):
     expected = compare.rate_ratio(12, 90, 2, 90)
     assert v.p_value == pytest.approx(expected.pvalue) and v.estimate == pytest.approx(1 / 6)
     assert v.proposed == Verdict.EFFECTIVE
+    ci = rate_ci(12, 90 / 30)  # per 30 days: exposure in 30-day units
+    assert (v.details["before_lo"], v.details["before_hi"]) == (pytest.approx(ci.lo), pytest.approx(ci.hi))
 
     # with the site's transaction volumes for every month, per 1,000 transactions
     for month in range(11, 13):
