@@ -128,7 +128,10 @@ def test_complaint_rate_per_30_days_and_per_1000_transactions(world):
     assert v.p_value == pytest.approx(expected.pvalue) and v.estimate == pytest.approx(1 / 6)
     assert v.proposed == Verdict.EFFECTIVE
     ci = rate_ci(12, 90 / 30)  # per 30 days: exposure in 30-day units
-    assert (v.details["before_lo"], v.details["before_hi"]) == (pytest.approx(ci.lo), pytest.approx(ci.hi))
+    assert (v.details["before_lo"], v.details["before_hi"]) == (
+        pytest.approx(ci.lo),
+        pytest.approx(ci.hi),
+    )
 
     # with the site's transaction volumes for every month, per 1,000 transactions
     for month in range(11, 13):
