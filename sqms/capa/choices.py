@@ -22,6 +22,10 @@ class Severity(models.TextChoices):
     MINOR = "minor", _("Minor")
 
 
+#: days from raising to the due date of an NC raised without one
+DEFAULT_DUE_DAYS = {Severity.MAJOR: 30, Severity.MINOR: 60}
+
+
 class Origin(models.TextChoices):
     INSPECTION_ITEM = "inspection_item", _("Inspection item")
     AUDIT_FINDING = "audit_finding", _("Audit finding")

@@ -57,6 +57,9 @@ class NonconformityForm(forms.ModelForm[Nonconformity]):
         self.fields["site"].queryset = restricted(Site, user, "view").filter(is_active=True)  # type: ignore[attr-defined]
         self.fields["site"].required = False
         self.fields["owner_id"] = _owner_field(owners, _("Owner"))
+        self.fields["due_date"].help_text = _(
+            "Left empty: 30 days for a major, 60 for a minor one."
+        )
         if editing:
             del self.fields["origin"]
             self.fields["owner_id"].initial = self.instance.owner_id

@@ -155,22 +155,20 @@ def check(nc: Nonconformity, name: str) -> Transition:
     if transition is None:
         raise ValidationError({"transition": _("Unknown transition “%(name)s”.") % {"name": name}})
     stage_label = Stage(nc.stage).label
-    if nc.stage not in transition.sources:
-        raise ValidationError(
-            {
-                "transition": _(
-                    "%(ref)s is in stage “%(stage)s” and cannot be moved by “%(transition)s”; "
-                    "allowed now: %(allowed)s."
-                )
-                % {
-                    "ref": nc.reference,
-                    "stage": stage_label,
-                    "transition": transition.label,
-                    "allowed": ", ".join(str(t.label) for t in available(nc.stage)) or "—",
-                }
-            }
-        )
     missing = [m for m in (g(nc) for g in transition.guards) if m]
+    if nc.stage not in transition.sources:
+        message = _(
+            "%(ref)s is in stage “%(stage)s” and cannot be moved by “%(transition)s”; "
+            "allowed now: %(allowed)s."
+        ) % {
+            "ref": nc.reference,
+            "stage": stage_label,
+            "transition": transition.label,
+            "allowed": ", ".join(str(t.label) for t in available(nc.stage)) or "—",
+        }
+        if missing and nc.stage in OPEN_STAGES:
+            message += " " + _("Still missing: %(missing)s.") % {"missing": "; ".join(missing)}
+        raise ValidationError({"transition": message})
     if missing:
         raise ValidationError(
             {

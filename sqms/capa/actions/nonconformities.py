@@ -4,7 +4,7 @@ complaints app's queued CAPA referrals."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from sqms.capa import workflow
 from sqms.capa.actions.common import lock, save
-from sqms.capa.choices import Origin, Severity, Stage
+from sqms.capa.choices import DEFAULT_DUE_DAYS, Origin, Severity, Stage
 from sqms.capa.models import Nonconformity
 from sqms.complaints.choices import CapaStatus
 from sqms.complaints.models import CapaReferral
@@ -94,11 +94,14 @@ def create_nc(
     **links: Any,
 ) -> Nonconformity:
     """The building block: a new NC in draft (inside the caller's transaction); ``links`` are
-    the source foreign keys (``complaint_referral``, ``inspection_answer`` …)."""
+    the source foreign keys (``complaint_referral``, ``inspection_answer`` …). Without a due
+    date it is due ``DEFAULT_DUE_DAYS`` after raising (30 days major, 60 minor)."""
     nc = Nonconformity(raised_at=now, raised_by=acting_user, stage=Stage.DRAFT, **links)
     data = dict(data)
     data.setdefault("severity", Severity.MINOR)
     _apply(nc, data)
+    if nc.due_date is None:
+        nc.due_date = timezone.localdate(now) + timedelta(days=DEFAULT_DUE_DAYS[nc.severity])
     _check_owner(nc.owner, nc.site)
     nc.save()
     audit.record(nc, AuditAction.CREATE, actor=acting_user, channel=channel)

@@ -3,6 +3,8 @@ confirmed verification before closing; refusals name the stage and what is missi
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -25,6 +27,7 @@ def test_number_and_draft(world):
     nc = make_nc(world.site_a)
     assert nc.reference == f"NC-{nc.pk:06d}"
     assert nc.stage == Stage.DRAFT and nc.cycle == 1 and nc.version == 1
+    assert nc.due_date == dt.date(2026, 4, 1)  # major: 30 days after 2 March
     assert AuditEvent.objects.filter(model="capa.nonconformity", object_id=str(nc.pk)).count() == 1
 
 
@@ -65,7 +68,7 @@ def test_close_is_refused_without_a_verification_and_with_open_actions(world):
     step(nc, "start")
     with pytest.raises(ValidationError) as exc:
         step(nc, "close")
-    assert "In progress" in exc.value.messages[0]
+    assert "In progress" in exc.value.messages[0] and "still open" in exc.value.messages[0]
     # close is not a button: it follows the quality manager's verdict
     nc2 = to_verification(make_nc(world.site_a, "second"))
     with pytest.raises(ValidationError, match="no verification result for cycle 1"):
