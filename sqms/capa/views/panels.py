@@ -18,7 +18,6 @@ from sqms.capa.forms import (
     ActionForm,
     ConfirmForm,
     FishboneForm,
-    NoteForm,
     TransitionForm,
     VerificationForm,
     WhyStepForm,
@@ -120,7 +119,6 @@ def detail_context(request: AuthenticatedHttpRequest, nc: Nonconformity) -> dict
         "has_root_cause": workflow.has_root_cause(nc),
         "history": nc_history(nc, user),
         "plotly_url": reverse("plotly_js") + f"?v={plotly.__version__}",
-        "note_form": NoteForm(),
     }
     if nc.source_url:
         context["source_url"] = nc.source_url
@@ -128,11 +126,19 @@ def detail_context(request: AuthenticatedHttpRequest, nc: Nonconformity) -> dict
         owners = owners_for(nc.site, user)
         context.update(
             {
-                "transitions": workflow.available(nc.stage),
-                "transition_form": TransitionForm(initial={"version": nc.version}),
-                "why_form": WhyStepForm(),
-                "fishbone_form": FishboneForm(),
-                "action_form": ActionForm(owners=owners) if nc.stage in PLAN_STAGES else None,
+                "transitions": [
+                    t for t in workflow.available(nc.stage) if t.name != "cancel" or is_qm
+                ],
+                "transition_form": TransitionForm(
+                    initial={"version": nc.version}, auto_id="step_%s"
+                ),
+                "why_form": WhyStepForm(auto_id="why_%s"),
+                "fishbone_form": FishboneForm(auto_id="bone_%s"),
+                "action_form": (
+                    ActionForm(owners=owners, auto_id="action_%s")
+                    if nc.stage in PLAN_STAGES
+                    else None
+                ),
             }
         )
         if nc.stage == Stage.VERIFICATION and not (current and current.verdict):
@@ -144,14 +150,15 @@ def detail_context(request: AuthenticatedHttpRequest, nc: Nonconformity) -> dict
                 if params.get(key) not in (None, ""):
                     initial[key] = params[key]
             context["verification_form"] = VerificationForm(
-                initial=initial, categories=_categories()
+                initial=initial, categories=_categories(), auto_id="verify_%s"
             )
             context["metric_kinds"] = MetricKind
     if is_qm and nc.stage == Stage.VERIFICATION and current is not None and not current.verdict:
         context["confirm_form"] = ConfirmForm(
+            auto_id="confirm_%s",
             initial={
                 "version": nc.version,
                 "verdict": current.proposed if current.proposed != "inconclusive" else None,
-            }
+            },
         )
     return context
