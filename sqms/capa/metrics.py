@@ -69,6 +69,21 @@ class Measured:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+def _id_param(params: dict[str, Any], key: str) -> int | None:
+    """A record id from the parameters (None when absent); a ValidationError naming the key
+    for anything but a whole number in the id range."""
+    value = params.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({key: _("Give the id as a whole number.")}) from None
+    if isinstance(value, float) and not value.is_integer() or not 1 <= number <= 2**31 - 1:
+        raise ValidationError({key: _("Give the id as a whole number.")})
+    return number
+
+
 def periods(
     nc: Nonconformity, now: dt.datetime, window_days: int
 ) -> tuple[dt.datetime, dt.datetime, dt.datetime, dt.datetime]:
@@ -110,7 +125,8 @@ def measure(
     """Measure ``metric`` for ``nc`` and propose a verdict."""
     params = dict(params or {})
     try:
-        window = int(params.get("window_days") or DEFAULT_WINDOW_DAYS)
+        raw = params.get("window_days")
+        window = DEFAULT_WINDOW_DAYS if raw in (None, "") else int(raw)
     except (TypeError, ValueError):
         raise ValidationError({"window_days": _("Give the window in whole days.")}) from None
     params["window_days"] = window
@@ -146,7 +162,7 @@ def _item_pass_rate(nc: Nonconformity, m: Measured) -> None:
     from sqms.inspections.choices import Status
     from sqms.inspections.models import Answer, Item
 
-    item_id = m.params.get("item")
+    item_id = _id_param(m.params, "item")
     item = Item.objects.select_related("version").filter(pk=item_id).first() if item_id else None
     if item is None:
         raise ValidationError({"item": _("Choose the checklist item to measure.")})
@@ -222,9 +238,9 @@ def _exposure(volumes: dict[dt.date, int], start: dt.datetime, end: dt.datetime)
 def _complaint_rate(nc: Nonconformity, m: Measured) -> None:
     from sqms.complaints.models import Category, Complaint, TransactionVolume
 
-    category_id = m.params.get("category")
+    category_id = _id_param(m.params, "category")
     complaints = Complaint.objects.all()
-    if category_id not in (None, ""):
+    if category_id is not None:
         root = Category.objects.filter(pk=category_id).first()
         if root is None:
             raise ValidationError(
@@ -295,7 +311,7 @@ def _next_month(d: dt.date) -> dt.date:
 def _survey_gap(nc: Nonconformity, m: Measured) -> None:
     from sqms.surveys.models import Rollup
 
-    dim = str(m.params.get("dimension") or "").strip()
+    dim = str(m.params.get("dimension") or "").strip()[:40]
     if not dim:
         raise ValidationError({"dimension": _("Choose the SERVQUAL dimension to measure.")})
     assert m.before_start and m.before_end and m.after_start and m.after_end

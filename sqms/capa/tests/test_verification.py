@@ -239,3 +239,21 @@ def test_unused_helpers_import(world):
     nc = make_nc(world.site_a)
     to_action_plan(nc)
     assert nc.why_steps.count() == 2
+
+
+def test_bad_parameters_name_the_field(world):
+    nc = make_nc(world.site_a)
+    to_verification(nc, done_at=T0 + DAY)
+    for metric, params, field in (
+        ("item_pass_rate", {"item": "abc"}, "item"),
+        ("item_pass_rate", {"item": 10**30}, "item"),
+        ("item_pass_rate", {}, "item"),
+        ("complaint_rate", {"category": [1]}, "category"),
+        ("complaint_rate", {"category": 999999}, "category"),
+        ("survey_gap", {}, "dimension"),
+        ("manual", {"before": "x", "after": 1}, "before"),
+        ("manual", {"before": 1, "after": 1, "window_days": 0}, "window_days"),
+    ):
+        with pytest.raises(ValidationError) as exc:
+            propose(nc, metric, params, now=T0 + 30 * DAY)
+        assert field in exc.value.message_dict, (metric, params)
