@@ -314,6 +314,18 @@ def raise_nc_from_referral(request: AuthenticatedHttpRequest, referral_id: DbId)
     return Status(201, _nc(request, nc.pk))
 
 
+@router.post("/findings/{finding_id}/raise", response={201: NcOut})
+def raise_nc_from_finding(request: AuthenticatedHttpRequest, finding_id: DbId) -> Any:
+    """Raise the NC of a major or minor internal-audit finding (again: the same NC)."""
+    from sqms.inspections.models import Finding
+
+    finding = get_object_or_404(
+        Finding.objects.restrict(request.user, "view").select_related("inspection"), pk=finding_id
+    )
+    nc = actions.do_raise_from_finding(finding, acting_user=request.user, channel=API)
+    return Status(201, _nc(request, nc.pk))
+
+
 @router.get("/causes", response=list[CauseOut])
 def list_capa_causes(request: AuthenticatedHttpRequest) -> Any:
     return list(Cause.objects.restrict(request.user, "view"))

@@ -21,6 +21,7 @@ from sqms.capa.actions.items import (
 )
 from sqms.capa.actions.nonconformities import (
     do_create_nc,
+    do_raise_from_finding,
     do_raise_from_referral,
     do_transition,
     do_update_nc,
@@ -46,6 +47,7 @@ __all__ = [
     "do_delete_why_step",
     "do_install_default_causes",
     "do_propose_verification",
+    "do_raise_from_finding",
     "do_raise_from_referral",
     "do_transition",
     "do_update_action",

@@ -280,3 +280,20 @@ def do_raise_from_referral(
     current.save(update_fields=["status"])
     audit.record(current, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
     return nc
+
+
+@transaction.atomic(durable=True)
+def do_raise_from_finding(
+    finding: Any,
+    *,
+    acting_user: User | None,
+    channel: str,
+    now: datetime | None = None,
+) -> Nonconformity:
+    """Raise the NC of a major or minor internal-audit finding by hand (the audit pages'
+    button, the API); the same NC again when it was raised before."""
+    from sqms.capa.sources import raise_for_audit_finding
+
+    ensure_allowed(acting_user, "add", Nonconformity)
+    ensure_site_in_scope(acting_user, finding.inspection.site_id)
+    return raise_for_audit_finding(finding, acting_user=acting_user, channel=channel, now=now)

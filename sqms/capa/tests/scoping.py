@@ -25,6 +25,18 @@ def _png() -> bytes:
     return buf.getvalue()
 
 
+def _finding(site: Any, mark: str) -> Any:
+    """A major internal-audit finding at ``site`` (the inspections test factories)."""
+    from sqms.inspections.models import Finding
+    from sqms.inspections.tests.factories import make_checklist, make_inspection
+
+    checklist = make_checklist(f"CAPA-AUDIT-{site.code}", kind="audit")
+    inspection = make_inspection(site, checklist, {})
+    return Finding.objects.create(
+        inspection=inspection, kind="major", clause="8.5.1", description=f"SOP outdated {mark}"
+    )
+
+
 def make_records(world: World) -> dict[str, Any]:
     from sqms.complaints import actions as complaint_actions
     from sqms.complaints.choices import Source
@@ -77,6 +89,7 @@ def make_records(world: World) -> dict[str, Any]:
         )
         out.update(
             {
+                f"{key}_capa_finding": _finding(site, mark),
                 f"{key}_nc": nc,
                 f"{key}_why": why,
                 f"{key}_bone": bone,
@@ -152,6 +165,7 @@ URL_KWARGS: dict[str, Any] = {
     "api:confirm_verification": lambda w, r: {"nc_id": r["alpha_nc"].pk},
     "api:raise_nc_from_referral": lambda w, r: {"referral_id": r["alpha_capa_referral"].pk},
     "api:get_capa_cause": lambda w, r: {"cause_id": r["capa_cause"].pk},
+    "api:raise_nc_from_finding": lambda w, r: {"finding_id": r["alpha_capa_finding"].pk},
 }
 PUBLIC_URLS: set[str] = set()
 #: the cause taxonomy is organisation-wide: everyone reads it

@@ -131,3 +131,30 @@ def test_referral_api(world, client_for):
         f"/api/v1/capa/referrals/{referral.pk}/raise", "{}", "application/json", **headers
     )
     assert again.status_code == 422 and "already taken" in str(again.json())
+
+
+def test_raise_from_finding_by_api(world):
+    from django.test import Client
+
+    from sqms.core import actions as core_actions
+
+    checklist = make_checklist("AUDIT2", kind="audit")
+    insp = make_inspection(world.site_a, checklist, {}, submitted_at=T0)
+    finding = Finding.objects.create(
+        inspection=insp, kind="minor", clause="9.1.2", description="满意度未分析"
+    )
+    c = Client()
+    for user, expected in (
+        (world.bravo_manager, 404),
+        (world.alpha_inspector, 403),
+        (world.alpha_manager, 201),
+    ):
+        _t, token = core_actions.do_create_api_token(user, "t", acting_user=user, channel=CLI)
+        r = c.post(
+            f"/api/v1/capa/findings/{finding.pk}/raise",
+            "{}",
+            "application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        assert r.status_code == expected, (user, r.content)
+    assert r.json()["origin"] == "audit_finding" and r.json()["severity"] == "minor"
