@@ -23,7 +23,7 @@ class Severity(models.TextChoices):
 
 
 #: days from raising to the due date of an NC raised without one
-DEFAULT_DUE_DAYS = {Severity.MAJOR: 30, Severity.MINOR: 60}
+DEFAULT_DUE_DAYS: dict[str, int] = {Severity.MAJOR: 30, Severity.MINOR: 60}
 
 
 class Origin(models.TextChoices):
