@@ -139,6 +139,8 @@ def _add_routers() -> None:
     from sqms.complaints.api_settings import router as complaint_settings_router
     from sqms.complaints.api_volumes import router as complaints_volumes_router
     from sqms.core.api import router as core_router
+    from sqms.inspections import api_disputes as insp_disputes
+    from sqms.inspections.api_reports import router as insp_reports_router
     from sqms.jobs.api import router as jobs_router
     from sqms.surveys.api import router as surveys_router
 
@@ -152,6 +154,9 @@ def _add_routers() -> None:
         ("/complaints/volumes/", complaints_volumes_router),
         ("/complaints/reports/", complaint_reports_router),
         ("/complaints/", complaints_router),
+        ("/inspections/reports/", insp_reports_router),
+        ("/inspections/disputes/", insp_disputes.router),
+        ("/inspections/consequences/", insp_disputes.consequences_router),
         ("/capa/", capa_router),
     ):
         _declare_errors(router)

@@ -296,7 +296,11 @@ class MappingPreset(models.Model):
 
 
 class Response(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="responses")
+    # no index of its own: the (campaign, site, submitted_at) index and the unique (campaign,
+    # external_id) one both start with it
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="responses", db_index=False
+    )
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="responses")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="survey_responses")
     service = models.ForeignKey(

@@ -31,10 +31,53 @@ PROGRAMME_URL_KWARGS: dict[str, Any] = {}
 
 
 def _results_records(world: World, records: dict[str, Any]) -> None:
-    pass
+    from sqms.core.choices import Channel
+    from sqms.inspections import actions
+    from sqms.inspections.models import Answer
+    from sqms.inspections.tests.factories import make_checklist, make_inspection
+    from sqms.test import ALPHA_MARK, BRAVO_MARK
+
+    checklist = make_checklist("RESULTS", kind="mystery", name="Mystery shop")
+    answers = {"A1": ("fail", None), "A2": ("pass", None), "B1": ("", 4), "B2": ("", 4)}
+    for key, site, mark in (
+        ("alpha", world.site_a, ALPHA_MARK),
+        ("bravo", world.site_b, BRAVO_MARK),
+    ):
+        inspection = make_inspection(site, checklist, answers, notes=f"Visit {mark}")
+        records[f"results_{key}_inspection"] = inspection
+        records[f"results_{key}_dispute"] = actions.do_raise_dispute(
+            inspection,
+            {
+                "answer": Answer.objects.get(inspection=inspection, item__code="A1"),
+                "reason": f"Floor was clean {mark}",
+            },
+            acting_user=None,
+            channel=Channel.CLI,
+        )
+        records[f"results_{key}_consequence"] = actions.do_record_consequence(
+            inspection,
+            {"kind": "penalty", "rule": f"Handbook 4.2 {mark}", "amount": "50"},
+            acting_user=None,
+            channel=Channel.CLI,
+        )
 
 
-RESULTS_URL_KWARGS: dict[str, Any] = {}
+def _r(name: str, arg: str = "pk") -> Any:
+    return lambda w, r: {arg: r[f"results_alpha_{name}"].pk}
+
+
+RESULTS_URL_KWARGS: dict[str, Any] = {
+    "inspections:dispute_detail": _r("dispute"),
+    "inspections:dispute_decide": _r("dispute"),
+    "inspections:dispute_raise": _r("inspection"),
+    "inspections:consequence_add": _r("inspection"),
+    "inspections:consequence_delete": _r("consequence"),
+    "api:get_dispute": _r("dispute", "dispute_id"),
+    "api:decide_dispute": _r("dispute", "dispute_id"),
+    "api:get_consequence": _r("consequence", "consequence_id"),
+    "api:delete_consequence": _r("consequence", "consequence_id"),
+    "api:update_consequence": _r("consequence", "consequence_id"),
+}
 
 # -----------------------------------------------------------------------------------------------
 

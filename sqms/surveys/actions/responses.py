@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,6 +33,8 @@ from sqms.surveys.rollups import RollupDelta
 from sqms.surveys.vector_plan import VectorPlan
 
 REFUSE, REPORT = OverQuota.REFUSE.value, OverQuota.REPORT.value
+#: external id -> id of the campaign's responses already stored (one index probe per id)
+_stored_ids = column_writer.stored_external_ids
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -389,13 +391,6 @@ def quota_message(site_code: str, quota: int, stored: int, adding: int) -> str:
         "adding": adding,
         "over": stored + adding - quota,
     }
-
-
-def _stored_ids(campaign_id: int, ext_ids: list[str]) -> dict[str, int]:
-    """External id -> id of this campaign's responses already stored under those ids."""
-    rows = Response.objects.filter(campaign_id=campaign_id, external_id__in=ext_ids)
-    # external_id__in keeps out the rows without an external id
-    return dict(cast("Iterable[tuple[str, int]]", rows.values_list("external_id", "id")))
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[Any]:
