@@ -72,6 +72,14 @@ def _check_owner(owner: User | None, site: Site | None) -> None:
         )
 
 
+def safe_link(url: str) -> bool:
+    """An http(s) address or a path on this site (never ``javascript:`` and the like)."""
+    lowered = url.strip().lower()
+    if lowered.startswith("/"):
+        return not lowered.startswith("//")
+    return lowered.startswith(("http://", "https://"))
+
+
 def _apply(nc: Nonconformity, data: Mapping[str, Any]) -> None:
     unknown = set(data) - set(EDITABLE)
     if unknown:
@@ -82,6 +90,10 @@ def _apply(nc: Nonconformity, data: Mapping[str, Any]) -> None:
         setattr(nc, key, value)
     if not nc.title:
         raise ValidationError({"title": _("Give the nonconformity a title.")})
+    if nc.source_url and not safe_link(nc.source_url):
+        raise ValidationError(
+            {"source_url": _("Give a web address (http:// or https://) or a path on this site.")}
+        )
     nc.full_clean(exclude=["complaint_referral", "raised_by", "owner"])
 
 

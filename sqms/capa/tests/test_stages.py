@@ -120,3 +120,10 @@ def test_site_manager_cannot_raise_for_another_site(world):
         actions.do_create_nc(
             {"site": world.site_b, "title": "x"}, acting_user=world.alpha_manager, channel=CLI
         )
+
+
+def test_source_link_must_be_a_web_address(world):
+    with pytest.raises(ValidationError) as exc:
+        make_nc(world.site_a, source_url="javascript:alert(1)")
+    assert "source_url" in exc.value.message_dict
+    assert make_nc(world.site_a, source_url="https://kpi.example.com/alarm/7").source_url

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from sqms.capa import workflow
 from sqms.capa.actions.items import PLAN_STAGES, may_work
+from sqms.capa.actions.nonconformities import safe_link
 from sqms.capa.choices import MetricKind, SixM, Stage
 from sqms.capa.forms import (
     ActionForm,
@@ -58,6 +59,22 @@ def verification_figure(v: Verification) -> dict[str, Any] | None:
         title += f" · {v.test}, p = {v.p_value:.4f}"
     figure["layout"] = base_layout(title, yaxis={"zeroline": True, "title": v.unit}, height=320)
     return figure
+
+
+def source_link(nc: Nonconformity) -> str:
+    """The page of the NC's source: the inspection or audit (as it is now), else the link
+    stored when it was raised."""
+    from django.urls import NoReverseMatch
+
+    source = nc.inspection_answer.inspection if nc.inspection_answer else None
+    if source is None and nc.audit_finding is not None:
+        source = nc.audit_finding.inspection
+    if source is not None:
+        try:
+            return source.get_absolute_url()
+        except NoReverseMatch:
+            pass
+    return nc.source_url if safe_link(nc.source_url) else ""
 
 
 CHILD_MODELS = ("capa.whystep", "capa.fishbonecause", "capa.action", "capa.verification")
@@ -120,8 +137,7 @@ def detail_context(request: AuthenticatedHttpRequest, nc: Nonconformity) -> dict
         "history": nc_history(nc, user),
         "plotly_url": reverse("plotly_js") + f"?v={plotly.__version__}",
     }
-    if nc.source_url:
-        context["source_url"] = nc.source_url
+    context["source_url"] = source_link(nc)
     if can_change:
         owners = owners_for(nc.site, user)
         context.update(
