@@ -23,6 +23,7 @@ from sqms.core import audit
 from sqms.core.attachments import CleanFile
 from sqms.core.choices import AuditAction
 from sqms.core.scoping import ensure_allowed, restricted
+from sqms.jobs.outbox import notify
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -60,6 +61,22 @@ def _in_plan_stage(nc: Nonconformity, field: str) -> None:
         )
 
 
+def _tell_owner(action: Action, acting_user: User | None) -> None:
+    """Email the action's new owner (once per action and owner)."""
+    owner = action.owner
+    if owner is None or owner == acting_user or not owner.email or not owner.is_active:
+        return
+    nc = action.nonconformity
+    notify(
+        f"capa-action:{action.pk}:owner:{owner.pk}",
+        subject=_("Action of %(ref)s for you, due %(date)s")
+        % {"ref": nc.reference, "date": action.due_date.isoformat()},
+        body=f"{nc.reference} {nc.title}\n{action.get_kind_display()}: {action.description}",
+        emails=[owner.email],
+        payload={"action": action.pk, "nonconformity": nc.pk, "owner": owner.pk},
+    )
+
+
 def _fields(action: Action, data: Mapping[str, Any]) -> None:
     for key in ("kind", "description", "owner", "due_date"):
         if key in data:
@@ -95,6 +112,7 @@ def do_add_action(
     _check_owner(action.owner, current.site)
     action.save()
     audit.record(action, AuditAction.CREATE, actor=acting_user, channel=channel)
+    _tell_owner(action, acting_user)
     return action
 
 
@@ -118,6 +136,8 @@ def do_update_action(
         current.escalation_level = 0
     current.save()
     audit.record(current, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
+    if current.owner_id != old_owner:
+        _tell_owner(current, acting_user)
     return current
 
 

@@ -36,8 +36,10 @@ def check(now):
     return actions.do_check_actions(now, acting_user=None, channel=Channel.SCHEDULER)
 
 
-def sent():
-    return sorted((m.event_key.split(":", 2)[2], m.recipient) for m in OutboxMessage.objects.all())
+def sent(owner_notices=False):
+    """(event, recipient) of the reminders and escalations (and the new-owner notices)."""
+    rows = sorted((m.event_key.split(":", 2)[2], m.recipient) for m in OutboxMessage.objects.all())
+    return [r for r in rows if owner_notices or not r[0].startswith("owner:")]
 
 
 def test_remind_then_escalate_once_each(emails):
@@ -94,3 +96,19 @@ def test_periodic_job_is_registered():
     from sqms.jobs.registry import registered
 
     assert "capa.check_actions" in {job.name for job in registered()}
+
+
+def test_new_owner_hears_once(emails):
+    world = emails
+    nc = make_nc(world.site_a)
+    to_action_plan(nc)
+    action = add_action(nc, owner=world.alpha_inspector, user=world.alpha_manager)
+    assert sent(True) == [(f"owner:{world.alpha_inspector.pk}", "owner@example.com")]
+    actions.do_update_action(
+        action, {"description": "new text"}, acting_user=world.alpha_manager, channel=CLI
+    )
+    assert len(sent(True)) == 1
+    actions.do_update_action(
+        action, {"owner": world.alpha_manager}, acting_user=world.qm, channel=CLI
+    )
+    assert (f"owner:{world.alpha_manager.pk}", "alpha.manager@example.com") in sent(True)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from sqms.capa import actions
+from sqms.capa.choices import OPEN_STAGES
 from sqms.capa.filters import NC_FILTERS, with_overdue
 from sqms.capa.forms import (
     FishboneForm,
@@ -73,6 +74,10 @@ NC_LIST = ListSpec(
 )
 
 
+#: quick views above the list: (query parameter, label)
+VIEWS = [("mine", gettext_lazy("Mine")), ("open", gettext_lazy("Open"))]
+
+
 def visible(request: AuthenticatedHttpRequest, action: str = "view") -> QuerySet[Nonconformity]:
     return Nonconformity.objects.restrict(request.user, action).select_related("site", "owner")  # type: ignore[arg-type]
 
@@ -86,12 +91,20 @@ def changeable(request: AuthenticatedHttpRequest, pk: int) -> Nonconformity:
 @login_required
 def nc_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     create = reverse("capa:create") if allowed(request.user, "add", Nonconformity) else None
+    qs = with_overdue(visible(request))
+    view = request.GET.get("view", "")
+    if view == "mine":
+        qs = qs.filter(owner=request.user)
+    elif view == "open":
+        qs = qs.filter(stage__in=OPEN_STAGES)
+    else:
+        view = ""
     return render_list(
         request,
         NC_LIST,
-        with_overdue(visible(request)),
+        qs,
         template="capa/nc_list.html",
-        extra={"create_url": create},
+        extra={"create_url": create, "views": VIEWS, "current_view": view},
     )
 
 
