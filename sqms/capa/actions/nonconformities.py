@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from sqms.capa import workflow
 from sqms.capa.actions.common import lock, save
-from sqms.capa.choices import DEFAULT_DUE_DAYS, Origin, Severity, Stage
+from sqms.capa.choices import DEFAULT_DUE_DAYS, MetricKind, Origin, Severity, Stage
 from sqms.capa.models import Nonconformity
 from sqms.complaints.choices import CapaStatus
 from sqms.complaints.models import CapaReferral
@@ -235,9 +235,32 @@ def do_transition(
         and role_of(acting_user) != Role.QUALITY_MANAGER
     ):
         raise PermissionDenied(_("Only a quality manager may cancel a nonconformity."))
-    return apply_transition(
+    current = apply_transition(
         current, name, reason=reason, acting_user=acting_user, channel=channel, now=now
     )
+    if name == "verify":
+        _measure_at_once(current, acting_user=acting_user, channel=channel, now=now)
+    return current
+
+
+def _measure_at_once(
+    nc: Nonconformity, *, acting_user: User | None, channel: str, now: datetime
+) -> None:
+    """Entering verification measures the metric that raised the NC (an inspection item's
+    pass rate, a complaint rate, a survey gap) so the before/after check is there at once; a
+    KPI or a hand-raised NC waits for its figures, and one that cannot be measured yet (no
+    item, no dimension) is left for the verification form."""
+    from sqms.capa.actions.verification import propose
+    from sqms.capa.metrics import default_metric
+
+    metric, params = default_metric(nc)
+    if metric == MetricKind.MANUAL:
+        return
+    try:
+        with transaction.atomic():
+            propose(nc, metric, params, acting_user=acting_user, channel=channel, now=now)
+    except ValidationError:
+        pass
 
 
 def _referral_origin(referral: CapaReferral) -> str:

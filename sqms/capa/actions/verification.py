@@ -46,6 +46,23 @@ def do_propose_verification(
     now = now or timezone.now()
     current = lock(nc, None)
     ensure_allowed(acting_user, "change", current)
+    return propose(
+        current, metric, params, note=note, acting_user=acting_user, channel=channel, now=now
+    )
+
+
+def propose(
+    current: Nonconformity,
+    metric: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    note: str = "",
+    acting_user: User | None,
+    channel: str,
+    now: datetime,
+) -> Verification:
+    """The measurement on an NC already locked and checked (``do_propose_verification``, or
+    the "verify" step, which measures the NC's own metric at once)."""
     if current.stage != Stage.VERIFICATION:
         raise ValidationError(
             {

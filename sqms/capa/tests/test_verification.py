@@ -58,6 +58,9 @@ def test_item_pass_rate_before_and_after(world):
     assert nc.severity == "major" and nc.origin == "inspection_item" and nc.site == world.site_a
     assert "Extinguisher" in nc.title and failing.reference in nc.source_ref
     to_verification(nc, done_at=T0 + 5 * DAY)
+    # entering verification measured the item's pass rate at once (the results come later)
+    first = nc.verifications.get()
+    assert first.metric == "item_pass_rate" and first.params["item"] == answer.item_id
     for i in range(10):
         make_inspection(
             world.site_a, checklist, {"A2": ("pass", None)}, submitted_at=T0 + (6 + i) * DAY
@@ -198,6 +201,7 @@ def test_not_effective_reopens_with_a_new_cycle_then_closes(world):
     with pytest.raises(ValidationError, match="verification"):
         propose(nc, "manual", {"before": 1, "after": 2}, now=T0)
     to_verification(nc, done_at=T0 + DAY)
+    assert not nc.verifications.exists()  # raised by hand: its figures are entered
     v = propose(nc, "manual", {"before": 80, "after": 78, "unit": "%"}, now=T0 + 30 * DAY)
     assert v.proposed == Verdict.NOT_EFFECTIVE and v.cycle == 1
     nc.refresh_from_db()
