@@ -35,6 +35,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sqms.analytics import compare
@@ -145,6 +146,21 @@ def measure(
     return m
 
 
+#: the longest monthly series stored with a verification
+SERIES_MONTHS = 60
+
+
+def _month_key(at: dt.datetime | dt.date) -> str:
+    if isinstance(at, dt.datetime):
+        at = timezone.localtime(at).date()
+    return at.strftime("%Y-%m")
+
+
+def _series(buckets: dict[str, tuple[float | None, int]]) -> list[list[Any]]:
+    """[[month, value, n], …] in month order (the last ``SERIES_MONTHS`` months)."""
+    return [[k, v, n] for k, (v, n) in sorted(buckets.items())][-SERIES_MONTHS:]
+
+
 def _verdict(result: compare.ComparisonResult, *, better: str, enough: bool) -> str:
     """Effective when the change is significant in the better direction ("increase" or
     "decrease"); not effective when it is not; not enough data under the minimum n."""
@@ -190,6 +206,16 @@ def _item_pass_rate(nc: Nonconformity, m: Measured) -> None:
     m.unit = _("pass rate")
     m.before_n, m.after_n = n1, n2
     m.details = {"before_pass": pass1, "after_pass": pass2, "item_label": str(item)}
+    monthly: dict[str, list[int]] = {}
+    for at, failed in answers.filter(
+        inspection__submitted_at__gte=m.before_start, inspection__submitted_at__lte=m.after_end
+    ).values_list("inspection__submitted_at", "failed"):
+        if at is None:
+            continue
+        cell = monthly.setdefault(_month_key(at), [0, 0])
+        cell[0] += 0 if failed else 1
+        cell[1] += 1
+    m.details["series"] = _series({k: (p / n, n) for k, (p, n) in monthly.items()})
     for key, (x, n) in (("before", (pass1, n1)), ("after", (pass2, n2))):
         if n:
             ci = proportion_ci(x, n)
@@ -277,6 +303,13 @@ def _complaint_rate(nc: Nonconformity, m: Measured) -> None:
         scale, m.unit = 30.0, _("complaints per 30 days")
     m.before_n, m.after_n = c1, c2
     m.details.update({"before_exposure": e1, "after_exposure": e2, "scale": scale})
+    per_month: dict[str, int] = {}
+    for at in complaints.filter(
+        received_at__gte=m.before_start, received_at__lte=m.after_end
+    ).values_list("received_at", flat=True):
+        per_month[_month_key(at)] = per_month.get(_month_key(at), 0) + 1
+    m.details["series"] = _series({k: (float(c), c) for k, c in per_month.items()})
+    m.details["series_unit"] = _("complaints per month")
     m.before_value = c1 / e1 * scale if e1 > 0 else None
     m.after_value = c2 / e2 * scale if e2 > 0 else None
     if e1 <= 0 or e2 <= 0 or c1 + c2 == 0:
@@ -331,6 +364,18 @@ def _survey_gap(nc: Nonconformity, m: Measured) -> None:
     m.unit = _("gap (perception − expectation)")
     m.before_n, m.after_n = n1, n2
     m.details["dimension"] = dim
+    by_period = (
+        rollups.filter(period__gte=_first_of_month(m.before_start), period__lte=m.after_end.date())
+        .values("period")
+        .annotate(n=Sum("n"), s=Sum("total"))
+    )
+    m.details["series"] = _series(
+        {
+            _month_key(r["period"]): (float(r["s"]) / r["n"], int(r["n"]))
+            for r in by_period
+            if r["n"]
+        }
+    )
     stats_: list[Any] = []
     for key, (n, s, ss) in (("before", (n1, s1, ss1)), ("after", (n2, s2, ss2))):
         if n >= 2:

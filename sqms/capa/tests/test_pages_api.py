@@ -358,3 +358,4 @@ def test_inspection_nc_in_verification_suggests_its_item(world, client_for):
     assert v.before_n == 1 and v.after_n == 0 and v.proposed == "inconclusive"
     page = c.get(nc.get_absolute_url()).content.decode()
     assert "Not enough data" in page and "chart-verification-1" in page
+    assert "chart-verification-1-months" not in page  # one month only: no series chart

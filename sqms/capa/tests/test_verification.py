@@ -76,6 +76,7 @@ def test_item_pass_rate_before_and_after(world):
     assert v.before_value == pytest.approx(3 / 7) and v.after_value == pytest.approx(1.0)
     assert v.p_value == pytest.approx(expected.pvalue) and v.p_value < 0.05
     assert v.test == "two-proportion z-test"
+    assert v.details["series"] == [["2026-02", 0.5, 6], ["2026-03", pytest.approx(11 / 12), 12]]
     assert v.proposed == Verdict.EFFECTIVE
     nc.refresh_from_db()
     with pytest.raises(PermissionDenied):
@@ -125,6 +126,8 @@ def test_complaint_rate_per_30_days_and_per_1000_transactions(world):
     v = propose(nc, "complaint_rate", {"category": parent.pk}, now=now)
     assert (v.before_n, v.after_n) == (12, 2)
     assert v.unit == "complaints per 30 days"
+    series = v.details["series"]
+    assert series[0] == ["2025-12", 3.0, 3] and sum(row[2] for row in series) == 14
     assert v.before_value == pytest.approx(12 / 90 * 30)
     assert v.after_value == pytest.approx(2 / 90 * 30)
     expected = compare.rate_ratio(12, 90, 2, 90)

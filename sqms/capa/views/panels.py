@@ -9,6 +9,7 @@ from typing import Any
 import plotly
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sqms.capa import workflow
@@ -103,6 +104,57 @@ def nc_history(nc: Nonconformity, user: Any) -> list[AuditEvent]:
     )
 
 
+def series_figure(v: Verification) -> dict[str, Any] | None:
+    """The metric month by month, with lines where the NC was raised and where the actions
+    were done (the two periods compared)."""
+    series = v.details.get("series") or []
+    if len(series) < 2:
+        return None
+    months = [row[0] for row in series]
+    shapes, notes = [], []
+    for at, label in ((v.before_end, _("raised")), (v.after_start, _("actions done"))):
+        if at is None:
+            continue
+        key = timezone.localtime(at).strftime("%Y-%m")
+        if key in months:
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": key,
+                    "x1": key,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"dash": "dot", "width": 1},
+                }
+            )
+            notes.append(
+                {"x": key, "y": 1, "xref": "x", "yref": "paper", "text": label, "showarrow": False}
+            )
+    unit = v.details.get("series_unit") or v.unit
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": unit,
+                "x": months,
+                "y": [row[1] for row in series],
+                "text": [f"n = {row[2]}" for row in series],
+            }
+        ],
+        "layout": base_layout(
+            _("Month by month"),
+            xaxis={"type": "category"},
+            yaxis={"title": unit},
+            shapes=shapes,
+            annotations=notes,
+            height=300,
+        ),
+    }
+
+
 def _categories() -> list[tuple[Any, str]]:
     return [(c.pk, c.label) for c in Category.objects.filter(is_active=True)]
 
@@ -130,7 +182,8 @@ def detail_context(request: AuthenticatedHttpRequest, nc: Nonconformity) -> dict
         "fishbone": fishbone,
         "cycles": sorted(cycles.items()),
         "verifications": [
-            (v, verification_figure(v), f"chart-verification-{v.cycle}") for v in verifications
+            (v, verification_figure(v), series_figure(v), f"chart-verification-{v.cycle}")
+            for v in verifications
         ],
         "current_verification": current,
         "has_root_cause": workflow.has_root_cause(nc),
