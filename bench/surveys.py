@@ -204,6 +204,45 @@ def _report_fns(campaign: object, sites: list) -> tuple[str, dict[str, object]]:
         }
 
 
+def _page_fns(campaign: object, sites: list) -> dict[str, object]:
+    """The whole SERVQUAL page as a browser gets it: an HTTP GET through Django's middleware,
+    the report, its panels and charts rendered to HTML (a logged-in quality manager)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    # production settings serve hashed names from collectstatic's manifest, which a benchmark
+    # checkout has not built; plain names cost the same to render
+    storages = {**settings.STORAGES}
+    storages["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    override_settings(STORAGES=storages).enable()
+    qm = get_user_model().objects.filter(profile__role="quality_manager").first()
+    client = Client(HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(qm)
+    url = reverse("surveys:report_servqual")
+
+    def get(**params):  # type: ignore[no-untyped-def]
+        def go() -> None:
+            response = client.get(url, {"campaign": campaign.pk, **params}, secure=True)  # type: ignore[attr-defined]
+            if (
+                response.status_code != 200
+                or b"<canvas" not in response.content
+                and b"<svg" not in response.content
+            ):
+                raise SystemExit(f"SERVQUAL page answered {response.status_code}")
+
+        return go
+
+    return {
+        "chain": get(),
+        "region": get(region=sites[0].region_id),
+        "site": get(site=sites[0].pk),
+    }
+
+
 def _pandas_baseline(path: Path, sites: list) -> dict[str, object]:
     import pandas as pd
 
@@ -280,6 +319,7 @@ def worker(args: argparse.Namespace) -> None:
     how, fns = _report_fns(campaign, sites)
     result["report_via"] = how
     result["report"] = {name: _timed(fn) for name, fn in fns.items()}
+    result["page"] = {name: _timed(fn) for name, fn in _page_fns(campaign, sites).items()}
     if args.pandas:
         base = _pandas_baseline(csv_path, sites)
         result["pandas"] = base

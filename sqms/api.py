@@ -140,6 +140,10 @@ def _add_routers() -> None:
     from sqms.complaints.api_volumes import router as complaints_volumes_router
     from sqms.core.api import router as core_router
     from sqms.inspections import api_disputes as insp_disputes
+    from sqms.inspections.api import router as inspections_router
+    from sqms.inspections.api_audits import router as inspection_audits_router
+    from sqms.inspections.api_checklists import router as checklists_router
+    from sqms.inspections.api_programmes import router as inspection_programmes_router
     from sqms.inspections.api_reports import router as insp_reports_router
     from sqms.jobs.api import router as jobs_router
     from sqms.surveys.api import router as surveys_router
@@ -154,9 +158,13 @@ def _add_routers() -> None:
         ("/complaints/volumes/", complaints_volumes_router),
         ("/complaints/reports/", complaint_reports_router),
         ("/complaints/", complaints_router),
+        ("/inspections/programmes/", inspection_programmes_router),
+        ("/inspections/audits/", inspection_audits_router),
         ("/inspections/reports/", insp_reports_router),
         ("/inspections/disputes/", insp_disputes.router),
         ("/inspections/consequences/", insp_disputes.consequences_router),
+        ("/inspections/checklists/", checklists_router),
+        ("/inspections/", inspections_router),
         ("/capa/", capa_router),
     ):
         _declare_errors(router)

@@ -19,6 +19,8 @@ COMMANDS = {
     "complaints-check-clocks": "check the complaints' SLA clocks once: warnings, breaches, escalations (--now ISO)",
     "complaints-import": "import historical complaints from a CSV or XLSX file (--dry-run checks only)",
     "complaints-volumes-import": "import monthly transaction volumes per site (CSV or XLSX; all rows or none)",
+    "import-checklist": "import an inspection checklist from a CSV or XLSX file into a draft (--code X)",
+    "plan-inspections": "create the planned inspections of the inspection programmes up to --until DATE",
     "capa-check-actions": "remind and escalate overdue CAPA actions once (--now ISO)",
     "capa-install-causes": "create the default CAPA cause taxonomy (three causes per 6M category)",
     "worker": "the background worker: periodic jobs and notification delivery (huey)",

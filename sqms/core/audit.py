@@ -12,9 +12,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext as _
 
-from sqms.core.choices import AuditAction, Channel
+from sqms.core.choices import AuditAction, Channel, Role
 from sqms.core.models import AuditEvent, Site
 
 Snapshot = dict[str, Any]
@@ -94,6 +95,7 @@ def record(
         object_repr=str(obj)[:300],
         site=site if site is not None else site_of(obj),
         changes=changes,
+        actor_hidden=bool(getattr(obj, "audit_hides_actor", False)),
     )
 
 
@@ -110,3 +112,16 @@ def ensure_open(obj: models.Model) -> None:
         raise PermissionDenied(
             _("%(record)s is closed and can no longer be changed.") % {"record": obj}
         )
+
+
+#: roles that see the actor of an event whose record hides it (``actor_hidden``)
+SEES_HIDDEN_ACTORS = frozenset({Role.QUALITY_MANAGER, Role.REGION_MANAGER})
+
+
+def with_who(qs: models.QuerySet[AuditEvent], user: Any) -> models.QuerySet[AuditEvent]:
+    """``qs`` with a ``who`` column: the actor's name, or "" where the record hides its actor
+    from ``user`` — what lists show, sort and search, so a hidden name cannot be found."""
+    profile = getattr(user, "profile", None)
+    if getattr(profile, "role", None) in SEES_HIDDEN_ACTORS:
+        return qs.annotate(who=F("actor_name"))
+    return qs.annotate(who=Case(When(actor_hidden=True, then=Value("")), default=F("actor_name")))

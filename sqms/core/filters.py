@@ -30,7 +30,7 @@ USER_FILTERS = FilterSet(
 )
 
 AUDIT_FILTERS = FilterSet(
-    search=("object_repr", "actor_name", "model"),
+    search=("object_repr", "who", "model"),  # who: sqms.core.audit.with_who
     filters=(
         ChoiceFilter("channel", gettext_lazy("Channel"), "channel", Channel),
         ChoiceFilter("action", gettext_lazy("Action"), "action", AuditAction),

@@ -237,6 +237,9 @@ class AuditEvent(models.Model):
         verbose_name=_("site"),
     )
     changes = models.JSONField(_("changes"), default=dict)
+    # the record asked that its site not learn who acted (a mystery shopper's visit): only
+    # quality and region managers see the actor (sqms.core.audit.who_column)
+    actor_hidden = models.BooleanField(default=False, editable=False)
 
     objects = RestrictedManager()
     scope_site_path = "site"

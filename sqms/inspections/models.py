@@ -406,7 +406,7 @@ class Inspection(models.Model):
         "status",
         "programme",
         "due_on",
-        "inspector",
+        # not "inspector": a site must not learn its mystery shopper from the audit trail
         "submitted_at",
         "score",
         "critical_failed",
@@ -454,6 +454,11 @@ class Inspection(models.Model):
     def is_closed(self) -> bool:
         """A submitted or cancelled inspection is read-only (disputes change it by decision)."""
         return self.status in (Status.SUBMITTED, Status.CANCELLED)
+
+    @property
+    def audit_hides_actor(self) -> bool:
+        """Audit events of a mystery shopper's visit hide who acted from the site."""
+        return self.kind == InspectionKind.MYSTERY
 
     def shows_inspector_to(self, user: object) -> bool:
         """A site cannot see who its mystery shopper was; quality and region managers can."""
@@ -504,6 +509,10 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return f"{self.inspection.reference} {self.item}"
 
+    @property
+    def audit_hides_actor(self) -> bool:
+        return self.inspection.kind == InspectionKind.MYSTERY
+
 
 def photo_path(instance: Photo, filename: str) -> str:
     return f"inspections/{instance.inspection_id}/{secrets.token_hex(8)}-{filename[-80:]}"
@@ -535,6 +544,10 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def audit_hides_actor(self) -> bool:
+        return self.inspection.kind == InspectionKind.MYSTERY
 
 
 class Dispute(models.Model):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from sqms.core import audit
 from sqms.core.filters import AUDIT_FILTERS
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.listing import ListColumn, ListSpec, render_list
@@ -21,9 +22,7 @@ AUDIT_LIST = ListSpec(
     title=gettext_lazy("Audit log"),
     columns=[
         ListColumn("at", gettext_lazy("When"), lambda e: e.at, sort="at"),
-        ListColumn(
-            "who", gettext_lazy("Who"), lambda e: e.actor_name or _("system"), sort="actor_name"
-        ),
+        ListColumn("who", gettext_lazy("Who"), lambda e: _who(e), sort="who"),
         ListColumn(
             "channel", gettext_lazy("Channel"), lambda e: e.get_channel_display(), sort="channel"
         ),
@@ -40,6 +39,12 @@ AUDIT_LIST = ListSpec(
 )
 
 
+def _who(e: AuditEvent) -> str:
+    if e.who:  # type: ignore[attr-defined]
+        return str(e.who)  # type: ignore[attr-defined]
+    return _("(hidden)") if e.actor_hidden and e.actor_name else _("system")
+
+
 def _changes_text(changes: dict[str, Any]) -> str:
     return "; ".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in changes.items())
 
@@ -47,5 +52,5 @@ def _changes_text(changes: dict[str, Any]) -> str:
 @require_safe
 @login_required
 def audit_log(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    qs = AuditEvent.objects.restrict(request.user, "view")
+    qs = audit.with_who(AuditEvent.objects.restrict(request.user, "view"), request.user)
     return render_list(request, AUDIT_LIST, qs, template="core/audit_log.html")

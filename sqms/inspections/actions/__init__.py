@@ -1,19 +1,116 @@
 """Every write to checklists, programmes, inspections, audits, disputes and consequences. Split
 by domain; callers write ``actions.do_…``."""
 
-# results: disputes and rewards/penalties (inspections-results)
+from sqms.core.locking import (
+    ConflictError,
+)
+from sqms.inspections.actions.audits import (
+    audit_templates,
+    do_add_finding,
+    do_close_audit,
+    do_create_audit,
+    do_delete_finding,
+    do_raise_finding_nc,
+    do_record_meeting,
+    do_update_audit_plan,
+    do_update_finding,
+    nonconformity_of,
+)
 from sqms.inspections.actions.consequences import (
     do_delete_consequence,
     do_record_consequence,
     do_update_consequence,
 )
-from sqms.inspections.actions.disputes import do_decide_dispute, do_raise_dispute
+from sqms.inspections.actions.disputes import (
+    do_decide_dispute,
+    do_raise_dispute,
+)
+from sqms.inspections.actions.perform import (
+    check_photos,
+    do_add_narrative,
+    do_add_photos,
+    do_create_inspection,
+    do_delete_photo,
+    do_save_answer,
+    do_start_inspection,
+    do_submit_inspection,
+    may_perform,
+    missing_items,
+)
+from sqms.inspections.actions.programmes import (
+    GenerationReport,
+    ReminderReport,
+    do_create_programme,
+    do_delete_programme,
+    do_generate_plans,
+    do_send_inspection_reminders,
+    do_update_programme,
+)
+from sqms.inspections.actions.templates import (
+    do_add_item,
+    do_add_section,
+    do_create_template,
+    do_delete_item,
+    do_delete_section,
+    do_import_checklist,
+    do_move_item,
+    do_move_section,
+    do_new_version,
+    do_publish_version,
+    do_update_item,
+    do_update_section,
+    do_update_template,
+    do_update_version,
+    ensure_draft,
+)
 
 __all__: list[str] = [
-    # results (inspections-results)
+    "ConflictError",
+    "GenerationReport",
+    "ReminderReport",
+    "audit_templates",
+    "check_photos",
+    "do_add_finding",
+    "do_add_item",
+    "do_add_narrative",
+    "do_add_photos",
+    "do_add_section",
+    "do_close_audit",
+    "do_create_audit",
+    "do_create_inspection",
+    "do_create_programme",
+    "do_create_template",
     "do_decide_dispute",
     "do_delete_consequence",
+    "do_delete_finding",
+    "do_delete_item",
+    "do_delete_photo",
+    "do_delete_programme",
+    "do_delete_section",
+    "do_generate_plans",
+    "do_import_checklist",
+    "do_move_item",
+    "do_move_section",
+    "do_new_version",
+    "do_publish_version",
     "do_raise_dispute",
+    "do_raise_finding_nc",
     "do_record_consequence",
+    "do_record_meeting",
+    "do_save_answer",
+    "do_send_inspection_reminders",
+    "do_start_inspection",
+    "do_submit_inspection",
+    "do_update_audit_plan",
     "do_update_consequence",
+    "do_update_finding",
+    "do_update_item",
+    "do_update_programme",
+    "do_update_section",
+    "do_update_template",
+    "do_update_version",
+    "ensure_draft",
+    "may_perform",
+    "missing_items",
+    "nonconformity_of",
 ]

@@ -1,7 +1,6 @@
 """Checklists and inspections for the inspections tests.
 
-Until the checklist and perform actions exist these write through the ORM; once they land the
-same functions (same signatures) go through the actions."""
+They write through the checklist and perform actions, as every caller does."""
 
 from __future__ import annotations
 
@@ -11,16 +10,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from sqms.inspections import totals
-from sqms.inspections.choices import InspectionKind, Status, VersionStatus
-from sqms.inspections.models import (
-    Answer,
-    ChecklistTemplate,
-    Inspection,
-    Item,
-    Section,
-    TemplateVersion,
-)
+from sqms.core.choices import Channel
+from sqms.inspections import actions
+from sqms.inspections.choices import InspectionKind
+from sqms.inspections.models import Inspection, Item, TemplateVersion
+
+CLI = Channel.CLI
 
 #: (section title, [(code, text, scoring, weight, critical, target, tolerance)])
 STORE_CHECKLIST: list[tuple[str, list[tuple[str, str, str, str, bool, Any, Any]]]] = [
@@ -45,25 +40,28 @@ def make_checklist(
     code: str = "STORE", *, kind: str = InspectionKind.SUPERVISOR, name: str = "门店巡检表"
 ) -> TemplateVersion:
     """A published version 1 of a four-item store checklist (two critical items)."""
-    template = ChecklistTemplate.objects.create(code=code, name=name, kind=kind)
-    version = TemplateVersion.objects.create(
-        template=template, number=1, status=VersionStatus.PUBLISHED, published_at=timezone.now()
+    template = actions.do_create_template(
+        {"code": code, "name": name, "kind": kind}, acting_user=None, channel=CLI
     )
-    for s_pos, (title, items) in enumerate(STORE_CHECKLIST):
-        section = Section.objects.create(version=version, position=s_pos, title=title)
-        for i_pos, (icode, text, scoring, weight, critical, target, tol) in enumerate(items):
-            Item.objects.create(
-                section=section,
-                position=i_pos,
-                code=icode,
-                text=text,
-                scoring=scoring,
-                weight=Decimal(weight),
-                is_critical=critical,
-                target=None if target is None else Decimal(target),
-                tolerance=None if tol is None else Decimal(tol),
+    version = template.versions.get()
+    for title, items in STORE_CHECKLIST:
+        section = actions.do_add_section(version, {"title": title}, acting_user=None, channel=CLI)
+        for icode, text, scoring, weight, critical, target, tol in items:
+            actions.do_add_item(
+                section,
+                {
+                    "code": icode,
+                    "text": text,
+                    "scoring": scoring,
+                    "weight": Decimal(weight),
+                    "is_critical": critical,
+                    "target": None if target is None else Decimal(target),
+                    "tolerance": None if tol is None else Decimal(tol),
+                },
+                acting_user=None,
+                channel=CLI,
             )
-    return version
+    return actions.do_publish_version(version, acting_user=None, channel=CLI)
 
 
 def make_inspection(
@@ -79,30 +77,31 @@ def make_inspection(
     """A submitted inspection of ``site`` whose answers are ``{item code: (result, value)}``
     (result "" for scored items); items left out are not answered."""
     when = submitted_at or timezone.now()
-    inspection = Inspection.objects.create(
-        site=site,
-        checklist=checklist,
-        kind=kind or checklist.template.kind,
-        status=Status.SUBMITTED,
-        inspector=inspector,
-        started_at=when,
-        submitted_at=when,
-        notes=notes,
+    inspection = actions.do_create_inspection(
+        {
+            "site": site,
+            "checklist": checklist,
+            "kind": kind or checklist.template.kind,
+            "inspector": inspector,
+            "notes": notes,
+        },
+        acting_user=None,
+        channel=CLI,
+        now=when,
     )
     for item in Item.objects.filter(version=checklist):
         if item.code not in answers:
             continue
         result, value = answers[item.code]
-        answer = Answer(
-            inspection=inspection,
-            item=item,
+        actions.do_save_answer(
+            inspection,
+            item,
             result=result,
-            value=None if value is None else Decimal(str(value)),
-            answered_at=when,
-            answered_by=inspector,
+            value=value,
+            acting_user=None,
+            channel=CLI,
+            now=when,
         )
-        totals.score_answer(answer, item)
-        answer.save()
-    totals.refresh_totals(inspection)
-    inspection.save()
-    return inspection
+    return actions.do_submit_inspection(
+        inspection, allow_incomplete=True, acting_user=None, channel=CLI, now=when
+    )
