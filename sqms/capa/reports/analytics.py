@@ -335,13 +335,19 @@ def analytics_panels(r: CapaAnalytics) -> list[P.Panel]:
             "severity",
             _("Open nonconformities by severity"),
             [_("Severity"), _("Open")],
-            [[P.text(lbl), P.count(n, f"{list_url}?view=open&severity={v}")] for v, lbl, n in r.by_severity],
+            [
+                [P.text(lbl), P.count(n, f"{list_url}?view=open&severity={v}")]
+                for v, lbl, n in r.by_severity
+            ],
         ),
         P.Panel(
             "origin",
             _("Open nonconformities by origin"),
             [_("Origin"), _("Open")],
-            [[P.text(lbl), P.count(n, f"{list_url}?view=open&origin={v}")] for v, lbl, n in r.by_origin],
+            [
+                [P.text(lbl), P.count(n, f"{list_url}?view=open&origin={v}")]
+                for v, lbl, n in r.by_origin
+            ],
         ),
         P.Panel(
             "site",

@@ -28,17 +28,22 @@ def test_failed_items_raise_one_nc_each(world):
         checklist,
         {"A1": ("fail", None), "A2": ("fail", None), "B2": ("", "9")},
         submitted_at=T0,
+        inspector=world.alpha_inspector,
     )
-    ncs = [
-        raise_for_inspection_answer(a, acting_user=world.alpha_inspector, channel=CLI, now=T0)
-        for a in Answer.objects.filter(inspection=insp, failed=True).order_by("item__code")
-    ]
-    assert [n.title[:2] for n in ncs] == ["A1", "A2", "B2"]
-    assert [n.severity for n in ncs] == [Severity.MINOR, Severity.MAJOR, Severity.MAJOR]
-    assert {n.origin for n in ncs} == {Origin.INSPECTION_ITEM}
-    assert all(n.raised_by == world.alpha_inspector for n in ncs)
-    again = raise_for_inspection_answer(ncs[1].inspection_answer, acting_user=None, channel=CLI)
-    assert again.pk == ncs[1].pk and Nonconformity.objects.count() == 3
+    # submitting raised the critical items' NCs (the inspections app calls the building block)
+    auto = Nonconformity.objects.order_by("title")
+    assert [n.title[:2] for n in auto] == ["A2", "B2"]
+    assert {n.severity for n in auto} == {Severity.MAJOR}
+    assert {n.origin for n in auto} == {Origin.INSPECTION_ITEM}
+    assert all(n.site == world.site_a and insp.reference in n.source_ref for n in auto)
+    # a non-critical failed item is raised by hand: minor
+    a1 = Answer.objects.get(inspection=insp, item__code="A1")
+    minor = raise_for_inspection_answer(a1, acting_user=world.alpha_inspector, channel=CLI, now=T0)
+    assert minor.severity == Severity.MINOR and minor.raised_by == world.alpha_inspector
+    # idempotent: one NC per answer
+    for answer in Answer.objects.filter(inspection=insp, failed=True):
+        raise_for_inspection_answer(answer, acting_user=None, channel=CLI)
+    assert Nonconformity.objects.count() == 3
     passed = make_inspection(world.site_a, checklist, {"A2": ("pass", None)}, submitted_at=T0)
     with pytest.raises(ValidationError, match="did not fail"):
         raise_for_inspection_answer(passed.answers.get(), acting_user=None, channel=CLI)
