@@ -132,6 +132,7 @@ def _declare_errors(router: Router) -> None:
 
 def _add_routers() -> None:
     from sqms.calendars.api import router as calendars_router
+    from sqms.capa.api import router as capa_router
     from sqms.complaints.api import router as complaints_router
     from sqms.complaints.api_recovery import router as complaints_recovery_router
     from sqms.complaints.api_reports import router as complaint_reports_router
@@ -166,6 +167,7 @@ def _add_routers() -> None:
         ("/inspections/consequences/", insp_disputes.consequences_router),
         ("/inspections/checklists/", checklists_router),
         ("/inspections/", inspections_router),
+        ("/capa/", capa_router),
     ):
         _declare_errors(router)
         api.add_router(prefix, router)

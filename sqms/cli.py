@@ -22,6 +22,8 @@ COMMANDS = {
     "import-checklist": "import an inspection checklist from a CSV or XLSX file into a draft (--code X)",
     "plan-inspections": "create the planned inspections of the inspection programmes up to --until DATE",
     "capacity-plan": "print a site's capacity plan by Erlang C: staff needed per hour vs rostered (--csv FILE)",
+    "capa-check-actions": "remind and escalate overdue CAPA actions once (--now ISO)",
+    "capa-install-causes": "create the default CAPA cause taxonomy (three causes per 6M category)",
     "worker": "the background worker: periodic jobs and notification delivery (huey)",
     "tick": "run the periodic jobs that are due, once (cron, without a worker); --list shows them",
 }

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sqms.jobs",
     "sqms.complaints",
     "sqms.inspections",
+    "sqms.capa",
     "sqms.improvement",
     "sqms.demo",
 ]
@@ -167,6 +168,10 @@ SQMS_PAGE_SIZE = 25
 # The address customers reach this server at, for links in emails (follow-up surveys)
 SQMS_PUBLIC_BASE_URL = env_str("SQMS_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 SQMS_RECOVERY_APPROVAL_LIMIT = env_decimal("SQMS_RECOVERY_APPROVAL_LIMIT", "500", minimum="0")
+# CAPA: remind an action's owner this many days before it is due; escalate an overdue action to
+# the site manager at once and to the quality managers this many days later
+SQMS_CAPA_REMIND_DAYS = env_int("SQMS_CAPA_REMIND_DAYS", 1, minimum=0)
+SQMS_CAPA_ESCALATE_DAYS = env_int("SQMS_CAPA_ESCALATE_DAYS", 3, minimum=1)
 
 # Background jobs and notifications (sqms.jobs; docs/configuration.md)
 SQMS_HUEY_URL = env_str("SQMS_HUEY_URL", "")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("complaints/", include("sqms.complaints.urls")),
     path("inspections/", include("sqms.inspections.urls")),
     path("improvement/", include("sqms.improvement.urls")),
+    path("capa/", include("sqms.capa.urls")),
     path("s/", include("sqms.surveys.public_urls")),
     path("c/", include("sqms.complaints.public_urls")),
     path("api/v1/", api.urls),

@@ -1,0 +1,133 @@
+"""Building blocks other apps' actions call to raise a nonconformity from their records, inside
+their own transaction (plain ``transaction.atomic``, not durable). Each is idempotent: one NC per
+failed inspection answer, one per audit finding; a second call returns the first NC.
+
+The caller has checked its own permissions (an inspector submitting an inspection may not edit
+NCs, yet the failed critical item must raise one): these functions do not check the role.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sqms.capa.actions.nonconformities import create_nc
+from sqms.capa.choices import Origin, Severity
+from sqms.capa.models import Nonconformity
+from sqms.inspections.choices import FindingKind
+from sqms.inspections.models import Answer, Finding, Inspection
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+else:
+    User = get_user_model()
+
+
+def _url(obj: Inspection | Finding) -> str:
+    """The source's page (empty while the inspections pages are not there)."""
+    try:
+        return obj.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
+@transaction.atomic
+def raise_for_inspection_answer(
+    answer: Answer,
+    *,
+    acting_user: User | None,
+    channel: str,
+    now: datetime | None = None,
+) -> Nonconformity:
+    """The NC of a failed inspection item: title from the item's text, site from the
+    inspection, severity major (critical item) or minor, origin "inspection item"."""
+    existing = Nonconformity.objects.filter(inspection_answer=answer).first()
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    answer = Answer.objects.select_related("item", "inspection", "inspection__site").get(
+        pk=answer.pk
+    )
+    item, inspection = answer.item, answer.inspection
+    if not answer.failed:
+        raise ValidationError(
+            {"answer": _("Item “%(item)s” did not fail: no nonconformity.") % {"item": item}}
+        )
+    text = item.text
+    lines = [
+        _("Failed in inspection %(ref)s of %(site)s.")
+        % {"ref": inspection.reference, "site": inspection.site},
+        f"{item.code} {text}".strip(),
+    ]
+    if answer.note:
+        lines.append(answer.note)
+    if item.standard_ref:
+        lines.append(_("Standard: %(ref)s") % {"ref": item.standard_ref})
+    return create_nc(
+        {
+            "site": inspection.site,
+            "title": (f"{item.code} {text}".strip())[:200],
+            "description": "\n".join(lines),
+            "severity": Severity.MAJOR
+            if answer.is_critical or item.is_critical
+            else Severity.MINOR,
+            "origin": Origin.INSPECTION_ITEM,
+            "source_ref": f"{inspection.reference} {item.code}".strip()[:200],
+            "source_url": _url(inspection),
+        },
+        acting_user=acting_user,
+        channel=channel,
+        now=now,
+        inspection_answer=answer,
+    )
+
+
+@transaction.atomic
+def raise_for_audit_finding(
+    finding: Finding,
+    *,
+    acting_user: User | None,
+    channel: str,
+    now: datetime | None = None,
+) -> Nonconformity:
+    """The NC of a major or minor audit finding (observations and opportunities for
+    improvement raise none: a ValidationError says so)."""
+    existing = Nonconformity.objects.filter(audit_finding=finding).first()
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    finding = Finding.objects.select_related("inspection", "inspection__site").get(pk=finding.pk)
+    if finding.kind not in (FindingKind.MAJOR, FindingKind.MINOR):
+        raise ValidationError(
+            {
+                "finding": _("A finding of kind “%(kind)s” is not a nonconformity.")
+                % {"kind": finding.get_kind_display()}
+            }
+        )
+    inspection = finding.inspection
+    first_line = finding.description.strip().splitlines()[0] if finding.description.strip() else ""
+    description = finding.description
+    if finding.evidence:
+        description += "\n\n" + _("Objective evidence: %(e)s") % {"e": finding.evidence}
+    return create_nc(
+        {
+            "site": inspection.site,
+            "title": (f"ISO 9001 {finding.clause}: {first_line}")[:200],
+            "description": description,
+            "severity": Severity.MAJOR if finding.kind == FindingKind.MAJOR else Severity.MINOR,
+            "origin": Origin.AUDIT_FINDING,
+            "source_ref": f"{inspection.reference} {finding.clause}"[:200],
+            "source_url": _url(finding),
+        },
+        acting_user=acting_user,
+        channel=channel,
+        now=now,
+        audit_finding=finding,
+    )
