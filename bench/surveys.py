@@ -207,12 +207,11 @@ def _report_fns(campaign: object, sites: list) -> tuple[str, dict[str, object]]:
 def _page_fns(campaign: object, sites: list) -> dict[str, object]:
     """The whole SERVQUAL page as a browser gets it: an HTTP GET through Django's middleware,
     the report, its panels and charts rendered to HTML (a logged-in quality manager)."""
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from django.urls import reverse
-
-    from django.conf import settings
     from django.test.utils import override_settings
+    from django.urls import reverse
 
     # production settings serve hashed names from collectstatic's manifest, which a benchmark
     # checkout has not built; plain names cost the same to render
