@@ -238,7 +238,7 @@ def _referrals(request: AuthenticatedHttpRequest) -> Any:
 @router.get("/referrals", response=list[ReferralOut])
 @paginate(BoundedPagination)
 def list_referrals(request: AuthenticatedHttpRequest, status: CapaStatus | None = None) -> Any:
-    """Referrals to CAPA, newest first. They stay queued until the CAPA module exists."""
+    """Referrals to CAPA, newest first. They stay queued until a nonconformity is raised from them (``/api/v1/capa/``)."""
     qs = _referrals(request)
     if status is not None:
         qs = qs.filter(status=status)

@@ -110,7 +110,7 @@ class EscalationLevel(models.IntegerChoices):
 
 
 class CapaStatus(models.TextChoices):
-    """A complaint (or cluster) handed to CAPA: queued until the CAPA app takes it."""
+    """A complaint (or cluster) handed to CAPA: queued until a nonconformity is raised from it."""
 
     QUEUED = "queued", _("Queued for CAPA")
     TAKEN = "taken", _("Taken by CAPA")

@@ -86,7 +86,7 @@ def do_refer_to_capa(
     referral.save()
     referral.complaints.set(ids)
     audit.record(referral, AuditAction.CREATE, actor=acting_user, channel=channel)
-    body = _("Referred to CAPA: “%(title)s” (queued until the CAPA module takes it).") % {
+    body = _("Referred to CAPA: “%(title)s” (in the CAPA referral queue).") % {
         "title": referral.title
     }
     Entry.objects.bulk_create(

@@ -117,7 +117,7 @@ def test_refer_button_and_cluster_post_and_list(world, client_for):  # type: ign
     page = c.get(reverse("complaints:referrals"))
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Cluster" in body and "not available yet" in body
+    assert "Cluster" in body and "raises a nonconformity from it" in body
     csv = c.get(reverse("complaints:referrals") + "?export=csv")
     assert csv.status_code == 200 and b"Cluster" in b"".join(csv.streaming_content)
     # the quality manager refers the cross-site cluster
