@@ -85,20 +85,20 @@ def training_effect(training: Training, user: Any) -> Effect:
             note = _("No answers in one of the windows: nothing to compare.")
     else:
         days = training.window_days
-        counts = []
+        totals: list[int] = []
         for lo, hi in ((b0, b1), (a0, a1)):
             start, end = bounds(lo, hi)
             if training.effect_category_id is None:
-                counts.append(0)
+                totals.append(0)
             else:
-                counts.append(
+                totals.append(
                     category_complaints(
                         user, training.effect_category_id, start, end, site_ids
                     ).count()
                 )
-        before = Window(_("Before"), b0, b1, counts[0], days)
-        after = Window(_("After"), a0, a1, counts[1], days)
-        if counts[0] + counts[1]:
+        before = Window(_("Before"), b0, b1, totals[0], days)
+        after = Window(_("After"), a0, a1, totals[1], days)
+        if totals[0] + totals[1]:
             test = rate_ratio(before.events, days, after.events, days)
         else:
             note = _("No complaints in either window: nothing to compare.")

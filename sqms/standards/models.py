@@ -212,13 +212,13 @@ class Acknowledgement(models.Model):
             models.UniqueConstraint(fields=["version", "user"], name="standard_ack_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.version} — {self.user}"
+
     @staticmethod
     def scope_filter(site_ids: set[int], user: Any) -> Q:
         """The acknowledgements of people who work at the reader's sites, and the reader's own."""
         return Q(user__profile__sites__in=site_ids) | Q(user=user)
-
-    def __str__(self) -> str:
-        return f"{self.version} — {self.user}"
 
 
 class StandardLink(models.Model):

@@ -29,6 +29,7 @@ __all__ = [
     "do_approve_version",
     "do_confirm_review",
     "do_create_standard",
+    "do_create_training",
     "do_delete_link",
     "do_delete_training",
     "do_new_version",
