@@ -57,3 +57,30 @@ def effective_version(
     return actions.do_approve_version(
         version, effective_from=effective_from, acting_user=approver, channel=WEB, now=now
     )
+
+
+def complaint(site: Any, when: datetime, category: Any = None) -> Any:
+    """A complaint received at ``when`` at ``site`` (written by the system)."""
+    from sqms.complaints.actions import do_create_complaint
+    from sqms.complaints.choices import Source
+
+    data = {"site": site, "channel": "phone", "description": "Not greeted", "received_at": when}
+    if category is not None:
+        data["category"] = category
+    return do_create_complaint(
+        data, source=Source.STAFF, acting_user=None, channel=Channel.CLI, now=when
+    )
+
+
+def resolve(c: Any, when: datetime) -> Any:
+    from sqms.complaints.actions import do_transition
+
+    return do_transition(
+        c,
+        "resolve",
+        expected_version=c.version,
+        resolution="Apologised",
+        acting_user=None,
+        channel=Channel.CLI,
+        now=when,
+    )
