@@ -342,15 +342,12 @@ def update_standard_training(
     request: AuthenticatedHttpRequest, training_id: DbId, payload: TrainingPatch
 ) -> Any:
     training = get_object_or_404(_trainings(request, "change"), pk=training_id)
-    raw = payload.dict(exclude_unset=True)
-    category_cleared = "effect_category" in raw and raw["effect_category"] is None
-    data = _patch_data(
-        payload.copy(update={k: v for k, v in raw.items() if k != "effect_category"})
-    )
-    if "effect_category" in raw:
-        data["effect_category"] = raw["effect_category"]
-    data = _training_data(request, data)
-    if category_cleared:
+    data = payload.dict(exclude_unset=True)
+    clear_category = "effect_category" in data and data["effect_category"] is None
+    if clear_category:
+        del data["effect_category"]
+    data = _training_data(request, _patch_data(TrainingPatch(**data)))
+    if clear_category:  # null is allowed here: back to no category
         data["effect_category"] = None
     actions.do_update_training(training, data, acting_user=request.user, channel=API)
     return get_object_or_404(_trainings(request), pk=training.pk)

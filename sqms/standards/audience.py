@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from sqms.complaints.recipients import people_of
 from sqms.core.choices import Role
@@ -93,9 +93,17 @@ def status_by_site(version: StandardVersion, reader: Any) -> list[SiteStatus]:
 
 
 def effective_versions(today: date) -> QuerySet[StandardVersion]:
-    return StandardVersion.objects.filter(
-        status=VersionStatus.APPROVED, effective_from__lte=today
-    ).select_related("standard", "standard__service")
+    """The version in effect of each standard on ``today``: the newest approved one whose date
+    has come (an older one still waiting for the hourly job to supersede it is left out)."""
+    in_effect = {"status": VersionStatus.APPROVED, "effective_from__lte": today}
+    newer = StandardVersion.objects.filter(
+        standard=OuterRef("standard"), number__gt=OuterRef("number"), **in_effect
+    )
+    return (
+        StandardVersion.objects.filter(**in_effect)
+        .exclude(Exists(newer))
+        .select_related("standard", "standard__service")
+    )
 
 
 def to_read(user: Any, today: date) -> list[StandardVersion]:

@@ -1,5 +1,6 @@
 """``{% to_read_badge %}``: the number of effective standards the user has still to
-acknowledge, as a link to their "to read" list (nothing when there are none)."""
+acknowledge, as a link to their "to read" list (nothing when there are none);
+``{% to_read_versions as versions %}`` for a home-page panel (``standards/_to_read.html``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,16 @@ from django.utils.translation import gettext as _
 from sqms.standards.audience import to_read
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def to_read_versions(context: Any) -> list[Any]:
+    """``{% to_read_versions as versions %}``: the versions the user must still acknowledge."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    return to_read(user, timezone.localdate())
 
 
 @register.simple_tag(takes_context=True)

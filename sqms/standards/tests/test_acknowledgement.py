@@ -127,3 +127,13 @@ def test_to_read_badge_and_page(world, version):
     assert "To read" in c.get(reverse("standards:list")).content.decode()
     body = c.get(reverse("standards:to_read")).content.decode()
     assert "GREET" in body and version.get_absolute_url() in body
+
+
+def test_only_the_newest_effective_version_is_to_read(world, qm2, version):
+    v2 = actions.do_new_version(version.standard, acting_user=world.qm, channel=WEB)
+    actions.do_submit_version(v2, acting_user=world.qm, channel=WEB)
+    later = timezone.localdate() + timedelta(days=5)
+    actions.do_approve_version(v2, effective_from=later, acting_user=qm2, channel=WEB)
+    assert to_read(world.alpha_agent, timezone.localdate()) == [version]
+    # the date has come, the hourly job has not superseded version 1 yet
+    assert to_read(world.alpha_agent, later) == [v2]

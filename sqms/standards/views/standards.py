@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from sqms.core import charts
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.panels import Cell, Panel, count, num, render_panels, text
 from sqms.core.scoping import allowed
+from sqms.core.stats import Stat
 from sqms.core.views.generic import WEB, add_errors, detail_page, form_page
 from sqms.standards import actions, kept
 from sqms.standards.audience import to_read
@@ -67,7 +69,13 @@ def standard_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         .prefetch_related("versions")
     )
     create = reverse("standards:create") if allowed(request.user, "add", Standard) else None
-    return render_list(request, STANDARD_LIST, qs, extra={"create_url": create})
+    return render_list(
+        request,
+        STANDARD_LIST,
+        qs,
+        template="standards/standard_list.html",
+        extra={"create_url": create},
+    )
 
 
 @login_required
@@ -114,11 +122,26 @@ def kept_panels(report: kept.KeptReport) -> list[Panel]:
     if report.items_total is not None:
         t = report.items_total
         rows.append([text(_("All linked items")), count(t.n), count(t.passed), *rate(t.ci)])
+    shown = [r for r in report.items if r.ci is not None]
+    figure = (
+        charts.bar_with_ci(
+            [str(r.link) for r in shown],
+            [
+                Stat(r.n, 100 * r.ci.proportion, 100 * r.ci.lo, 100 * r.ci.hi, suppressed=False)
+                for r in shown
+                if r.ci is not None
+            ],
+            _("Pass rate (%)"),
+        )
+        if shown
+        else None
+    )
     items = Panel(
         "kept-items",
         _("Checklist items: pass rate"),
         [_("Item"), _("Answers"), _("Passed"), *ci_cols],
         rows,
+        figure=figure,
         note=_("Answered and applicable answers of submitted inspections; Wilson intervals."),
         open=True,
     )
