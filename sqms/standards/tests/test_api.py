@@ -142,3 +142,15 @@ def test_trainings_crud_and_effect(world, qm_api):
     assert outside.status_code == 422  # site B is not among the manager's sites
     assert manager.send("delete", f"/trainings/{tid}").status_code == 204
     assert StandardVersion.objects.count() == 1
+
+
+def test_list_search_and_filter(world, qm_api):
+    for code, kind in (("GREET", "standard"), ("QUEUE", "sop")):
+        qm_api.send("post", "/", {"code": code, "title": code, "kind": kind, "service": "SALES"})
+    agent = Api(world.alpha_agent)
+    assert [s["code"] for s in agent.get("/").json()["items"]] == ["GREET", "QUEUE"]
+    assert [s["code"] for s in agent.get("/", kind="sop").json()["items"]] == ["QUEUE"]
+    assert [s["code"] for s in agent.get("/", q="gre").json()["items"]] == ["GREET"]
+    assert (
+        agent.send("post", "/", {"code": "X", "title": "X", "service": "SALES"}).status_code == 403
+    )
