@@ -147,6 +147,7 @@ def _add_routers() -> None:
     from sqms.inspections.api_programmes import router as inspection_programmes_router
     from sqms.inspections.api_reports import router as insp_reports_router
     from sqms.jobs.api import router as jobs_router
+    from sqms.standards.api import router as standards_router
     from sqms.surveys.api import router as surveys_router
 
     for prefix, router in (
@@ -168,6 +169,7 @@ def _add_routers() -> None:
         ("/inspections/checklists/", checklists_router),
         ("/inspections/", inspections_router),
         ("/capa/", capa_router),
+        ("/standards/", standards_router),
     ):
         _declare_errors(router)
         api.add_router(prefix, router)

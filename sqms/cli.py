@@ -24,6 +24,7 @@ COMMANDS = {
     "capacity-plan": "print a site's capacity plan by Erlang C: staff needed per hour vs rostered (--csv FILE)",
     "capa-check-actions": "remind and escalate overdue CAPA actions once (--now ISO)",
     "capa-install-causes": "create the default CAPA cause taxonomy (three causes per 6M category)",
+    "review-standards": "supersede standards whose effective date has come; send review reminders and overdue notices now",
     "worker": "the background worker: periodic jobs and notification delivery (huey)",
     "tick": "run the periodic jobs that are due, once (cron, without a worker); --list shows them",
 }

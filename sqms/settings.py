@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sqms.inspections",
     "sqms.capa",
     "sqms.improvement",
+    "sqms.standards",
     "sqms.demo",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("inspections/", include("sqms.inspections.urls")),
     path("improvement/", include("sqms.improvement.urls")),
     path("capa/", include("sqms.capa.urls")),
+    path("standards/", include("sqms.standards.urls")),
     path("s/", include("sqms.surveys.public_urls")),
     path("c/", include("sqms.complaints.public_urls")),
     path("api/v1/", api.urls),
