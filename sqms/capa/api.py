@@ -23,30 +23,30 @@ from sqms.capa.api_schemas import (
     CauseIn,
     CauseOut,
     ConfirmIn,
-    ConflictOut,
     FishIn,
     FishOut,
     NcIn,
     NcOut,
     NcPatch,
+    NcTransitionIn,
     NoteIn,
     ProposeIn,
-    ReferralOut,
-    TransitionIn,
+    ReferralQueueOut,
     VerificationOut,
     WhyIn,
     WhyOut,
     WhyPatch,
 )
 from sqms.capa.choices import (
+    NcSeverity,
     Origin,
-    Severity,
 )
 from sqms.capa.filters import ACTION_FILTERS, NC_FILTERS, actions_with_overdue, with_overdue
 from sqms.capa.models import Action, Cause, FishboneCause, Nonconformity, Verification, WhyStep
 from sqms.capa.reports.analytics import CapaFilters, capa_analytics
 from sqms.complaints.choices import CapaStatus
 from sqms.complaints.models import CapaReferral
+from sqms.core.api_schemas import ConflictOut
 from sqms.core.attachments import check_uploads
 from sqms.core.choices import Channel
 from sqms.core.http import AuthenticatedHttpRequest
@@ -107,7 +107,7 @@ def list_capa_actions(
     return qs.filter(owner=request.user) if mine else qs
 
 
-@router.get("/referrals", response=list[ReferralOut])
+@router.get("/referrals", response=list[ReferralQueueOut])
 @paginate(BoundedPagination)
 def list_capa_referrals(request: AuthenticatedHttpRequest) -> Any:
     """Complaint referrals waiting for CAPA."""
@@ -156,7 +156,7 @@ def create_capa_cause(request: AuthenticatedHttpRequest, payload: CauseIn) -> An
 def capa_analytics_figures(
     request: AuthenticatedHttpRequest,
     site: DbId | None = None,
-    severity: Severity | None = None,
+    severity: NcSeverity | None = None,
     origin: Origin | None = None,
     months: int = 12,
 ) -> Any:
@@ -245,7 +245,7 @@ def update_nonconformity(request: AuthenticatedHttpRequest, nc_id: DbId, payload
 
 @router.post("/{nc_id}/transition", response={200: NcOut, 409: ConflictOut})
 def transition_nonconformity(
-    request: AuthenticatedHttpRequest, nc_id: DbId, payload: TransitionIn
+    request: AuthenticatedHttpRequest, nc_id: DbId, payload: NcTransitionIn
 ) -> Any:
     """Move the NC: ``analyse``, ``plan`` (needs a root cause), ``back_to_analysis``, ``start``
     (needs an action), ``verify`` (every action done or cancelled), ``cancel`` (a reason; quality

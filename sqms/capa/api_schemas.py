@@ -9,8 +9,8 @@ from sqms.capa.choices import (
     ActionKind,
     ActionStatus,
     MetricKind,
+    NcSeverity,
     Origin,
-    Severity,
     SixM,
     Stage,
     Verdict,
@@ -19,17 +19,13 @@ from sqms.capa.models import Action
 from sqms.core.pagination import DbId
 
 
-class ConflictOut(Schema):
-    detail: str
-
-
 class NcOut(Schema):
     id: int
     reference: str
     site_id: int | None
     title: str
     description: str
-    severity: Severity
+    severity: NcSeverity
     origin: Origin
     complaint_referral_id: int | None
     inspection_answer_id: int | None
@@ -51,7 +47,7 @@ class NcIn(Schema):
     site_id: DbId | None = Field(None, description="Empty: chain-wide (quality managers only).")
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=20000)
-    severity: Severity = Severity.MINOR
+    severity: NcSeverity = NcSeverity.MINOR
     origin: Origin = Field(Origin.MANUAL, description="manual, survey_gap or kpi_alarm.")
     source_ref: str = Field("", max_length=200)
     source_url: str = Field("", max_length=500)
@@ -64,7 +60,7 @@ class NcPatch(Schema):
     version: int = Field(..., ge=1, description="The version you read; a stale one is a 409.")
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=20000)
-    severity: Severity | None = None
+    severity: NcSeverity | None = None
     source_ref: str | None = Field(None, max_length=200)
     source_url: str | None = Field(None, max_length=500)
     containment: str | None = Field(None, max_length=20000)
@@ -72,7 +68,7 @@ class NcPatch(Schema):
     due_date: dt.date | None = None
 
 
-class TransitionIn(Schema):
+class NcTransitionIn(Schema):
     transition: str = Field(
         ..., max_length=40, description="analyse, plan, back_to_analysis, start, verify, cancel."
     )
@@ -197,7 +193,7 @@ class ConfirmIn(Schema):
     note: str = Field("", max_length=5000)
 
 
-class ReferralOut(Schema):
+class ReferralQueueOut(Schema):
     id: int
     title: str
     description: str

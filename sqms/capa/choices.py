@@ -17,13 +17,13 @@ class SixM(models.TextChoices):
     MEASUREMENT = "measurement", _("Measurement 测")
 
 
-class Severity(models.TextChoices):
+class NcSeverity(models.TextChoices):
     MAJOR = "major", _("Major")
     MINOR = "minor", _("Minor")
 
 
 #: days from raising to the due date of an NC raised without one
-DEFAULT_DUE_DAYS: dict[str, int] = {Severity.MAJOR: 30, Severity.MINOR: 60}
+DEFAULT_DUE_DAYS: dict[str, int] = {NcSeverity.MAJOR: 30, NcSeverity.MINOR: 60}
 
 
 class Origin(models.TextChoices):

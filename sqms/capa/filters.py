@@ -12,7 +12,7 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from sqms.capa.choices import OPEN_STAGES, ActionKind, ActionStatus, Origin, Severity, SixM, Stage
+from sqms.capa.choices import OPEN_STAGES, ActionKind, ActionStatus, NcSeverity, Origin, SixM, Stage
 from sqms.capa.models import Action
 from sqms.core.filtersets import BooleanFilter, ChoiceFilter, FilterSet, RelatedFilter, ValueFilter
 from sqms.core.models import Region, Site
@@ -58,7 +58,7 @@ NC_FILTERS = FilterSet(
     search=("title", "description", "source_ref", "containment"),
     filters=(
         ChoiceFilter("stage", gettext_lazy("Stage"), "stage", Stage),
-        ChoiceFilter("severity", gettext_lazy("Severity"), "severity", Severity),
+        ChoiceFilter("severity", gettext_lazy("Severity"), "severity", NcSeverity),
         ChoiceFilter("origin", gettext_lazy("Origin"), "origin", Origin),
         RelatedFilter("site", gettext_lazy("Site"), "site_id", Site, api_name="site_id"),
         RelatedFilter(

@@ -175,7 +175,7 @@ def _verdict(result: compare.ComparisonResult, *, better: str, enough: bool) -> 
 
 
 def _item_pass_rate(nc: Nonconformity, m: Measured) -> None:
-    from sqms.inspections.choices import Status
+    from sqms.inspections.choices import InspectionStatus
     from sqms.inspections.models import Answer, Item
 
     item_id = _id_param(m.params, "item")
@@ -186,7 +186,9 @@ def _item_pass_rate(nc: Nonconformity, m: Measured) -> None:
     same = Q(item__version__template_id=item.version.template_id) & (
         Q(item__code=item.code) if item.code else Q(item__text=item.text)
     )
-    answers = Answer.objects.filter(same, inspection__status=Status.SUBMITTED, max_points__gt=0)
+    answers = Answer.objects.filter(
+        same, inspection__status=InspectionStatus.SUBMITTED, max_points__gt=0
+    )
     if nc.site_id is not None:
         answers = answers.filter(inspection__site_id=nc.site_id)
 

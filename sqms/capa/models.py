@@ -24,8 +24,8 @@ from sqms.capa.choices import (
     ActionKind,
     ActionStatus,
     MetricKind,
+    NcSeverity,
     Origin,
-    Severity,
     SixM,
     Stage,
     Verdict,
@@ -83,7 +83,7 @@ class Nonconformity(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     severity = models.CharField(
-        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MINOR
+        _("severity"), max_length=10, choices=NcSeverity.choices, default=NcSeverity.MINOR
     )
     origin = models.CharField(
         _("origin"), max_length=20, choices=Origin.choices, default=Origin.MANUAL

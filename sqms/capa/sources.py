@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sqms.capa.actions.nonconformities import create_nc
-from sqms.capa.choices import Origin, Severity
+from sqms.capa.choices import NcSeverity, Origin
 from sqms.capa.models import Nonconformity
 from sqms.inspections.choices import FindingKind
 from sqms.inspections.models import Answer, Finding, Inspection
@@ -75,9 +75,9 @@ def raise_for_inspection_answer(
             "site": inspection.site,
             "title": (f"{item.code} {text}".strip())[:200],
             "description": "\n".join(lines),
-            "severity": Severity.MAJOR
+            "severity": NcSeverity.MAJOR
             if answer.is_critical or item.is_critical
-            else Severity.MINOR,
+            else NcSeverity.MINOR,
             "origin": Origin.INSPECTION_ITEM,
             "source_ref": f"{inspection.reference} {item.code}".strip()[:200],
             "source_url": _url(inspection),
@@ -121,7 +121,7 @@ def raise_for_audit_finding(
             "site": inspection.site,
             "title": (f"ISO 9001 {finding.clause}: {first_line}")[:200],
             "description": description,
-            "severity": Severity.MAJOR if finding.kind == FindingKind.MAJOR else Severity.MINOR,
+            "severity": NcSeverity.MAJOR if finding.kind == FindingKind.MAJOR else NcSeverity.MINOR,
             "origin": Origin.AUDIT_FINDING,
             "source_ref": f"{inspection.reference} {finding.clause}"[:200],
             "source_url": _url(finding),

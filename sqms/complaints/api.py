@@ -28,6 +28,7 @@ from sqms.complaints.choices import (
 from sqms.complaints.filters import COMPLAINT_FILTERS
 from sqms.complaints.models import Category, Complaint, Entry
 from sqms.core.api import _patch_data
+from sqms.core.api_schemas import ConflictOut
 from sqms.core.choices import Channel, Role
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Service, Site
@@ -152,10 +153,6 @@ class EntryOut(Schema):
 class EntryIn(Schema):
     body: str = Field(..., min_length=1, max_length=20000)
     public: bool = False
-
-
-class ConflictOut(Schema):
-    detail: str
 
 
 def _complaints(request: AuthenticatedHttpRequest, action: str = "view") -> Any:

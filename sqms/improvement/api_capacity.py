@@ -92,7 +92,7 @@ class PlanRowOut(Schema):
     roster_asa: float | None
 
 
-class PlanOut(Schema):
+class CapacityPlanOut(Schema):
     site_id: int
     site_code: str
     handling_time: int
@@ -189,7 +189,7 @@ def delete_capacity_roster(request: AuthenticatedHttpRequest, site_id: DbId) -> 
     return Status(204, None)
 
 
-@router.get("/plans/{site_id}", response=PlanOut)
+@router.get("/plans/{site_id}", response=CapacityPlanOut)
 def get_capacity_plan(request: AuthenticatedHttpRequest, site_id: DbId) -> Any:
     """The plan of the site's profile: per hour of the week the agents needed, ASA, service
     level, occupancy, and the rostered staff with the gap."""

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sqms.core.api_schemas import ConflictOut
 from sqms.core.choices import Channel
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Site
 from sqms.core.pagination import BoundedPagination, DbId
 from sqms.inspections import actions
-from sqms.inspections.choices import InspectionKind, Result
-from sqms.inspections.choices import Status as InspectionStatus
+from sqms.inspections.choices import InspectionKind, InspectionStatus, Result
 from sqms.inspections.filters import INSPECTION_FILTERS
 from sqms.inspections.models import Answer, ChecklistTemplate, Inspection, Item
 
@@ -142,10 +142,6 @@ class PhotoOut(Schema):
     name: str
     content_type: str
     size: int
-
-
-class ConflictOut(Schema):
-    detail: str
 
 
 def _visible(request: AuthenticatedHttpRequest, action: str = "view") -> Any:

@@ -18,8 +18,7 @@ from sqms.core.models import Site
 from sqms.core.pagination import BoundedPagination, DbId
 from sqms.inspections import actions
 from sqms.inspections.audit_report import audit_report_pdf
-from sqms.inspections.choices import FindingKind
-from sqms.inspections.choices import Status as InspectionStatus
+from sqms.inspections.choices import FindingKind, InspectionStatus
 from sqms.inspections.forms_programmes import inspector_choices
 from sqms.inspections.models import AuditPlan, ChecklistTemplate, Finding, Inspection
 from sqms.inspections.views.audits import audits_of
@@ -43,7 +42,7 @@ class FindingOut(Schema):
         return nc.pk if nc is not None else None
 
 
-class PlanOut(Schema):
+class AuditPlanOut(Schema):
     scope: str
     criteria: str
     clauses: str
@@ -69,7 +68,7 @@ class AuditOut(Schema):
     due_on: dt.date | None
     submitted_at: dt.datetime | None
     version: int
-    plan: PlanOut | None
+    plan: AuditPlanOut | None
     findings: list[FindingOut]
 
     @staticmethod

@@ -11,7 +11,13 @@ from ninja.pagination import paginate
 
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.pagination import BoundedPagination, DbId
-from sqms.inspections.choices import CriticalRule, InspectionKind, PhotoRule, Scoring, VersionStatus
+from sqms.inspections.choices import (
+    ChecklistStatus,
+    CriticalRule,
+    InspectionKind,
+    PhotoRule,
+    Scoring,
+)
 from sqms.inspections.models import ChecklistTemplate, Item, Section, TemplateVersion
 
 router = Router(tags=["inspections"])
@@ -20,7 +26,7 @@ router = Router(tags=["inspections"])
 class VersionBrief(Schema):
     id: int
     number: int
-    status: VersionStatus
+    status: ChecklistStatus
     published_at: dt.datetime | None
     change_note: str
 
@@ -76,11 +82,11 @@ class SectionOut(Schema):
         return list(obj.items.order_by("position", "id"))
 
 
-class VersionOut(Schema):
+class ChecklistVersionOut(Schema):
     id: int
     template_id: int
     number: int
-    status: VersionStatus
+    status: ChecklistStatus
     critical_rule: CriticalRule
     cap_score: Decimal
     pass_mark: Decimal
@@ -101,7 +107,7 @@ def list_checklists(request: AuthenticatedHttpRequest) -> Any:
     return ChecklistTemplate.objects.restrict(request.user, "view").prefetch_related("versions")
 
 
-@router.get("/versions/{version_id}", response=VersionOut)
+@router.get("/versions/{version_id}", response=ChecklistVersionOut)
 def get_checklist_version(request: AuthenticatedHttpRequest, version_id: DbId) -> Any:
     """A version with its sections and items: what an inspection of it answers."""
     return get_object_or_404(TemplateVersion.objects.restrict(request.user, "view"), pk=version_id)

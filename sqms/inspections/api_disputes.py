@@ -89,7 +89,7 @@ class DisputeIn(Schema):
     reason: str = Field(..., max_length=5000)
 
 
-class DecisionIn(Schema):
+class DisputeDecisionIn(Schema):
     upheld: bool
     note: str = Field(..., max_length=5000)
     result: Result | None = Field(None, description="corrected result (upheld, one answer)")
@@ -125,7 +125,9 @@ def raise_dispute(request: AuthenticatedHttpRequest, payload: DisputeIn) -> Any:
 
 
 @router.post("/{dispute_id}/decide", response=DisputeOut)
-def decide_dispute(request: AuthenticatedHttpRequest, dispute_id: DbId, payload: DecisionIn) -> Any:
+def decide_dispute(
+    request: AuthenticatedHttpRequest, dispute_id: DbId, payload: DisputeDecisionIn
+) -> Any:
     """A quality manager upholds or rejects an open dispute, once; an upheld dispute on an
     answer may correct its result or value, and the inspection is re-scored."""
     dispute = get_object_or_404(visible_disputes(request.user), pk=dispute_id)

@@ -17,8 +17,7 @@ from sqms.core.models import Site
 from sqms.core.pagination import BoundedPagination, DbId
 from sqms.core.scoping import site_ids_in_scope
 from sqms.inspections import actions
-from sqms.inspections.choices import Frequency, InspectionKind
-from sqms.inspections.choices import Status as InspectionStatus
+from sqms.inspections.choices import Frequency, InspectionKind, InspectionStatus
 from sqms.inspections.forms_programmes import inspector_choices
 from sqms.inspections.models import ChecklistTemplate, Inspection, Programme
 from sqms.inspections.views.programmes import UPCOMING_FILTERS, sees_shoppers, upcoming_queryset

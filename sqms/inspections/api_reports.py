@@ -21,7 +21,7 @@ router = Router(tags=["inspection reports"])
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 
 
-class ReportQuery(Schema):
+class InspectionReportQuery(Schema):
     """The report pages' filters; ids outside your scope match nothing."""
 
     region: DbId | None = None
@@ -66,7 +66,7 @@ class OverviewRowOut(Schema):
     critical_failures: int
 
 
-class OverviewOut(Schema):
+class InspectionOverviewOut(Schema):
     total: OverviewRowOut
     kinds: list[OverviewRowOut]
 
@@ -85,10 +85,12 @@ def _overview_row(r: OverviewRow) -> OverviewRowOut:
     )
 
 
-@router.get("/overview", response=OverviewOut)
-def overview(request: AuthenticatedHttpRequest, q: Query[ReportQuery]) -> Any:
+@router.get("/overview", response=InspectionOverviewOut)
+def overview(request: AuthenticatedHttpRequest, q: Query[InspectionReportQuery]) -> Any:
     r = overview_report(request.user, q.filters())
-    return OverviewOut(total=_overview_row(r.total), kinds=[_overview_row(k) for k in r.kinds])
+    return InspectionOverviewOut(
+        total=_overview_row(r.total), kinds=[_overview_row(k) for k in r.kinds]
+    )
 
 
 class TrendPointOut(Schema):
@@ -103,7 +105,7 @@ class SiteTrendOut(Schema):
 
 
 @router.get("/trend", response=list[SiteTrendOut])
-def trend(request: AuthenticatedHttpRequest, q: Query[ReportQuery]) -> Any:
+def trend(request: AuthenticatedHttpRequest, q: Query[InspectionReportQuery]) -> Any:
     r = trend_report(request.user, q.filters())
     return [
         SiteTrendOut(
@@ -119,7 +121,7 @@ def trend(request: AuthenticatedHttpRequest, q: Query[ReportQuery]) -> Any:
     ]
 
 
-class LeagueRowOut(Schema):
+class InspectionLeagueRowOut(Schema):
     rank: int
     site_id: int
     site_code: str
@@ -129,28 +131,28 @@ class LeagueRowOut(Schema):
     movement: int | None = Field(..., description="places gained; null = not ranked before")
 
 
-class LeagueOut(Schema):
+class InspectionLeagueOut(Schema):
     first_month: str | None
     last_month: str | None
     previous_first_month: str | None
     previous_last_month: str | None
-    rows: list[LeagueRowOut]
+    rows: list[InspectionLeagueRowOut]
 
 
 def _m(d: Any) -> str | None:
     return d.strftime("%Y-%m") if d else None
 
 
-@router.get("/league", response=LeagueOut)
-def league(request: AuthenticatedHttpRequest, q: Query[ReportQuery]) -> Any:
+@router.get("/league", response=InspectionLeagueOut)
+def league(request: AuthenticatedHttpRequest, q: Query[InspectionReportQuery]) -> Any:
     r = league_report(request.user, q.filters())
-    return LeagueOut(
+    return InspectionLeagueOut(
         first_month=_m(r.first),
         last_month=_m(r.last),
         previous_first_month=_m(r.previous_first),
         previous_last_month=_m(r.previous_last),
         rows=[
-            LeagueRowOut(
+            InspectionLeagueRowOut(
                 rank=row.rank,
                 site_id=row.site_id,
                 site_code=row.code,
@@ -176,7 +178,7 @@ class FailedItemOut(Schema):
 
 
 @router.get("/pareto", response=list[FailedItemOut])
-def failed_items(request: AuthenticatedHttpRequest, q: Query[ReportQuery]) -> Any:
+def failed_items(request: AuthenticatedHttpRequest, q: Query[InspectionReportQuery]) -> Any:
     r = pareto_report(request.user, q.filters())
     return [
         FailedItemOut(
@@ -218,7 +220,7 @@ def _finite(x: float | None) -> float | None:
 
 
 @router.get("/self-vs-supervisor", response=list[SelfRowOut])
-def self_vs_supervisor(request: AuthenticatedHttpRequest, q: Query[ReportQuery]) -> Any:
+def self_vs_supervisor(request: AuthenticatedHttpRequest, q: Query[InspectionReportQuery]) -> Any:
     """Per site; ``rates_itself_higher``: self higher in at least 3 of the last 4 months with
     both, and the Welch two-sample difference positive with p < 0.05."""
     r = self_report(request.user, q.filters())

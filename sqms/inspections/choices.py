@@ -28,7 +28,7 @@ class PhotoRule(models.TextChoices):
     REQUIRED = "required", _("Photo required")
 
 
-class VersionStatus(models.TextChoices):
+class ChecklistStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
     RETIRED = "retired", _("Retired")
@@ -40,7 +40,7 @@ class Result(models.TextChoices):
     NA = "na", _("Not applicable")
 
 
-class Status(models.TextChoices):
+class InspectionStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     SUBMITTED = "submitted", _("Submitted")

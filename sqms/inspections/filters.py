@@ -13,7 +13,7 @@ from pydantic import Field
 
 from sqms.core.filtersets import ChoiceFilter, Filter, FilterSet, RelatedFilter, ValueFilter
 from sqms.core.models import Region, Site
-from sqms.inspections.choices import InspectionKind, Status
+from sqms.inspections.choices import InspectionKind, InspectionStatus
 from sqms.inspections.models import ChecklistTemplate, Inspection
 
 
@@ -43,7 +43,7 @@ INSPECTION_FILTERS = FilterSet(
     search=("notes", "site__code", "site__name", "checklist__template__name"),
     filters=(
         ChoiceFilter("kind", gettext_lazy("Kind"), "kind", InspectionKind),
-        ChoiceFilter("status", gettext_lazy("Status"), "status", Status),
+        ChoiceFilter("status", gettext_lazy("Status"), "status", InspectionStatus),
         RelatedFilter("site", gettext_lazy("Site"), "site_id", Site, api_name="site_id"),
         RelatedFilter(
             "region", gettext_lazy("Region"), "site__region_id", Region, api_name="region_id"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sqms.core.models import Site
 from sqms.core.scoping import restricted
-from sqms.inspections.choices import InspectionKind, VersionStatus
+from sqms.inspections.choices import ChecklistStatus, InspectionKind
 from sqms.inspections.models import ChecklistTemplate, Item, Section, TemplateVersion
 
 
@@ -116,7 +116,7 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = restricted(Site, user, "view").filter(is_active=True)  # type: ignore[attr-defined]
         self.fields["template"].queryset = ChecklistTemplate.objects.filter(  # type: ignore[attr-defined]
-            is_active=True, versions__status=VersionStatus.PUBLISHED
+            is_active=True, versions__status=ChecklistStatus.PUBLISHED
         ).distinct()
 
 

@@ -25,17 +25,17 @@ from sqms.core.choices import Role
 from sqms.core.models import Site, code_validator
 from sqms.core.scoping import ORG_EDITORS, SITE_EDITORS, RestrictedManager
 from sqms.inspections.choices import (
+    ChecklistStatus,
     ConsequenceKind,
     CriticalRule,
     DisputeStatus,
     FindingKind,
     Frequency,
     InspectionKind,
+    InspectionStatus,
     PhotoRule,
     Result,
     Scoring,
-    Status,
-    VersionStatus,
 )
 
 #: who may perform inspections and write their answers (inspectors, and the site's managers for
@@ -86,7 +86,7 @@ class ChecklistTemplate(models.Model):
 
     def published_version(self) -> TemplateVersion | None:
         """The version new inspections use (the highest published one)."""
-        return self.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+        return self.versions.filter(status=ChecklistStatus.PUBLISHED).order_by("-number").first()
 
 
 class TemplateVersion(models.Model):
@@ -95,7 +95,7 @@ class TemplateVersion(models.Model):
     )
     number = models.PositiveIntegerField(_("version"))
     status = models.CharField(
-        _("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+        _("status"), max_length=10, choices=ChecklistStatus.choices, default=ChecklistStatus.DRAFT
     )
     critical_rule = models.CharField(
         _("critical items"), max_length=5, choices=CriticalRule.choices, default=CriticalRule.FAIL
@@ -164,7 +164,7 @@ class TemplateVersion(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status == VersionStatus.DRAFT
+        return self.status == ChecklistStatus.DRAFT
 
 
 class Section(models.Model):
@@ -352,7 +352,10 @@ class Inspection(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=InspectionKind.choices)
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+        _("status"),
+        max_length=12,
+        choices=InspectionStatus.choices,
+        default=InspectionStatus.PLANNED,
     )
     programme = models.ForeignKey(
         Programme,
@@ -435,7 +438,7 @@ class Inspection(models.Model):
                 name="insp_score_percent",
             ),
             models.CheckConstraint(
-                condition=~Q(status=Status.SUBMITTED) | Q(submitted_at__isnull=False),
+                condition=~Q(status=InspectionStatus.SUBMITTED) | Q(submitted_at__isnull=False),
                 name="insp_submitted_has_time",
             ),
         ]
@@ -453,7 +456,7 @@ class Inspection(models.Model):
     @property
     def is_closed(self) -> bool:
         """A submitted or cancelled inspection is read-only (disputes change it by decision)."""
-        return self.status in (Status.SUBMITTED, Status.CANCELLED)
+        return self.status in (InspectionStatus.SUBMITTED, InspectionStatus.CANCELLED)
 
     @property
     def audit_hides_actor(self) -> bool:

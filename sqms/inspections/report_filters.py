@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from sqms.core.filtersets import ChoiceFilter, FilterSet, Lookup, RelatedFilter
 from sqms.core.models import Region, Site
-from sqms.inspections.choices import InspectionKind, Status
+from sqms.inspections.choices import InspectionKind, InspectionStatus
 from sqms.inspections.models import Answer, ChecklistTemplate, Inspection
 
 RESULT_FILTERS = FilterSet(
@@ -138,7 +138,7 @@ def _period(qs: QuerySet[Any], f: ResultFilters, field: str = "submitted_at") ->
 def inspections(user: Any, f: ResultFilters) -> QuerySet[Inspection]:
     """The scored, submitted inspections behind the filters, in the user's scope."""
     qs = Inspection.objects.restrict(user, "view").filter(
-        status=Status.SUBMITTED, score__isnull=False
+        status=InspectionStatus.SUBMITTED, score__isnull=False
     )
     return _period(RESULT_FILTERS.narrow(qs, f.values()), f)
 
@@ -146,7 +146,7 @@ def inspections(user: Any, f: ResultFilters) -> QuerySet[Inspection]:
 def answers(user: Any, f: ResultFilters) -> QuerySet[Answer]:
     """The answers of those inspections (the same filters through ``inspection__``)."""
     qs: QuerySet[Answer] = Answer.objects.restrict(user, "view").filter(
-        inspection__status=Status.SUBMITTED, inspection__score__isnull=False
+        inspection__status=InspectionStatus.SUBMITTED, inspection__score__isnull=False
     )
     qs = RESULT_FILTERS.narrow(qs, f.values(), ANSWER_LOOKUPS)
     return _period(qs, f, "inspection__submitted_at")

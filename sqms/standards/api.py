@@ -43,7 +43,7 @@ class StepSchema(Schema):
     role: Role | None = None
 
 
-class VersionOut(Schema):
+class StandardVersionOut(Schema):
     id: int
     standard: int = Field(..., alias="standard_id")
     number: int
@@ -368,12 +368,12 @@ def standard_training_effect(request: AuthenticatedHttpRequest, training_id: DbI
     return effect.as_json(effect.training_effect(training, request.user))
 
 
-@router.get("/versions/{version_id}", response=VersionOut)
+@router.get("/versions/{version_id}", response=StandardVersionOut)
 def get_standard_version(request: AuthenticatedHttpRequest, version_id: DbId) -> Any:
     return get_object_or_404(_versions(request), pk=version_id)
 
 
-@router.patch("/versions/{version_id}", response=VersionOut)
+@router.patch("/versions/{version_id}", response=StandardVersionOut)
 def update_standard_version(
     request: AuthenticatedHttpRequest, version_id: DbId, payload: VersionPatch
 ) -> Any:
@@ -389,14 +389,14 @@ def update_standard_version(
     return get_object_or_404(_versions(request), pk=version.pk)
 
 
-@router.post("/versions/{version_id}/submit", response=VersionOut)
+@router.post("/versions/{version_id}/submit", response=StandardVersionOut)
 def submit_standard_version(request: AuthenticatedHttpRequest, version_id: DbId) -> Any:
     version = get_object_or_404(_versions(request, "change"), pk=version_id)
     actions.do_submit_version(version, acting_user=request.user, channel=API)
     return get_object_or_404(_versions(request), pk=version.pk)
 
 
-@router.post("/versions/{version_id}/approve", response=VersionOut)
+@router.post("/versions/{version_id}/approve", response=StandardVersionOut)
 def approve_standard_version(
     request: AuthenticatedHttpRequest, version_id: DbId, payload: ApproveIn
 ) -> Any:
@@ -412,7 +412,7 @@ def approve_standard_version(
     return get_object_or_404(_versions(request), pk=version.pk)
 
 
-@router.post("/versions/{version_id}/reject", response=VersionOut)
+@router.post("/versions/{version_id}/reject", response=StandardVersionOut)
 def reject_standard_version(
     request: AuthenticatedHttpRequest, version_id: DbId, payload: RejectIn
 ) -> Any:
@@ -472,13 +472,13 @@ def update_standard(
     return get_object_or_404(_standards(request), pk=standard.pk)
 
 
-@router.get("/{standard_id}/versions", response=list[VersionOut])
+@router.get("/{standard_id}/versions", response=list[StandardVersionOut])
 def list_standard_versions(request: AuthenticatedHttpRequest, standard_id: DbId) -> Any:
     standard = get_object_or_404(_standards(request), pk=standard_id)
     return _versions(request).filter(standard=standard).order_by("-number")
 
 
-@router.post("/{standard_id}/versions", response={201: VersionOut})
+@router.post("/{standard_id}/versions", response={201: StandardVersionOut})
 def create_standard_version(request: AuthenticatedHttpRequest, standard_id: DbId) -> Any:
     """A new draft copied from the latest version."""
     standard = get_object_or_404(_standards(request, "change"), pk=standard_id)

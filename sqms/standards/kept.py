@@ -26,8 +26,7 @@ from django.utils import timezone
 
 from sqms.analytics.metrics import ProportionCI, RateCI, proportion_ci, rate_ci
 from sqms.complaints.models import Complaint, TransactionVolume
-from sqms.inspections.choices import Result
-from sqms.inspections.choices import Status as InspectionStatus
+from sqms.inspections.choices import InspectionStatus, Result
 from sqms.inspections.models import Answer
 from sqms.standards.choices import LinkKind
 from sqms.standards.models import Standard, StandardLink

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from sqms.capa import workflow
 from sqms.capa.actions.common import lock, save
-from sqms.capa.choices import DEFAULT_DUE_DAYS, MetricKind, Origin, Severity, Stage
+from sqms.capa.choices import DEFAULT_DUE_DAYS, MetricKind, NcSeverity, Origin, Stage
 from sqms.capa.models import Nonconformity
 from sqms.complaints.choices import CapaStatus
 from sqms.complaints.models import CapaReferral
@@ -110,7 +110,7 @@ def create_nc(
     date it is due ``DEFAULT_DUE_DAYS`` after raising (30 days major, 60 minor)."""
     nc = Nonconformity(raised_at=now, raised_by=acting_user, stage=Stage.DRAFT, **links)
     data = dict(data)
-    data.setdefault("severity", Severity.MINOR)
+    data.setdefault("severity", NcSeverity.MINOR)
     _apply(nc, data)
     if nc.due_date is None:
         nc.due_date = timezone.localdate(now) + timedelta(days=DEFAULT_DUE_DAYS[nc.severity])

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sqms.analytics.metrics import proportion_ci
-from sqms.capa.choices import OPEN_STAGES, ActionStatus, Origin, Severity, Stage, Verdict
+from sqms.capa.choices import OPEN_STAGES, ActionStatus, NcSeverity, Origin, Stage, Verdict
 from sqms.capa.models import Action, FishboneCause, Nonconformity, Verification, WhyStep
 from sqms.core import panels as P
 from sqms.core.charts import base_layout
@@ -63,7 +63,7 @@ class CapaFilters:
         months = _int(q.get("months")) or 12
         return cls(
             site=_int(q.get("site")),
-            severity=q.get("severity", "") if q.get("severity") in Severity.values else "",
+            severity=q.get("severity", "") if q.get("severity") in NcSeverity.values else "",
             origin=q.get("origin", "") if q.get("origin") in Origin.values else "",
             date_from=_month(q.get("from")),
             date_to=_month(q.get("to"), end=True),
@@ -216,7 +216,7 @@ def capa_analytics(user: Any, f: CapaFilters, *, today: dt.date | None = None) -
     sev = dict(
         open_ncs.values_list("severity").annotate(n=Count("id")).values_list("severity", "n")
     )
-    r.by_severity = [(v, str(lbl), int(sev.get(v, 0))) for v, lbl in Severity.choices]
+    r.by_severity = [(v, str(lbl), int(sev.get(v, 0))) for v, lbl in NcSeverity.choices]
     ori = dict(open_ncs.values_list("origin").annotate(n=Count("id")).values_list("origin", "n"))
     r.by_origin = [(v, str(lbl), int(ori.get(v, 0))) for v, lbl in Origin.choices]
     per_site = Counter(open_ncs.values_list("site__code", flat=True))
@@ -452,7 +452,7 @@ def analytics_page(request: HttpRequest) -> HttpResponseBase:
         "filters": f,
         "params": f.params(),
         "sites": [(s.pk, s.code) for s in restricted(Site, request.user, "view")],
-        "severities": Severity.choices,
+        "severities": NcSeverity.choices,
         "origins": Origin.choices,
         "report": r,
         "plotly_url": reverse("plotly_js") + f"?v={plotly.__version__}",

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from sqms.capa import actions
-from sqms.capa.choices import Origin, Severity
+from sqms.capa.choices import NcSeverity, Origin
 from sqms.capa.models import Nonconformity
 from sqms.capa.sources import raise_for_audit_finding, raise_for_inspection_answer
 from sqms.capa.tests.capa_data import CLI, T0
@@ -33,13 +33,13 @@ def test_failed_items_raise_one_nc_each(world):
     # submitting raised the critical items' NCs (the inspections app calls the building block)
     auto = Nonconformity.objects.order_by("title")
     assert [n.title[:2] for n in auto] == ["A2", "B2"]
-    assert {n.severity for n in auto} == {Severity.MAJOR}
+    assert {n.severity for n in auto} == {NcSeverity.MAJOR}
     assert {n.origin for n in auto} == {Origin.INSPECTION_ITEM}
     assert all(n.site == world.site_a and insp.reference in n.source_ref for n in auto)
     # a non-critical failed item is raised by hand: minor
     a1 = Answer.objects.get(inspection=insp, item__code="A1")
     minor = raise_for_inspection_answer(a1, acting_user=world.alpha_inspector, channel=CLI, now=T0)
-    assert minor.severity == Severity.MINOR and minor.raised_by == world.alpha_inspector
+    assert minor.severity == NcSeverity.MINOR and minor.raised_by == world.alpha_inspector
     # idempotent: one NC per answer
     for answer in Answer.objects.filter(inspection=insp, failed=True):
         raise_for_inspection_answer(answer, acting_user=None, channel=CLI)
@@ -57,7 +57,7 @@ def test_audit_findings(world):
     )
     ofi = Finding.objects.create(inspection=insp, kind="ofi", clause="7.5", description="x")
     nc = raise_for_audit_finding(major, acting_user=None, channel=CLI, now=T0)
-    assert nc.title == "ISO 9001 8.5.1: 作业指导书过期" and nc.severity == Severity.MAJOR
+    assert nc.title == "ISO 9001 8.5.1: 作业指导书过期" and nc.severity == NcSeverity.MAJOR
     assert nc.origin == Origin.AUDIT_FINDING and nc.site == world.site_a
     assert raise_for_audit_finding(major, acting_user=None, channel=CLI).pk == nc.pk
     with pytest.raises(ValidationError, match="Opportunity"):

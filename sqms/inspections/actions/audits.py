@@ -21,7 +21,7 @@ from sqms.core import audit, locking
 from sqms.core.choices import AuditAction
 from sqms.core.models import Site
 from sqms.core.scoping import ensure_allowed, ensure_site_in_scope
-from sqms.inspections.choices import InspectionKind, Status, VersionStatus
+from sqms.inspections.choices import ChecklistStatus, InspectionKind, InspectionStatus
 from sqms.inspections.models import (
     AuditPlan,
     ChecklistTemplate,
@@ -42,7 +42,7 @@ def audit_templates() -> Any:
     """The checklists an audit may use: the published audit checklists, or every published
     checklist when there is no audit checklist."""
     published = ChecklistTemplate.objects.filter(
-        is_active=True, versions__status=VersionStatus.PUBLISHED
+        is_active=True, versions__status=ChecklistStatus.PUBLISHED
     ).distinct()
     audits = published.filter(kind=InspectionKind.AUDIT)
     return audits if audits.exists() else published
@@ -113,7 +113,7 @@ def do_create_audit(
         site=site,
         checklist=version,
         kind=InspectionKind.AUDIT,
-        status=Status.PLANNED,
+        status=InspectionStatus.PLANNED,
         due_on=plan.planned_on,
         inspector=auditors[0],
     )
@@ -190,9 +190,13 @@ def do_record_meeting(
     setattr(plan, f"{which}_at", at or getattr(plan, f"{which}_at") or now)
     plan.save()
     audit.record(plan, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
-    if which == "opening" and inspection.status == Status.PLANNED:
+    if which == "opening" and inspection.status == InspectionStatus.PLANNED:
         _touch(
-            inspection, acting_user, channel, status=Status.IN_PROGRESS, started_at=plan.opening_at
+            inspection,
+            acting_user,
+            channel,
+            status=InspectionStatus.IN_PROGRESS,
+            started_at=plan.opening_at,
         )
     return plan
 
@@ -336,7 +340,7 @@ def do_close_audit(
         inspection,
         acting_user,
         channel,
-        status=Status.SUBMITTED,
+        status=InspectionStatus.SUBMITTED,
         submitted_at=now,
         started_at=inspection.started_at or plan.opening_at or now,
     )

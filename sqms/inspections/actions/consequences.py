@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from sqms.core import audit
 from sqms.core.choices import AuditAction
 from sqms.core.scoping import ensure_allowed
-from sqms.inspections.choices import ConsequenceKind, Status
+from sqms.inspections.choices import ConsequenceKind, InspectionStatus
 from sqms.inspections.models import Consequence, Inspection
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def do_record_consequence(
         Inspection.objects.restrict(acting_user, "view").filter(pk=current.pk).exists()
     ):
         raise PermissionDenied(_("That inspection is outside your scope."))
-    if current.status != Status.SUBMITTED:
+    if current.status != InspectionStatus.SUBMITTED:
         raise ValidationError(_("Rewards and penalties are recorded against submitted results."))
     consequence = Consequence(inspection=current, recorded_by=acting_user, **_cleaned(data))
     consequence.full_clean()

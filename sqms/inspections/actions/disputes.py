@@ -25,7 +25,7 @@ from sqms.core.choices import AuditAction, Role
 from sqms.core.names import display_name
 from sqms.core.scoping import ensure_allowed, role_of
 from sqms.inspections import totals
-from sqms.inspections.choices import DisputeStatus, InspectionKind, Result, Status
+from sqms.inspections.choices import DisputeStatus, InspectionKind, InspectionStatus, Result
 from sqms.inspections.models import Answer, Dispute, Inspection
 from sqms.inspections.scoring import ScoringError
 from sqms.jobs.outbox import notify
@@ -45,7 +45,7 @@ def may_raise(user: Any, inspection: Inspection) -> bool:
     """The pages' flag (the action checks again)."""
     return (
         role_of(user) in RAISER_ROLES
-        and inspection.status == Status.SUBMITTED
+        and inspection.status == InspectionStatus.SUBMITTED
         and inspection.kind in DISPUTABLE_KINDS
         and Inspection.objects.restrict(user, "view").filter(pk=inspection.pk).exists()
     )
@@ -89,7 +89,7 @@ def do_raise_dispute(
         raise ValidationError(
             _("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))}
         )
-    if current.status != Status.SUBMITTED:
+    if current.status != InspectionStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted inspection can be disputed."))
     if current.kind not in DISPUTABLE_KINDS:
         raise ValidationError(

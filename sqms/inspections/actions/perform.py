@@ -24,7 +24,13 @@ from sqms.core.attachments import IMAGE_TYPES, CleanFile, check_uploads
 from sqms.core.choices import AuditAction, Role
 from sqms.core.scoping import ensure_allowed, role_of, site_ids_in_scope
 from sqms.inspections import hooks, scoring, totals
-from sqms.inspections.choices import InspectionKind, PhotoRule, Result, Status, VersionStatus
+from sqms.inspections.choices import (
+    ChecklistStatus,
+    InspectionKind,
+    InspectionStatus,
+    PhotoRule,
+    Result,
+)
 from sqms.inspections.models import (
     Answer,
     ChecklistTemplate,
@@ -39,7 +45,7 @@ if TYPE_CHECKING:
 else:
     User = get_user_model()
 
-OPEN = (Status.PLANNED, Status.IN_PROGRESS)
+OPEN = (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS)
 #: the longest narrative entry and the most entries an inspection keeps
 NARRATIVE_MAX, NARRATIVE_ENTRIES = 4000, 500
 #: roles that perform only their site's self-inspections
@@ -69,13 +75,13 @@ def _ensure_performer(user: Any, inspection: Inspection) -> None:
 
 
 def _ensure_open(inspection: Inspection) -> None:
-    if inspection.status == Status.SUBMITTED:
+    if inspection.status == InspectionStatus.SUBMITTED:
         raise ValidationError(
             _("%(ref)s was already submitted on %(when)s; it can no longer change.")
             % {"ref": inspection.reference, "when": _when(inspection.submitted_at)},
             code="already_submitted",
         )
-    if inspection.status == Status.CANCELLED:
+    if inspection.status == InspectionStatus.CANCELLED:
         raise ValidationError(
             _("%(ref)s was cancelled.") % {"ref": inspection.reference}, code="cancelled"
         )
@@ -118,7 +124,7 @@ def _checklist_of(data: dict[str, Any]) -> TemplateVersion:
             raise ValidationError(
                 {"template": _("%(t)s has no published version yet.") % {"t": template}}
             )
-    if checklist.status != VersionStatus.PUBLISHED:
+    if checklist.status != ChecklistStatus.PUBLISHED:
         raise ValidationError(
             {
                 "template": _("%(v)s is not published; inspections use published versions.")
@@ -182,7 +188,7 @@ def do_create_inspection(
         period_start=data.get("period_start"),
         due_on=data.get("due_on"),
         notes=(data.get("notes") or "").strip(),
-        status=Status.IN_PROGRESS if start else Status.PLANNED,
+        status=InspectionStatus.IN_PROGRESS if start else InspectionStatus.PLANNED,
         started_at=now if start else None,
     )
     inspection.full_clean(exclude=["version"])
@@ -204,7 +210,7 @@ def do_start_inspection(
     current = _lock(inspection, None)
     _ensure_performer(acting_user, current)
     _ensure_open(current)
-    if current.status != Status.PLANNED:
+    if current.status != InspectionStatus.PLANNED:
         return current
     before = audit.snapshot(current)
     _start(current, acting_user, now or timezone.now())
@@ -216,7 +222,7 @@ def do_start_inspection(
 
 def _start(inspection: Inspection, user: Any, now: datetime) -> None:
     """Set the fields of a start (the caller saves and records it)."""
-    inspection.status = Status.IN_PROGRESS
+    inspection.status = InspectionStatus.IN_PROGRESS
     inspection.started_at = now
     if inspection.inspector_id is None and role_of(user) == Role.INSPECTOR:
         inspection.inspector = user
@@ -307,7 +313,7 @@ def do_save_answer(
         site=current.site,
     )
     inspection_before = audit.snapshot(current)
-    if current.status == Status.PLANNED:
+    if current.status == InspectionStatus.PLANNED:
         _start(current, acting_user, now)
     totals.refresh_totals(current)
     _bump(current)
@@ -527,7 +533,7 @@ def do_submit_inspection(
         current.notes = notes.strip()
     if current.started_at is None:
         current.started_at = now
-    current.status = Status.SUBMITTED
+    current.status = InspectionStatus.SUBMITTED
     current.submitted_at = now
     current.save()
     audit.record(current, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)

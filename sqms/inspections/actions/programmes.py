@@ -33,7 +33,7 @@ from sqms.core.choices import AuditAction, Channel, Role
 from sqms.core.models import Site
 from sqms.core.scoping import ensure_allowed, role_of, site_ids_in_scope
 from sqms.inspections import planning
-from sqms.inspections.choices import InspectionKind, Status
+from sqms.inspections.choices import InspectionKind, InspectionStatus
 from sqms.inspections.models import (
     INSPECTION_EDITORS,
     ChecklistTemplate,
@@ -51,7 +51,7 @@ else:
 #: how far ahead of today plans may be generated
 MAX_AHEAD = timedelta(days=800)
 #: statuses of an inspection still to be done
-OPEN = (Status.PLANNED, Status.IN_PROGRESS)
+OPEN = (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS)
 FIELDS = (
     "name",
     "template",
@@ -183,7 +183,7 @@ def do_delete_programme(programme: Programme, *, acting_user: User | None, chann
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     planned = Inspection.objects.filter(
         programme=programme,
-        status=Status.PLANNED,
+        status=InspectionStatus.PLANNED,
         started_at__isnull=True,
         answers__isnull=True,
         findings__isnull=True,
@@ -330,7 +330,7 @@ def _generate_one(
                 site=site,
                 checklist=version,
                 kind=programme.kind,
-                status=Status.PLANNED,
+                status=InspectionStatus.PLANNED,
                 programme=programme,
                 period_start=span.start,
                 due_on=span.due,

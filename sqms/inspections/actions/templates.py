@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from sqms.core import audit
 from sqms.core.choices import AuditAction
 from sqms.core.scoping import ensure_allowed
-from sqms.inspections.choices import Scoring, VersionStatus
+from sqms.inspections.choices import ChecklistStatus, Scoring
 from sqms.inspections.models import ChecklistTemplate, Item, Section, TemplateVersion
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ _M = TypeVar("_M", ChecklistTemplate, TemplateVersion, Section, Item)
 
 def ensure_draft(version: TemplateVersion) -> None:
     """Refuse any change to a published or retired version."""
-    if version.status != VersionStatus.DRAFT:
+    if version.status != ChecklistStatus.DRAFT:
         raise ValidationError(
             _(
                 "%(version)s is %(status)s and can no longer change: inspections are scored "
@@ -168,14 +168,14 @@ def do_publish_version(
     if not Item.objects.filter(version=current).exists():
         raise ValidationError(_("Add at least one item before publishing."), code="empty")
     for old in TemplateVersion.objects.select_for_update().filter(
-        template_id=current.template_id, status=VersionStatus.PUBLISHED
+        template_id=current.template_id, status=ChecklistStatus.PUBLISHED
     ):
         before = audit.snapshot(old)
-        old.status = VersionStatus.RETIRED
+        old.status = ChecklistStatus.RETIRED
         old.save(update_fields=["status"])
         audit.record(old, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
     before = audit.snapshot(current)
-    current.status = VersionStatus.PUBLISHED
+    current.status = ChecklistStatus.PUBLISHED
     current.published_at = now
     current.published_by = acting_user if acting_user is not None else None
     current.save()
@@ -205,7 +205,7 @@ def do_new_version(
     ensure_allowed(acting_user, "change", template, message=str(DENIED))
     locked = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
     latest = locked.versions.order_by("-number").first()
-    if latest is not None and latest.status == VersionStatus.DRAFT:
+    if latest is not None and latest.status == ChecklistStatus.DRAFT:
         raise ValidationError(
             _("%(version)s is still a draft: edit it instead of starting another.")
             % {"version": latest},
@@ -411,7 +411,7 @@ def do_import_checklist(
         template.save()
         audit.record(template, AuditAction.CREATE, actor=acting_user, channel=channel)
     latest = template.versions.order_by("-number").first()
-    if latest is not None and latest.status == VersionStatus.DRAFT:
+    if latest is not None and latest.status == ChecklistStatus.DRAFT:
         if Item.objects.filter(version=latest).exists():
             raise ValidationError(
                 {

@@ -15,7 +15,7 @@ from sqms.core.choices import Channel
 from sqms.inspections import actions
 from sqms.inspections.actions import audits as audit_actions
 from sqms.inspections.audit_report import audit_report_pdf
-from sqms.inspections.choices import Status
+from sqms.inspections.choices import InspectionStatus
 from sqms.inspections.models import AuditPlan, ChecklistTemplate, Finding, Inspection
 from sqms.inspections.tests.factories import make_checklist
 from sqms.test import World
@@ -93,7 +93,7 @@ def capa(monkeypatch: pytest.MonkeyPatch) -> FakeCapa:
 def test_create_audit_with_its_plan(world: World) -> None:
     audit = make_audit(world)
     plan = AuditPlan.objects.get(inspection=audit)
-    assert audit.kind == "audit" and audit.status == Status.PLANNED
+    assert audit.kind == "audit" and audit.status == InspectionStatus.PLANNED
     assert audit.due_on == date(2026, 11, 10) and audit.inspector == world.qm
     assert plan.criteria == "ISO 9001:2015" and plan.clauses == "7.5, 8.5.1"
     assert set(plan.auditors.all()) == {world.qm, world.alpha_inspector}
@@ -130,7 +130,7 @@ def test_meetings_findings_and_close_then_read_only(world: World, capa: FakeCapa
         audit, "opening", "范围确认 Scope agreed", acting_user=world.qm, channel=WEB, now=NOW
     )
     audit.refresh_from_db()
-    assert audit.status == Status.IN_PROGRESS and audit.started_at == NOW
+    assert audit.status == InspectionStatus.IN_PROGRESS and audit.started_at == NOW
     major = add(world, audit, "major", "8.5.1")
     minor = add(world, audit, "minor", "7.5")
     obs = add(world, audit, "observation", "9.1.2")
@@ -149,7 +149,7 @@ def test_meetings_findings_and_close_then_read_only(world: World, capa: FakeCapa
     closed = actions.do_close_audit(
         audit, "两项不符合 Two nonconformities", acting_user=world.qm, channel=WEB, now=NOW
     )
-    assert closed.status == Status.SUBMITTED and closed.submitted_at == NOW
+    assert closed.status == InspectionStatus.SUBMITTED and closed.submitted_at == NOW
     # closing raised the major one; the minor one kept its NC; observations and OFIs none
     assert set(capa.raised) == {major.pk, minor.pk}
     plan = AuditPlan.objects.get(inspection=audit)
@@ -184,7 +184,7 @@ def test_without_capa_closing_raises_nothing_and_raise_nc_is_refused(
         actions.do_raise_finding_nc(major, acting_user=world.qm, channel=WEB)
     actions.do_record_meeting(audit, "closing", "结束 Done", acting_user=world.qm, channel=WEB)
     closed = actions.do_close_audit(audit, "", acting_user=world.qm, channel=WEB)
-    assert closed.status == Status.SUBMITTED
+    assert closed.status == InspectionStatus.SUBMITTED
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from sqms.core.choices import Channel
 from sqms.inspections import actions
-from sqms.inspections.choices import VersionStatus
+from sqms.inspections.choices import ChecklistStatus
 from sqms.inspections.models import Item, Section, TemplateVersion
 from sqms.inspections.tests.factories import make_checklist
 
@@ -21,7 +21,7 @@ def _draft(world, code="NEW"):
 
 def test_a_draft_takes_sections_and_items_and_publishes(world):
     template, draft = _draft(world)
-    assert (draft.number, draft.status) == (1, VersionStatus.DRAFT)
+    assert (draft.number, draft.status) == (1, ChecklistStatus.DRAFT)
     s = actions.do_add_section(draft, {"title": "Front"}, acting_user=world.qm, channel=CLI)
     a = actions.do_add_item(
         s, {"code": "F1", "text": "Door clean"}, acting_user=world.qm, channel=CLI
@@ -42,7 +42,7 @@ def test_a_draft_takes_sections_and_items_and_publishes(world):
         channel=CLI,
     )
     published = actions.do_publish_version(draft, acting_user=world.qm, channel=CLI)
-    assert published.status == VersionStatus.PUBLISHED and published.published_by == world.qm
+    assert published.status == ChecklistStatus.PUBLISHED and published.published_by == world.qm
     assert template.published_version() == published
     assert (published.critical_rule, published.cap_score, published.pass_mark) == (
         "cap",
@@ -80,7 +80,7 @@ def test_a_published_version_never_changes(world):
 def test_new_version_copies_the_latest_and_publishing_retires_the_old(world):
     v1 = make_checklist()
     v2 = actions.do_new_version(v1.template, acting_user=world.qm, channel=CLI)
-    assert (v2.number, v2.status) == (2, VersionStatus.DRAFT)
+    assert (v2.number, v2.status) == (2, ChecklistStatus.DRAFT)
     assert list(v2.items.values_list("code", "weight", "is_critical")) == list(
         v1.items.values_list("code", "weight", "is_critical")
     )
@@ -93,7 +93,7 @@ def test_new_version_copies_the_latest_and_publishing_retires_the_old(world):
     actions.do_update_item(b2, {"tolerance": D("0.5")}, acting_user=world.qm, channel=CLI)
     actions.do_publish_version(v2, acting_user=world.qm, channel=CLI)
     v1.refresh_from_db()
-    assert v1.status == VersionStatus.RETIRED
+    assert v1.status == ChecklistStatus.RETIRED
     assert v1.items.get(code="B2").tolerance == D(1)  # the old version is untouched
     assert v1.template.published_version().pk == v2.pk
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from sqms.core.choices import Channel
 from sqms.inspections import actions
-from sqms.inspections.choices import Status
+from sqms.inspections.choices import InspectionStatus
 from sqms.inspections.models import Answer, Inspection, Photo
 
 CLI = Channel.CLI
@@ -82,7 +82,7 @@ def test_answers_are_saved_as_the_inspector_goes_and_the_page_resumes(
     _answer(inspection, world.alpha_inspector, "A1", "pass")
     assert Answer.objects.filter(inspection=inspection).count() == 2
     inspection.refresh_from_db()
-    assert inspection.score == D("86.67") and inspection.status == Status.IN_PROGRESS
+    assert inspection.score == D("86.67") and inspection.status == InspectionStatus.IN_PROGRESS
 
 
 def test_a_plain_form_post_works_without_script(world, inspection, client_for):
@@ -130,13 +130,13 @@ def test_submit_needs_every_item_and_the_required_photos(world, inspection):
     with pytest.raises(ValidationError) as exc:
         actions.do_submit_inspection(inspection, acting_user=user, channel=CLI)
     assert exc.value.messages == ["These items need a photo: A2."]
-    assert Inspection.objects.get(pk=inspection.pk).status == Status.IN_PROGRESS
+    assert Inspection.objects.get(pk=inspection.pk).status == InspectionStatus.IN_PROGRESS
     files = actions.check_photos(inspection, [SimpleUploadedFile("ext.jpg", _jpeg_with_gps())])
     actions.do_add_photos(inspection, files, item=a2, acting_user=user, channel=CLI)
     done = actions.do_submit_inspection(
         inspection, site_representative="王店长", acknowledged=True, acting_user=user, channel=CLI
     )
-    assert (done.status, done.score, done.passed) == (Status.SUBMITTED, D(100), True)
+    assert (done.status, done.score, done.passed) == (InspectionStatus.SUBMITTED, D(100), True)
     assert done.submitted_at is not None and done.acknowledged_at is not None
     assert done.site_representative == "王店长"
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from sqms.core.choices import Channel
 from sqms.core.models import AuditEvent
 from sqms.inspections import actions
-from sqms.inspections.choices import Status, VersionStatus
+from sqms.inspections.choices import ChecklistStatus, InspectionStatus
 from sqms.inspections.models import Inspection
 from sqms.inspections.tests.programme_data import programme, shoppers
 from sqms.test import World
@@ -41,7 +41,7 @@ def test_mystery_rotation_never_repeats_a_shopper_at_a_site(world: World) -> Non
         visitors = [r[3] for r in rows if r[0] == code]
         assert all(a != b for a, b in zip(visitors, visitors[1:], strict=False)), visitors
     first = Inspection.objects.filter(programme=p).first()
-    assert first is not None and first.status == Status.PLANNED
+    assert first is not None and first.status == InspectionStatus.PLANNED
     assert first.checklist.template_id == p.template_id and first.kind == "mystery"
 
 
@@ -78,7 +78,7 @@ def test_ends_on_and_inactive_programmes(world: World) -> None:
 def test_a_checklist_without_published_version_is_refused(world: World) -> None:
     s1, s2 = shoppers(world)
     p = programme(world, inspectors=[s1, s2])
-    p.template.versions.update(status=VersionStatus.DRAFT)
+    p.template.versions.update(status=ChecklistStatus.DRAFT)
     with pytest.raises(ValidationError, match="no published version"):
         actions.do_generate_plans(p, until=date(2026, 6, 30), now=NOW)
     report = actions.do_generate_plans(None, until=date(2026, 6, 30), now=NOW)
@@ -149,7 +149,9 @@ def test_delete_keeps_started_inspections(world: World) -> None:
     actions.do_generate_plans(p, until=date(2026, 3, 31), now=NOW)
     started = Inspection.objects.filter(programme=p).order_by("pk").first()
     assert started is not None
-    Inspection.objects.filter(pk=started.pk).update(status=Status.IN_PROGRESS, started_at=NOW)
+    Inspection.objects.filter(pk=started.pk).update(
+        status=InspectionStatus.IN_PROGRESS, started_at=NOW
+    )
     removed = actions.do_delete_programme(p, acting_user=world.qm, channel=Channel.WEB)
     assert removed == 5
     kept = Inspection.objects.get()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from sqms.core.choices import Channel
 from sqms.core.models import AuditEvent
 from sqms.inspections import actions
-from sqms.inspections.choices import Status
+from sqms.inspections.choices import InspectionStatus
 from sqms.inspections.models import AuditPlan, Finding, Inspection, Programme
 from sqms.inspections.tests.factories import make_checklist
 from sqms.inspections.tests.programme_data import programme, shoppers
@@ -93,7 +93,7 @@ def test_calendar_month_navigation_and_site_filter(world: World, plans: dict, cl
     )
     assert one is not None
     Inspection.objects.filter(pk=one.pk).update(
-        status=Status.SUBMITTED, submitted_at=timezone.now()
+        status=InspectionStatus.SUBMITTED, submitted_at=timezone.now()
     )
     page = qm.get(reverse("inspections:calendar"))
     assert timezone.localdate() in dict(page.context["agenda"])
@@ -198,7 +198,7 @@ def test_audit_pages_flow(world: World, client_for) -> None:  # type: ignore[no-
     closed = qm.post(reverse("inspections:audit_close", args=[audit.pk]), {"closing_notes": "结束"})
     assert closed.status_code == 302
     audit.refresh_from_db()
-    assert audit.status == Status.SUBMITTED
+    assert audit.status == InspectionStatus.SUBMITTED
     page = qm.get(reverse("inspections:audit_detail", args=[audit.pk]))
     assert page.context["audit_can_edit"] is False
     events = AuditEvent.objects.count()

@@ -15,7 +15,7 @@ from sqms.core import actions as core_actions
 from sqms.core.choices import AuditAction, Channel
 from sqms.core.models import AuditEvent
 from sqms.inspections import actions
-from sqms.inspections.choices import Status
+from sqms.inspections.choices import InspectionStatus
 from sqms.inspections.models import Consequence, Inspection
 from sqms.inspections.tests.factories import make_checklist
 from sqms.inspections.tests.results_data import A1_FAIL, ALL_PASS, at, inspect
@@ -61,7 +61,10 @@ def test_validation_names_the_field(world: World, two: tuple) -> None:
     assert "negative" in err.value.message_dict["amount"][0]
     assert Consequence.objects.count() == 0
     draft = Inspection.objects.create(
-        site=world.site_a, checklist=alpha.checklist, kind="supervisor", status=Status.PLANNED
+        site=world.site_a,
+        checklist=alpha.checklist,
+        kind="supervisor",
+        status=InspectionStatus.PLANNED,
     )
     with pytest.raises(ValidationError, match="submitted"):
         record(world.alpha_manager, draft)

@@ -33,7 +33,7 @@ from sqms.core.views.generic import WEB, add_errors
 from sqms.inspections import actions
 from sqms.inspections.actions.audits import capa_installed
 from sqms.inspections.audit_report import audit_report_pdf
-from sqms.inspections.choices import FindingKind, InspectionKind, Status
+from sqms.inspections.choices import FindingKind, InspectionKind, InspectionStatus
 from sqms.inspections.forms_audits import (
     AuditCreateForm,
     AuditPlanForm,
@@ -126,7 +126,7 @@ AUDIT_LIST = ListSpec(
         search=("site__code", "site__name", "audit_plan__scope"),
         filters=(
             RelatedFilter("site", gettext_lazy("Site"), "site_id", Site),
-            ChoiceFilter("status", gettext_lazy("Status"), "status", Status),
+            ChoiceFilter("status", gettext_lazy("Status"), "status", InspectionStatus),
         ),
     ),
     default_sort="-due",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Site
-from sqms.inspections.choices import Status
+from sqms.inspections.choices import InspectionStatus
 from sqms.inspections.models import Inspection
 from sqms.inspections.views.programmes import OPEN, assigned_inspections, inspection_url
 
@@ -49,13 +49,13 @@ def month_entries(user: Any, first: date, site_id: int | None) -> dict[date, lis
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone)
     qs = assigned_inspections(user).filter(
         Q(status__in=OPEN, due_on__gte=first, due_on__lte=last)
-        | Q(status=Status.SUBMITTED, submitted_at__gte=start, submitted_at__lt=end)
+        | Q(status=InspectionStatus.SUBMITTED, submitted_at__gte=start, submitted_at__lt=end)
     )
     if site_id is not None:
         qs = qs.filter(site_id=site_id)
     by_day: dict[date, list[Inspection]] = defaultdict(list)
     for insp in qs.select_related("site").order_by("site__code", "pk")[:LIMIT]:
-        if insp.status == Status.SUBMITTED and insp.submitted_at is not None:
+        if insp.status == InspectionStatus.SUBMITTED and insp.submitted_at is not None:
             day = timezone.localtime(insp.submitted_at, zone).date()
         else:
             assert insp.due_on is not None

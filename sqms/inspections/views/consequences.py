@@ -29,7 +29,7 @@ from sqms.core.names import display_name
 from sqms.core.scoping import allowed
 from sqms.core.views.generic import WEB, add_errors
 from sqms.inspections import actions
-from sqms.inspections.choices import ConsequenceKind, InspectionKind, Status
+from sqms.inspections.choices import ConsequenceKind, InspectionKind, InspectionStatus
 from sqms.inspections.forms_results import ConsequenceForm
 from sqms.inspections.models import Consequence, Inspection
 from sqms.inspections.views.disputes import inspection_url, render_rows
@@ -166,7 +166,7 @@ def consequence_list(request: HttpRequest) -> HttpResponseBase:
 
 def may_record(user: Any, inspection: Inspection) -> bool:
     return (
-        inspection.status == Status.SUBMITTED
+        inspection.status == InspectionStatus.SUBMITTED
         and allowed(user, "add", Consequence)
         and Inspection.objects.restrict(user, "view").filter(pk=inspection.pk).exists()
     )

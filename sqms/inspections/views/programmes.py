@@ -32,11 +32,11 @@ from sqms.core.pagination import DbId
 from sqms.core.scoping import allowed, role_of, site_ids_in_scope
 from sqms.core.views.generic import WEB, delete_page, detail_page, form_page
 from sqms.inspections import actions, planning
-from sqms.inspections.choices import InspectionKind, Status
+from sqms.inspections.choices import InspectionKind, InspectionStatus
 from sqms.inspections.forms_programmes import GenerateForm, ProgrammeForm
 from sqms.inspections.models import Inspection, Programme
 
-OPEN = (Status.PLANNED, Status.IN_PROGRESS)
+OPEN = (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS)
 
 
 # Who sees which inspection --------------------------------------------------------------------
@@ -114,7 +114,7 @@ UPCOMING_FILTERS = FilterSet(
         InspectorFilter(
             "inspector", gettext_lazy("Inspector"), "inspector_id", api_name="inspector_id"
         ),
-        ChoiceFilter("status", gettext_lazy("Status"), "status", Status),
+        ChoiceFilter("status", gettext_lazy("Status"), "status", InspectionStatus),
         BooleanFilter("overdue", gettext_lazy("Overdue"), "is_overdue"),
     ),
 )
