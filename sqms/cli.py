@@ -21,6 +21,7 @@ COMMANDS = {
     "complaints-volumes-import": "import monthly transaction volumes per site (CSV or XLSX; all rows or none)",
     "import-checklist": "import an inspection checklist from a CSV or XLSX file into a draft (--code X)",
     "plan-inspections": "create the planned inspections of the inspection programmes up to --until DATE",
+    "compute-kpis": "recompute the recent periods of the computed KPIs and judge them (--kpi CODE, --periods-back N)",
     "worker": "the background worker: periodic jobs and notification delivery (huey)",
     "tick": "run the periodic jobs that are due, once (cron, without a worker); --list shows them",
 }

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sqms.jobs",
     "sqms.complaints",
     "sqms.inspections",
+    "sqms.kpis",
     "sqms.demo",
 ]
 

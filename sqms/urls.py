@@ -20,6 +20,7 @@ urlpatterns = [
     path("jobs/", include("sqms.jobs.urls")),
     path("complaints/", include("sqms.complaints.urls")),
     path("inspections/", include("sqms.inspections.urls")),
+    path("kpis/", include("sqms.kpis.urls")),
     path("s/", include("sqms.surveys.public_urls")),
     path("c/", include("sqms.complaints.public_urls")),
     path("api/v1/", api.urls),
