@@ -1,6 +1,6 @@
 """Inspection sources over submitted inspections (by ``submitted_at``): the mean score (%)
-and the critical-item failure rate (failed critical answers over applicable critical
-answers)."""
+and the critical-item failure rate (failed critical answers over answered, applicable
+critical answers)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def critical_failures(period: str, start: dt.date, end: dt.date) -> Cells:
             inspection__submitted_at__lt=hi,
         )
         .exclude(result=Result.NA)
-        .exclude(result="")
+        .filter(max_points__gt=0, answered_at__isnull=False)
         .annotate(p=trunc("inspection__submitted_at", period))
         .values("inspection__site_id", "p")
         .annotate(n=Count("id"), hits=Count("id", filter=Q(failed=True)))
