@@ -50,7 +50,9 @@ class FreezeForm(forms.Form):
 
 
 class AckForm(forms.Form):
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class EventForm(forms.ModelForm[ChartEvent]):

@@ -51,7 +51,12 @@ class UnitScoped(models.Model):
 
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("site")
+        Site,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("site"),
     )
     region = models.ForeignKey(
         Region,
@@ -68,15 +73,15 @@ class UnitScoped(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.unit_key = unit_key(self.level, self.site_id, self.region_id)
+        super().save(*args, **kwargs)
+
     @staticmethod
     def scope_filter(site_ids: set[int], user: Any) -> Q:
         return Q(level=Level.SITE, site_id__in=site_ids) | Q(
             level=Level.REGION, region_id__in=whole_regions(site_ids).values("id")
         )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.unit_key = unit_key(self.level, self.site_id, self.region_id)
-        super().save(*args, **kwargs)
 
     @property
     def unit_label(self) -> str:
@@ -158,11 +163,8 @@ class Kpi(models.Model):
         """The control chart this KPI is drawn on."""
         if self.chart != ChartKind.AUTO:
             return str(self.chart)
-        return {
-            Nature.PROPORTION: ChartKind.P,
-            Nature.COUNT: ChartKind.C,
-            Nature.RATE: ChartKind.U,
-        }.get(self.nature, ChartKind.IMR)  # type: ignore[call-overload]
+        kinds: dict[str, str] = {"proportion": "p", "count": "c", "rate": "u"}
+        return kinds.get(str(self.nature), "imr")
 
     def meets_target(self, value: float | None) -> bool | None:
         if value is None or self.target is None:
@@ -176,7 +178,9 @@ class Kpi(models.Model):
 class KpiValue(UnitScoped):
     """The value of one KPI for one unit and period (``period`` is the period's first day)."""
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values", verbose_name=_("KPI"))
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="values", verbose_name=_("KPI")
+    )
     period = models.DateField(_("period"))
     value = models.FloatField(_("value"))
     n = models.FloatField(
@@ -213,7 +217,9 @@ class ControlLimits(UnitScoped):
     """Phase-I limits frozen by a quality manager for one KPI × unit. Refreezing adds a row
     and retires the previous one (``is_current``), so the history stays."""
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="limits", verbose_name=_("KPI"))
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="limits", verbose_name=_("KPI")
+    )
     chart = models.CharField(_("chart"), max_length=8, choices=ChartKind.choices)
     baseline_from = models.DateField(_("baseline from"))
     baseline_to = models.DateField(_("baseline to"))
@@ -276,7 +282,9 @@ def chart_url(kpi_id: int, level: str, site_id: int | None, region_id: int | Non
 class Alert(UnitScoped):
     """A point of a KPI's chart that breaks a run rule against the frozen limits."""
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("KPI"))
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("KPI")
+    )
     limits = models.ForeignKey(ControlLimits, on_delete=models.CASCADE, related_name="alerts")
     period = models.DateField(_("period"))
     rule = models.PositiveSmallIntegerField(_("rule"))
@@ -320,10 +328,20 @@ class ChartEvent(models.Model):
     date = models.DateField(_("date"))
     text = models.CharField(_("text"), max_length=200)
     kpi = models.ForeignKey(
-        Kpi, on_delete=models.CASCADE, null=True, blank=True, related_name="events", verbose_name=_("KPI")
+        Kpi,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("KPI"),
     )
     site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("site")
+        Site,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("site"),
     )
 
     objects = RestrictedManager()

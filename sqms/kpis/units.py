@@ -26,7 +26,13 @@ def unit_choices(user: Any) -> list[tuple[str, str, Unit]]:
     if site_ids_in_scope(user) is None:
         out.append(("org", str(Level.ORGANIZATION.label), ORG))
     for r in regions_in_scope(user):
-        out.append((f"region:{r.pk}", f"{Level.REGION.label} {r.code} {r.name}", Unit(Level.REGION, region_id=r.pk)))
+        out.append(
+            (
+                f"region:{r.pk}",
+                f"{Level.REGION.label} {r.code} {r.name}",
+                Unit(Level.REGION, region_id=r.pk),
+            )
+        )
     for s in Site.objects.restrict(user, "view").order_by("code"):
         out.append((f"site:{s.pk}", f"{s.code} {s.name}", Unit(Level.SITE, site_id=s.pk)))
     return out

@@ -34,5 +34,6 @@ __all__ = [
     "do_enter_values",
     "do_freeze_limits",
     "do_import_values",
+    "do_update_kpi",
     "judge_kpi",
 ]

@@ -113,7 +113,12 @@ def judge_unit(kpi: Kpi, limits: ControlLimits, *, now: dt.datetime) -> int:
     pts = _points(kpi, unit, limits.baseline_from)
     try:
         judged = judge(
-            limits.chart, pts, kpi.rate_base, center=limits.center, sigma=limits.sigma, rules=limits.rules
+            limits.chart,
+            pts,
+            kpi.rate_base,
+            center=limits.center,
+            sigma=limits.sigma,
+            rules=limits.rules,
         )
     except ChartError:
         return 0
@@ -149,7 +154,9 @@ def _recipients(alert: Alert) -> list[str]:
         if alert.region_id:
             people += list(
                 User.objects.filter(
-                    is_active=True, profile__role=Role.REGION_MANAGER, profile__regions=alert.region_id
+                    is_active=True,
+                    profile__role=Role.REGION_MANAGER,
+                    profile__regions=alert.region_id,
                 )
             )
     return sorted({u.email for u in people if u.email})
@@ -234,10 +241,10 @@ def do_alert_to_nonconformity(
 
 
 @transaction.atomic(durable=True)
-def do_create_event(
-    data: dict[str, Any], *, acting_user: User | None, channel: str
-) -> ChartEvent:
-    ensure_allowed(acting_user, "add", ChartEvent, message=_("Only quality managers annotate charts."))
+def do_create_event(data: dict[str, Any], *, acting_user: User | None, channel: str) -> ChartEvent:
+    ensure_allowed(
+        acting_user, "add", ChartEvent, message=_("Only quality managers annotate charts.")
+    )
     if not str(data.get("text", "")).strip():
         raise ValidationError({"text": _("Enter the text of the event.")})
     site = data.get("site")
@@ -260,4 +267,3 @@ def do_delete_event(event: ChartEvent, *, acting_user: User | None, channel: str
 
 def level_label(level: str) -> str:
     return str(Level(level).label)
-

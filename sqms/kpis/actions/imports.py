@@ -113,9 +113,13 @@ def parse_values(data: bytes, user: Any) -> dict[Kpi, list[EnteredValue]]:
         kpi = kpis.get(cell("kpi"))
         site = sites.get(cell("site"))
         if kpi is None:
-            errors.append(err(line, "kpi", _("no KPI with the code %(code)r") % {"code": cell("kpi")}))
+            errors.append(
+                err(line, "kpi", _("no KPI with the code %(code)r") % {"code": cell("kpi")})
+            )
         if site is None or (scope is not None and site.pk not in scope):
-            errors.append(err(line, "site", _("no site %(code)r in your scope") % {"code": cell("site")}))
+            errors.append(
+                err(line, "site", _("no site %(code)r in your scope") % {"code": cell("site")})
+            )
         value = _number(cell("value"))
         if value is None:
             errors.append(err(line, "value", _("not a number: %(text)r") % {"text": cell("value")}))
@@ -127,9 +131,12 @@ def parse_values(data: bytes, user: Any) -> dict[Kpi, list[EnteredValue]]:
         period = P.parse(cell("period"), kpi.period)
         if period is None:
             errors.append(
-                err(line, "period", _("not a %(period)s: %(text)r") % {
-                    "period": kpi.get_period_display(), "text": cell("period")
-                })
+                err(
+                    line,
+                    "period",
+                    _("not a %(period)s: %(text)r")
+                    % {"period": kpi.get_period_display(), "text": cell("period")},
+                )
             )
         if site is None or value is None or period is None:
             continue
@@ -137,13 +144,17 @@ def parse_values(data: bytes, user: Any) -> dict[Kpi, list[EnteredValue]]:
         if problem:
             errors.append(err(line, "value", problem))
             continue
-        key = (kpi.code, site.code, period)
-        if key in seen:
+        dup = (kpi.code, site.code, period)
+        if dup in seen:
             errors.append(
-                err(line, "period", _("repeats line %(other)d (same KPI, site and period)") % {"other": seen[key]})
+                err(
+                    line,
+                    "period",
+                    _("repeats line %(other)d (same KPI, site and period)") % {"other": seen[dup]},
+                )
             )
             continue
-        seen[key] = line
+        seen[dup] = line
         out[kpi].append(EnteredValue(site, period, value, n))
     if errors:
         raise ValidationError({"file": errors})

@@ -56,9 +56,7 @@ class ComputeReport:
         }
 
 
-def compute_results(
-    kpi: Kpi, start: dt.date, end: dt.date
-) -> dict[tuple[Unit, dt.date], Finished]:
+def compute_results(kpi: Kpi, start: dt.date, end: dt.date) -> dict[tuple[Unit, dt.date], Finished]:
     """The KPI's values per site, region and organization for the periods in [start, end),
     pooled from the source's parts."""
     source = source_for(kpi.source, kpi.rate_base)
@@ -249,6 +247,8 @@ def do_enter_values(
     if errors:
         raise ValidationError(errors)
     now = now or timezone.now()
-    count = write_entered(kpi, rows, origin=origin, now=now, acting_user=acting_user, channel=channel)
+    count = write_entered(
+        kpi, rows, origin=origin, now=now, acting_user=acting_user, channel=channel
+    )
     judge_kpi(kpi, now=now)
     return count

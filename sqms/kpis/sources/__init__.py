@@ -91,15 +91,25 @@ def source_for(key: str, rate_base: int = 1000) -> ComputedSource | None:
 
     monthly = (Period.MONTH,)
     table: dict[str, ComputedSource] = {
-        Source.CSAT_MEAN: ComputedSource(surveys.csat_mean, finish_mean, Nature.MEASUREMENT, monthly),
+        Source.CSAT_MEAN: ComputedSource(
+            surveys.csat_mean, finish_mean, Nature.MEASUREMENT, monthly
+        ),
         Source.CSAT_TOP: ComputedSource(surveys.csat_top, finish_share, Nature.PROPORTION, monthly),
         Source.NPS: ComputedSource(surveys.nps, finish_nps, Nature.MEASUREMENT, monthly),
         Source.COMPLAINT_COUNT: ComputedSource(complaints.received, finish_count, Nature.COUNT),
-        Source.COMPLAINT_RATE: ComputedSource(complaints.rate, finish_rate(rate_base), Nature.RATE, monthly),
+        Source.COMPLAINT_RATE: ComputedSource(
+            complaints.rate, finish_rate(rate_base), Nature.RATE, monthly
+        ),
         Source.SLA: ComputedSource(complaints.sla_compliance, finish_share, Nature.PROPORTION),
-        Source.RESOLUTION: ComputedSource(complaints.resolution_hours, finish_median, Nature.MEASUREMENT),
-        Source.INSPECTION_SCORE: ComputedSource(inspections.mean_score, finish_mean, Nature.MEASUREMENT),
-        Source.CRITICAL_RATE: ComputedSource(inspections.critical_failures, finish_share, Nature.PROPORTION),
+        Source.RESOLUTION: ComputedSource(
+            complaints.resolution_hours, finish_median, Nature.MEASUREMENT
+        ),
+        Source.INSPECTION_SCORE: ComputedSource(
+            inspections.mean_score, finish_mean, Nature.MEASUREMENT
+        ),
+        Source.CRITICAL_RATE: ComputedSource(
+            inspections.critical_failures, finish_share, Nature.PROPORTION
+        ),
     }
     return table.get(key)
 

@@ -64,6 +64,8 @@ def resolution_hours(period: str, start: dt.date, end: dt.date) -> Cells:
     )
     out: Cells = {}
     for site_id, p, received_at, resolved_at in rows:
+        if resolved_at is None:
+            continue
         hours = (resolved_at - received_at).total_seconds() / 3600.0
         out.setdefault((site_id, as_date(p)), {"values": []})["values"].append(hours)
     return out

@@ -20,8 +20,15 @@ from sqms.test import World
 def make_records(world: World) -> dict[str, Any]:
     cli = Channel.CLI
     kpi = actions.do_create_kpi(
-        {"code": "WAIT", "name": "Waiting time", "unit": "min", "nature": "measurement",
-         "source": "entered", "direction": "lower", "period": "month"},
+        {
+            "code": "WAIT",
+            "name": "Waiting time",
+            "unit": "min",
+            "nature": "measurement",
+            "source": "entered",
+            "direction": "lower",
+            "period": "month",
+        },
         acting_user=None,
         channel=cli,
     )

@@ -80,7 +80,10 @@ def test_signal_raises_one_alert_per_point_and_rule(world: Any, p_kpi: Any) -> N
     # judging again (a recomputation, a new value elsewhere) adds nothing
     assert actions.judge_kpi(p_kpi, now=dt.datetime.now(dt.UTC)) == 0
     actions.do_enter_values(
-        p_kpi, [actions.EnteredValue(world.site_a, month(8), 0.5, 40)], acting_user=world.qm, channel=CLI
+        p_kpi,
+        [actions.EnteredValue(world.site_a, month(8), 0.5, 40)],
+        acting_user=world.qm,
+        channel=CLI,
     )
     assert Alert.objects.filter(kpi=p_kpi).count() == 1
     assert OutboxMessage.objects.filter(event_key__startswith=f"kpi:{p_kpi.pk}:").count() == 1
@@ -104,7 +107,13 @@ def test_refreezing_keeps_history(world: Any, p_kpi: Any) -> None:
 def test_freeze_is_for_quality_managers(world: Any, p_kpi: Any) -> None:
     with pytest.raises(PermissionDenied):
         actions.do_freeze_limits(
-            p_kpi, unit_a(world), month(1), month(6), [1], acting_user=world.alpha_manager, channel=CLI
+            p_kpi,
+            unit_a(world),
+            month(1),
+            month(6),
+            [1],
+            acting_user=world.alpha_manager,
+            channel=CLI,
         )
     with pytest.raises(ValidationError) as exc:
         actions.do_freeze_limits(
@@ -137,7 +146,9 @@ def test_acknowledge(world: Any, p_kpi: Any) -> None:
         actions.do_acknowledge_alert(alert, "x", acting_user=world.bravo_manager, channel=CLI)
     done = actions.do_acknowledge_alert(alert, "seen", acting_user=world.alpha_manager, channel=CLI)
     assert done.status == AlertStatus.ACKNOWLEDGED and done.note == "seen"
-    assert AuditEvent.objects.filter(model="kpis.alert", object_id=str(alert.pk), action="update").exists()
+    assert AuditEvent.objects.filter(
+        model="kpis.alert", object_id=str(alert.pk), action="update"
+    ).exists()
     with pytest.raises(ValidationError):
         actions.do_acknowledge_alert(done, "", acting_user=world.alpha_manager, channel=CLI)
 

@@ -61,15 +61,15 @@ def test_xlsx(world: Any, kpis: Any) -> None:
 
 def test_errors_name_line_and_column_and_nothing_is_written(world: Any, kpis: Any) -> None:
     data = (
-        "kpi,site,period,value,n\n"
-        "WAIT,ALPHA,2025-01,4.5,\n"  # fine
-        "NOPE,ALPHA,2025-01,1,\n"
-        "WAIT,ALPHA,2025-13,1,\n"
-        "WAIT,ALPHA,2025-02,abc,\n"
-        "FCR,ALPHA,2025-01,1.5,10\n"
-        "FCR,BRAVO,2025-01,0.5,\n"
-        "WAIT,ALPHA,2025-01,4.5,\n"
-    ).encode()
+        b"kpi,site,period,value,n\n"
+        b"WAIT,ALPHA,2025-01,4.5,\n"  # fine
+        b"NOPE,ALPHA,2025-01,1,\n"
+        b"WAIT,ALPHA,2025-13,1,\n"
+        b"WAIT,ALPHA,2025-02,abc,\n"
+        b"FCR,ALPHA,2025-01,1.5,10\n"
+        b"FCR,BRAVO,2025-01,0.5,\n"
+        b"WAIT,ALPHA,2025-01,4.5,\n"
+    )
     with pytest.raises(ValidationError) as exc:
         actions.do_import_values(data, acting_user=world.qm, channel=CLI)
     messages = exc.value.messages

@@ -78,8 +78,13 @@ def test_api_chart_freeze_alerts_ack(world: Any, wait: Any, client_for: Any) -> 
     r = qm.post(
         f"/api/v1/kpis/{wait.pk}/limits",
         data=json.dumps(
-            {"level": "site", "site": world.site_a.pk, "baseline_from": "2025-01-01",
-             "baseline_to": "2025-05-01", "rules": [1]}
+            {
+                "level": "site",
+                "site": world.site_a.pk,
+                "baseline_from": "2025-01-01",
+                "baseline_to": "2025-05-01",
+                "rules": [1],
+            }
         ),
         content_type="application/json",
         **h,
@@ -100,9 +105,12 @@ def test_api_chart_freeze_alerts_ack(world: Any, wait: Any, client_for: Any) -> 
     assert bravo.post(ack, data="{}", content_type="application/json", **hb).status_code == 404
     done = qm.post(ack, data=json.dumps({"note": "ok"}), content_type="application/json", **h)
     assert done.json()["status"] == "acknowledged"
-    assert bravo.get(
-        f"/api/v1/kpis/{wait.pk}/chart?level=site&site={world.site_a.pk}", **hb
-    ).status_code == 404
+    assert (
+        bravo.get(
+            f"/api/v1/kpis/{wait.pk}/chart?level=site&site={world.site_a.pk}", **hb
+        ).status_code
+        == 404
+    )
 
 
 def test_api_definitions_and_post_values(world: Any, client_for: Any) -> None:
@@ -140,9 +148,12 @@ def test_api_definitions_and_post_values(world: Any, client_for: Any) -> None:
         **hm,
     )
     assert other.status_code == 422
-    assert mgr.patch(
-        f"/api/v1/kpis/{kpi_id}", data='{"name": "y"}', content_type="application/json", **hm
-    ).status_code == 404
+    assert (
+        mgr.patch(
+            f"/api/v1/kpis/{kpi_id}", data='{"name": "y"}', content_type="application/json", **hm
+        ).status_code
+        == 404
+    )
 
 
 def test_grid_page_saves_values(world: Any, client_for: Any) -> None:
@@ -160,8 +171,13 @@ def test_grid_page_saves_values(world: Any, client_for: Any) -> None:
 
 def test_pages_render(world: Any, wait: Any, client_for: Any) -> None:
     actions.do_freeze_limits(
-        wait, actions.Unit("site", site_id=world.site_a.pk), month(1), month(5), [1],
-        acting_user=None, channel=CLI,
+        wait,
+        actions.Unit("site", site_id=world.site_a.pk),
+        month(1),
+        month(5),
+        [1],
+        acting_user=None,
+        channel=CLI,
     )
     alert = Alert.objects.get()
     c = client_for(world.alpha_manager)
@@ -186,7 +202,9 @@ def test_pages_render(world: Any, wait: Any, client_for: Any) -> None:
 def test_compute_command(world: Any) -> None:
     make_kpi("CC", "complaints.count", nature="count")
     out = io.StringIO()
-    call_command("compute_kpis", "--periods-back", "1", "--now", "2026-04-20T10:00+08:00", stdout=out)
+    call_command(
+        "compute_kpis", "--periods-back", "1", "--now", "2026-04-20T10:00+08:00", stdout=out
+    )
     text = out.getvalue()
     assert "CC: 2 period(s) 2026-03…2026-04" in text
     assert "1 KPI(s)" in text

@@ -118,10 +118,15 @@ def test_csat_and_nps_from_rollups(world: Any) -> None:
     inst = survey_data.make_instrument()
     campaign = survey_data.make_campaign(inst, [world.site_a, world.site_b])
     at = survey_data.when(2026, 3)
-    survey_data.write(campaign, world.site_a, [
-        {"CSAT": 5, "NPS": 10}, {"CSAT": 4, "NPS": 9}, {"CSAT": 3, "NPS": 6}, {"NPS": 3}
-    ], at=at)
-    survey_data.write(campaign, world.site_b, [{"CSAT": 5, "NPS": 10}, {"CSAT": 5, "NPS": 8}], at=at)
+    survey_data.write(
+        campaign,
+        world.site_a,
+        [{"CSAT": 5, "NPS": 10}, {"CSAT": 4, "NPS": 9}, {"CSAT": 3, "NPS": 6}, {"NPS": 3}],
+        at=at,
+    )
+    survey_data.write(
+        campaign, world.site_b, [{"CSAT": 5, "NPS": 10}, {"CSAT": 5, "NPS": 8}], at=at
+    )
     mean = make_kpi("CSAT", "surveys.csat_mean", nature="measurement")
     top = make_kpi("TOP", "surveys.csat_top", nature="proportion")
     nps = make_kpi("NPS", "surveys.nps", nature="measurement")
@@ -149,13 +154,25 @@ def test_recompute_picks_up_late_data_and_is_idempotent(world: Any, complaints: 
 
     late = dt.datetime(2026, 3, 20, 4, 0, tzinfo=dt.UTC)
     complaint_actions.do_create_complaint(
-        {"site": world.site_b, "channel": "phone", "description": "late report", "received_at": late},
-        source=Source.STAFF, acting_user=None, channel=Channel.CLI, now=NOW,
+        {
+            "site": world.site_b,
+            "channel": "phone",
+            "description": "late report",
+            "received_at": late,
+        },
+        source=Source.STAFF,
+        acting_user=None,
+        channel=Channel.CLI,
+        now=NOW,
     )
-    report = actions.do_compute_kpis(kpi, periods_back=2, now=NOW, acting_user=None, channel=Channel.CLI)
+    report = actions.do_compute_kpis(
+        kpi, periods_back=2, now=NOW, acting_user=None, channel=Channel.CLI
+    )
     assert value(kpi, k["B"], MARCH).value == 2
     assert value(kpi, k["ORG"], MARCH).value == 5
     assert report.changed == 3  # B, region B and the organization in March
-    again = actions.do_compute_kpis(kpi, periods_back=2, now=NOW, acting_user=None, channel=Channel.CLI)
+    again = actions.do_compute_kpis(
+        kpi, periods_back=2, now=NOW, acting_user=None, channel=Channel.CLI
+    )
     assert (again.added, again.changed, again.deleted) == (0, 0, 0)
     assert KpiValue.objects.filter(kpi=kpi, period=MARCH).count() == 5

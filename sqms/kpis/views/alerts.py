@@ -28,13 +28,27 @@ from sqms.kpis.models import Alert, chart_url
 ALERT_LIST = ListSpec(
     title=gettext_lazy("KPI alerts"),
     columns=[
-        ListColumn("raised", gettext_lazy("Raised"), lambda a: a.created_at, sort="created_at", link=True),
+        ListColumn(
+            "raised", gettext_lazy("Raised"), lambda a: a.created_at, sort="created_at", link=True
+        ),
         ListColumn("kpi", gettext_lazy("KPI"), lambda a: a.kpi.code, sort="kpi__code"),
         ListColumn("unit", gettext_lazy("Unit"), lambda a: a.unit_label, sort="unit_key"),
-        ListColumn("period", gettext_lazy("Period"), lambda a: P.label(a.period, a.kpi.period), sort="period"),
-        ListColumn("rule", gettext_lazy("Rule"), lambda a: f"{a.rule}: {NELSON_RULES.get(a.rule, '')}", sort="rule"),
+        ListColumn(
+            "period",
+            gettext_lazy("Period"),
+            lambda a: P.label(a.period, a.kpi.period),
+            sort="period",
+        ),
+        ListColumn(
+            "rule",
+            gettext_lazy("Rule"),
+            lambda a: f"{a.rule}: {NELSON_RULES.get(a.rule, '')}",
+            sort="rule",
+        ),
         ListColumn("value", gettext_lazy("Value"), lambda a: round(a.value, 4)),
-        ListColumn("status", gettext_lazy("Status"), lambda a: a.get_status_display(), sort="status"),
+        ListColumn(
+            "status", gettext_lazy("Status"), lambda a: a.get_status_display(), sort="status"
+        ),
     ],
     filterset=ALERT_FILTERS,
     default_sort="-raised",

@@ -28,9 +28,15 @@ KPI_LIST = ListSpec(
         ListColumn("code", gettext_lazy("Code"), lambda k: k.code, sort="code", link=True),
         ListColumn("name", gettext_lazy("Name"), lambda k: k.name, sort="name"),
         ListColumn("unit", gettext_lazy("Unit"), lambda k: k.unit),
-        ListColumn("period", gettext_lazy("Period"), lambda k: k.get_period_display(), sort="period"),
-        ListColumn("nature", gettext_lazy("Nature"), lambda k: k.get_nature_display(), sort="nature"),
-        ListColumn("source", gettext_lazy("Source"), lambda k: k.get_source_display(), sort="source"),
+        ListColumn(
+            "period", gettext_lazy("Period"), lambda k: k.get_period_display(), sort="period"
+        ),
+        ListColumn(
+            "nature", gettext_lazy("Nature"), lambda k: k.get_nature_display(), sort="nature"
+        ),
+        ListColumn(
+            "source", gettext_lazy("Source"), lambda k: k.get_source_display(), sort="source"
+        ),
         ListColumn("target", gettext_lazy("Target"), lambda k: k.target),
         ListColumn("active", gettext_lazy("Active"), lambda k: k.is_active, sort="is_active"),
     ],

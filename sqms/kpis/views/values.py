@@ -31,10 +31,17 @@ VALUE_LIST = ListSpec(
     columns=[
         ListColumn("kpi", gettext_lazy("KPI"), lambda v: v.kpi.code, sort="kpi__code"),
         ListColumn("unit", gettext_lazy("Unit"), lambda v: v.unit_label, sort="unit_key"),
-        ListColumn("period", gettext_lazy("Period"), lambda v: P.label(v.period, v.kpi.period), sort="period"),
+        ListColumn(
+            "period",
+            gettext_lazy("Period"),
+            lambda v: P.label(v.period, v.kpi.period),
+            sort="period",
+        ),
         ListColumn("value", gettext_lazy("Value"), lambda v: round(v.value, 4), sort="value"),
         ListColumn("n", gettext_lazy("n"), lambda v: v.n),
-        ListColumn("origin", gettext_lazy("Source"), lambda v: v.get_origin_display(), sort="origin"),
+        ListColumn(
+            "origin", gettext_lazy("Source"), lambda v: v.get_origin_display(), sort="origin"
+        ),
         ListColumn("updated", gettext_lazy("Updated"), lambda v: v.updated_at, sort="updated_at"),
     ],
     filterset=VALUE_FILTERS,
@@ -77,7 +84,9 @@ def value_grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sites = list(Site.objects.restrict(request.user).filter(is_active=True).order_by("code"))
     stored = {
         v.site_id: v
-        for v in KpiValue.objects.restrict(request.user).filter(kpi=kpi, period=period, level="site")
+        for v in KpiValue.objects.restrict(request.user).filter(
+            kpi=kpi, period=period, level="site"
+        )
     }
     error = ""
     if request.method == "POST":
@@ -101,7 +110,9 @@ def value_grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     grid = [
         {
             "site": s,
-            "value": request.POST.get(f"value-{s.pk}", stored[s.pk].value if s.pk in stored else ""),
+            "value": request.POST.get(
+                f"value-{s.pk}", stored[s.pk].value if s.pk in stored else ""
+            ),
             "n": request.POST.get(f"n-{s.pk}", (stored[s.pk].n or "") if s.pk in stored else ""),
         }
         for s in sites
@@ -110,8 +121,7 @@ def value_grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         "kpis/value_grid.html",
         status=400 if error else 200,
-        context=
-        {
+        context={
             "kpi": kpi,
             "period": period,
             "period_label": P.label(period, kpi.period),
