@@ -18,6 +18,7 @@ from sqms.core.pagination import BoundedPagination, DbId
 from sqms.kpis import actions
 from sqms.kpis.choices import ChartKind, Direction, Level, Nature, Period, Source
 from sqms.kpis.filters import ALERT_FILTERS, VALUE_FILTERS
+from sqms.kpis.league import latest_period, league
 from sqms.kpis.models import Alert, Kpi, KpiValue
 from sqms.kpis.series import chart_data
 from sqms.kpis.units import parse_unit
@@ -307,3 +308,31 @@ def freeze_limits(request: AuthenticatedHttpRequest, kpi_id: DbId, payload: Free
         channel=API,
     )
     return Status(201, limits)
+
+
+class LeagueRowOut(Schema):
+    rank: int
+    label: str
+    unit_key: str
+    value: float
+    n: float | None
+    lo: float | None
+    hi: float | None
+    percentile: float | None
+    previous_rank: int | None
+    movement: int | None
+
+
+@router.get("/{kpi_id}/league", response=list[LeagueRowOut])
+def get_league(
+    request: AuthenticatedHttpRequest,
+    kpi_id: DbId,
+    level: Level = Level.SITE,
+    period: dt.date | None = None,
+) -> Any:
+    """The sites (or regions) in scope ranked on the KPI for a period (default the latest)."""
+    kpi = get_object_or_404(_kpis(request), pk=kpi_id)
+    if level == Level.ORGANIZATION:
+        raise ValidationError({"level": "a league table ranks sites or regions"})
+    period = period or latest_period(kpi, request.user, level)
+    return league(kpi, request.user, period, level) if period else []

@@ -68,6 +68,7 @@ URL_KWARGS = {
     "kpis:grid": _kpi,
     "kpis:chart": _kpi,
     "kpis:freeze": _kpi,
+    "kpis:league": _kpi,
     "kpis:alert": lambda w, r: {"pk": r["kpi_alert"].pk},
     "kpis:alert_ack": lambda w, r: {"pk": r["kpi_alert"].pk},
     "kpis:alert_nc": lambda w, r: {"pk": r["kpi_alert"].pk},
@@ -78,6 +79,7 @@ URL_KWARGS = {
     "api:post_values": _api_kpi,
     "api:get_chart": _api_kpi,
     "api:freeze_limits": _api_kpi,
+    "api:get_league": _api_kpi,
     "api:acknowledge_alert": lambda w, r: {"alert_id": r["kpi_alert"].pk},
 }
 
@@ -85,7 +87,9 @@ SHARED_URLS: set[str] = {
     "kpis:detail",
     "kpis:grid",
     "kpis:chart",
+    "kpis:league",
     "api:get_kpi",
+    "api:get_league",
     "api:update_kpi",  # the same URL as api:get_kpi
     "api:delete_kpi",
 }

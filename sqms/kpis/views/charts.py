@@ -24,8 +24,11 @@ from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.scoping import allowed
 from sqms.core.views.generic import WEB, add_errors, delete_page, form_page
 from sqms.kpis import actions
+from sqms.kpis import periods as P
+from sqms.kpis.choices import Level
 from sqms.kpis.figures import control_chart
 from sqms.kpis.forms import EventForm, FreezeForm
+from sqms.kpis.league import latest_period, league
 from sqms.kpis.models import Alert, ChartEvent, ControlLimits, Kpi
 from sqms.kpis.series import chart_data
 from sqms.kpis.units import unit_choices, unit_from_request, unit_label
@@ -182,3 +185,31 @@ urlpatterns = [
     path("events/new/", event_create, name="event_create"),
     path("events/<int:pk>/delete/", event_delete, name="event_delete"),
 ]
+
+
+@require_safe
+@login_required
+def league_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The league table of the sites (or regions) in scope for one period."""
+    kpi = get_object_or_404(Kpi.objects.restrict(request.user), pk=pk)
+    level = request.GET.get("level") or Level.SITE
+    if level not in (Level.SITE, Level.REGION):
+        level = Level.SITE
+    raw = request.GET.get("period", "")
+    period = (P.parse(raw, kpi.period) if raw else None) or latest_period(kpi, request.user, level)
+    rows = league(kpi, request.user, period, level) if period else []
+    return render(
+        request,
+        "kpis/league.html",
+        {
+            "kpi": kpi,
+            "level": level,
+            "period": period,
+            "period_label": P.label(period, kpi.period) if period else "",
+            "rows": rows,
+            "statistical": kpi.nature in ("proportion", "rate"),
+        },
+    )
+
+
+urlpatterns.append(path("<int:pk>/league/", league_page, name="league"))
