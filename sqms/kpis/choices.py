@@ -64,3 +64,12 @@ class Source(models.TextChoices):
     RESOLUTION = "complaints.median_resolution", _("Median resolution time, hours")
     INSPECTION_SCORE = "inspections.score", _("Inspection mean score (%)")
     CRITICAL_RATE = "inspections.critical_rate", _("Critical-item failure rate")
+
+
+class ObjectiveStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    ACHIEVED = "achieved", _("Achieved")
+    MISSED = "missed", _("Missed")
+    NO_DATA = "no_data", _("No data")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sqms.analytics.spc import NELSON_RULES
 from sqms.kpis.charting import DEFAULT_RULES
-from sqms.kpis.models import ChartEvent, Kpi
+from sqms.kpis.models import ChartEvent, Kpi, Objective
 
 
 class KpiForm(forms.ModelForm[Kpi]):
@@ -77,4 +77,43 @@ class ImportForm(forms.Form):
             "CSV (UTF-8 or GB18030) or XLSX with the columns kpi, site, period, value and "
             "optionally n."
         ),
+    )
+
+
+class ObjectiveForm(forms.ModelForm[Objective]):
+    class Meta:
+        model = Objective
+        fields = [
+            "title",
+            "kpi",
+            "level",
+            "site",
+            "region",
+            "target",
+            "deadline",
+            "owner",
+            "parent",
+            "notes",
+        ]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from sqms.core.models import Site
+
+        for name, qs in (
+            ("site", Site.objects.restrict(user)),
+            ("parent", Objective.objects.restrict(user)),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = qs
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_review = forms.DateField(
+        label=_("next review"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

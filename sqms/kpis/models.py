@@ -26,6 +26,7 @@ from sqms.kpis.choices import (
     Direction,
     Level,
     Nature,
+    ObjectiveStatus,
     Origin,
     Period,
     Source,
@@ -360,3 +361,91 @@ class ChartEvent(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("kpis:events")
+
+
+class Objective(UnitScoped):
+    """A quality objective (ISO 9001 §6.2): a KPI's target by a deadline for one unit, owned
+    by someone, cascading from the organization to regions to sites (``parent``)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.PROTECT, related_name="objectives", verbose_name=_("KPI")
+    )
+    target = models.FloatField(_("target"))
+    deadline = models.DateField(_("deadline"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("cascades from"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = RestrictedManager()
+    scope_editors = ORG_EDITORS
+    audit_fields = (
+        "title",
+        "kpi",
+        "level",
+        "site",
+        "region",
+        "target",
+        "deadline",
+        "owner",
+        "parent",
+    )
+
+    class Meta:
+        ordering = ["deadline", "title"]
+        verbose_name = _("quality objective")
+        verbose_name_plural = _("quality objectives")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("kpis:objective", args=[self.pk])
+
+
+class ObjectiveReview(models.Model):
+    """A scheduled review of an objective: the status judged on the day, and the next date."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(_("reviewed on"))
+    status = models.CharField(_("status"), max_length=10, choices=ObjectiveStatus.choices)
+    value = models.FloatField(_("value"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    next_review = models.DateField(_("next review"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = RestrictedManager()
+    scope_site_path = "objective__site"
+    scope_editors = SITE_EDITORS
+    audit_fields = ("reviewed_on", "status", "value", "note", "next_review")
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+        verbose_name = _("objective review")
+        verbose_name_plural = _("objective reviews")
+
+    def __str__(self) -> str:
+        return f"{self.objective} {self.reviewed_on}"
+
+    def get_absolute_url(self) -> str:
+        return self.objective.get_absolute_url()
+
+    @staticmethod
+    def scope_filter(site_ids: set[int], user: Any) -> Q:
+        return Q(objective__in=Objective.objects.filter(UnitScoped.scope_filter(site_ids, user)))

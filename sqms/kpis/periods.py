@@ -53,3 +53,14 @@ def parse(text: str, period: str) -> dt.date | None:
     except ValueError:
         return None
     return period_start(day, period)
+
+
+def between(a: dt.date, b: dt.date, period: str) -> int:
+    """How many periods from the one starting ``a`` to the one holding ``b`` (negative when
+    ``b`` is earlier)."""
+    a, b = period_start(a, period), period_start(b, period)
+    if period == Period.DAY:
+        return (b - a).days
+    if period == Period.WEEK:
+        return (b - a).days // 7
+    return (b.year - a.year) * 12 + b.month - a.month

@@ -1,4 +1,4 @@
-from sqms.kpis.views import alerts, charts, definitions, values
+from sqms.kpis.views import alerts, charts, definitions, objectives, values
 
 app_name = "kpis"
 
@@ -7,4 +7,5 @@ urlpatterns = [
     *values.urlpatterns,
     *charts.urlpatterns,
     *alerts.urlpatterns,
+    *objectives.urlpatterns,
 ]

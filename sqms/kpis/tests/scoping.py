@@ -49,7 +49,23 @@ def make_records(world: World) -> dict[str, Any]:
         channel=cli,
     )
     alert = Alert.objects.get(kpi=kpi, site=world.site_a)
-    return {"kpi": kpi, "kpi_alert": alert, "kpi_event": event}
+    objective = actions.do_create_objective(
+        {
+            "title": "Shorter waits",
+            "kpi": kpi,
+            "level": "site",
+            "site": world.site_a,
+            "target": 8.0,
+            "deadline": dt.date(2026, 12, 31),
+        },
+        acting_user=None,
+        channel=cli,
+    )
+    return {"kpi": kpi, "kpi_alert": alert, "kpi_event": event, "kpi_objective": objective}
+
+
+def _objective(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": r["kpi_objective"].pk}
 
 
 def _kpi(w: World, r: dict[str, Any]) -> dict[str, Any]:
@@ -73,6 +89,10 @@ URL_KWARGS = {
     "kpis:alert_ack": lambda w, r: {"pk": r["kpi_alert"].pk},
     "kpis:alert_nc": lambda w, r: {"pk": r["kpi_alert"].pk},
     "kpis:event_delete": lambda w, r: {"pk": r["kpi_event"].pk},
+    "kpis:objective": _objective,
+    "kpis:objective_edit": _objective,
+    "kpis:objective_delete": _objective,
+    "kpis:objective_review": _objective,
     "api:get_kpi": _api_kpi,
     "api:update_kpi": _api_kpi,
     "api:delete_kpi": _api_kpi,
