@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sqms.capa",
     "sqms.improvement",
     "sqms.standards",
+    "sqms.kpis",
     "sqms.demo",
 ]
 

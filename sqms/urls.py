@@ -23,6 +23,7 @@ urlpatterns = [
     path("improvement/", include("sqms.improvement.urls")),
     path("capa/", include("sqms.capa.urls")),
     path("standards/", include("sqms.standards.urls")),
+    path("kpis/", include("sqms.kpis.urls")),
     path("s/", include("sqms.surveys.public_urls")),
     path("c/", include("sqms.complaints.public_urls")),
     path("api/v1/", api.urls),

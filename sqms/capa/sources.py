@@ -1,6 +1,7 @@
 """Building blocks other apps' actions call to raise a nonconformity from their records, inside
 their own transaction (plain ``transaction.atomic``, not durable). Each is idempotent: one NC per
-failed inspection answer, one per audit finding; a second call returns the first NC.
+failed inspection answer, one per audit finding; a second call returns the first NC. A KPI alert
+keeps the reference of its NC itself, and ``sqms.kpis`` refuses a second one.
 
 The caller has checked its own permissions (an inspector submitting an inspection may not edit
 NCs, yet the failed critical item must raise one): these functions do not check the role.
@@ -26,6 +27,8 @@ from sqms.inspections.models import Answer, Finding, Inspection
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from sqms.kpis.models import Alert
 else:
     User = get_user_model()
 
@@ -130,4 +133,46 @@ def raise_for_audit_finding(
         channel=channel,
         now=now,
         audit_finding=finding,
+    )
+
+
+@transaction.atomic
+def raise_for_kpi_alert(
+    alert: Alert,
+    *,
+    acting_user: User | None,
+    channel: str,
+    now: datetime | None = None,
+) -> Nonconformity:
+    """The NC of a KPI alert (a control-chart point that broke a run rule): title from the KPI
+    and the period, site from the alert's unit (none for a region or the organization),
+    severity minor — the quality manager raises it when the signal is serious — origin "KPI
+    alarm", linked back to the alert's page."""
+    now = now or timezone.now()
+    kpi = alert.kpi
+    period = alert.period.isoformat()
+    unit = str(alert.site or alert.region or _("organization"))
+    return create_nc(
+        {
+            "site": alert.site,
+            "title": (f"{kpi.code} {kpi.name}: {period}")[:200],
+            "description": _(
+                "KPI %(kpi)s of %(unit)s broke run rule %(rule)d in the period starting "
+                "%(period)s (value %(value)s)."
+            )
+            % {
+                "kpi": kpi.name,
+                "unit": unit,
+                "rule": alert.rule,
+                "period": period,
+                "value": f"{alert.value:.4g}",
+            },
+            "severity": NcSeverity.MINOR,
+            "origin": Origin.KPI_ALARM,
+            "source_ref": f"{kpi.code} {alert.unit_key} {period}"[:200],
+            "source_url": alert.get_absolute_url(),
+        },
+        acting_user=acting_user,
+        channel=channel,
+        now=now,
     )
