@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Status
-from ninja.files import UploadedFile
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from sqms.capa import actions
@@ -23,6 +22,7 @@ from sqms.capa.api_schemas import (
     CauseIn,
     CauseOut,
     ConfirmIn,
+    EvidenceIn,
     FishIn,
     FishOut,
     NcIn,
@@ -397,10 +397,12 @@ def cancel_capa_action(request: AuthenticatedHttpRequest, action_id: DbId, paylo
 
 @router.post("/actions/{action_id}/evidence", response={201: ActionOut})
 def add_action_evidence(
-    request: AuthenticatedHttpRequest, action_id: DbId, files: File[list[UploadedFile]]
+    request: AuthenticatedHttpRequest, action_id: DbId, payload: EvidenceIn
 ) -> Any:
-    """Attach photos or PDFs (multipart ``files``); each is checked by its content."""
+    """Attach photos or PDFs, each sent as base64 in JSON and checked by its content; the
+    API's body limit applies to the whole request."""
     action = _action(request, action_id)
+    files = [f.as_upload(f"files[{i}].content_base64") for i, f in enumerate(payload.files)]
     actions.do_add_evidence(action, check_uploads(files), acting_user=request.user, channel=API)
     return Status(201, _action(request, action_id))
 

@@ -16,6 +16,7 @@ from sqms.capa.choices import (
     Verdict,
 )
 from sqms.capa.models import Action
+from sqms.core.api_schemas import UploadIn
 from sqms.core.pagination import DbId
 
 
@@ -219,3 +220,7 @@ class CauseIn(Schema):
     category: SixM
     description: str = Field("", max_length=5000)
     is_active: bool = True
+
+
+class EvidenceIn(Schema):
+    files: list[UploadIn] = Field(..., min_length=1, max_length=10)

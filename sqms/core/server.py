@@ -59,6 +59,9 @@ def gunicorn_settings(options: ServerOptions) -> dict[str, Any]:
         "worker_connections": max(1000, options.backlog),
         "max_requests": options.max_requests,
         "max_requests_jitter": options.max_requests // 10,
+        # gunicorn's largest request line (its default is 4094): a list URL with many filters
+        # or ids still reaches Django, which answers in JSON, instead of an HTML 414
+        "limit_request_line": 8190,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": env_str("SQMS_SERVER_LOG_LEVEL", "info"),

@@ -3,20 +3,17 @@ answers, opening one, saving an answer (PUT per item), uploading a photo, and th
 on a stale version or a second submit). Reads through ``restrict``, writes through
 ``actions``; a site never learns who its mystery shopper was."""
 
-import base64
-import binascii
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sqms.core.api_schemas import ConflictOut
+from sqms.core.api_schemas import ConflictOut, UploadIn
 from sqms.core.choices import Channel
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Site
@@ -130,8 +127,7 @@ class SubmitIn(Schema):
     notes: str | None = Field(None, max_length=20000)
 
 
-class PhotoIn(Schema):
-    name: str = Field(..., min_length=1, max_length=200, description="the file's name")
+class PhotoIn(UploadIn):
     content_base64: str = Field(
         ..., min_length=4, description="the image file, base64-encoded (JPEG, PNG, GIF, WebP)"
     )
@@ -240,11 +236,7 @@ def upload_inspection_photo(
     API's body limit first), and the location is removed unless the checklist keeps it."""
     inspection = _get(request, inspection_id, "change")
     item = _item(inspection, item_id)
-    try:
-        data = base64.b64decode(payload.content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValidationError({"content_base64": _("This is not base64.")}) from None
-    files = actions.check_photos(inspection, [SimpleUploadedFile(payload.name, data)])
+    files = actions.check_photos(inspection, [payload.as_upload()])
     try:
         photos = actions.do_add_photos(
             inspection, files, item=item, acting_user=request.user, channel=API

@@ -359,3 +359,25 @@ def test_inspection_nc_in_verification_suggests_its_item(world, client_for):
     page = c.get(nc.get_absolute_url()).content.decode()
     assert "Not enough data" in page and "chart-verification-1" in page
     assert "chart-verification-1-months" not in page  # one month only: no series chart
+
+
+def test_api_evidence_is_base64_in_json(world):
+    import base64
+
+    nc = make_nc(world.site_a)
+    to_action_plan(nc)
+    action = add_action(nc)
+    c = api(world.alpha_manager)
+    url = f"/api/v1/capa/actions/{action.pk}/evidence"
+    good = {"name": "fixed.png", "content_base64": base64.b64encode(png()).decode()}
+    r = post_json(c, url, {"files": [good]})
+    assert r.status_code == 201, r.content
+    ev = ActionEvidence.objects.get()
+    assert (ev.action_id, ev.name, ev.content_type) == (action.pk, "fixed.png", "image/png")
+    # not base64, and a text file dressed as a PNG: named, nothing stored
+    r = post_json(c, url, {"files": [good, {"name": "x.png", "content_base64": "%%%%"}]})
+    assert r.status_code == 422 and "files[1].content_base64" in json.dumps(r.json())
+    fake = {"name": "notes.png", "content_base64": base64.b64encode(b"hello there").decode()}
+    r = post_json(c, url, {"files": [fake]})
+    assert r.status_code == 422 and "notes.png" in json.dumps(r.json(), ensure_ascii=False)
+    assert ActionEvidence.objects.count() == 1

@@ -61,6 +61,7 @@ def test_gunicorn_runs_threaded_workers_with_the_options() -> None:
     assert (config["backlog"], config["worker_connections"]) == (4096, 4096)
     assert (config["max_requests"], config["max_requests_jitter"]) == (500, 50)
     assert config["preload_app"] is False  # workers open their own database connections
+    assert config["limit_request_line"] == 8190  # long filter URLs reach Django
 
 
 def test_sqlite_waits_for_the_write_lock_instead_of_failing(
