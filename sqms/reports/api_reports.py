@@ -71,9 +71,7 @@ class ReviewQuery(Schema):
 
 
 @router.get("/management-review", response=ReviewReportOut)
-def get_management_review(
-    request: AuthenticatedHttpRequest, q: Query[ReviewQuery]
-) -> Any:
+def get_management_review(request: AuthenticatedHttpRequest, q: Query[ReviewQuery]) -> Any:
     try:
         return gather(q.period, q.scope, request.user).as_dict()
     except ScopeRefused as exc:

@@ -70,8 +70,7 @@ def parse_period(text: str | None) -> ReviewPeriod:
     m = _RE.match(raw)
     if not m:
         raise ReviewInputError(
-            _("period: %(value)r is not a period; write 2026Q3, 2026-07 or 2026.")
-            % {"value": raw}
+            _("period: %(value)r is not a period; write 2026Q3, 2026-07 or 2026.") % {"value": raw}
         )
     year = int(m.group(1))
     if not 1900 <= year <= 2999:

@@ -21,7 +21,8 @@ FONT_FAMILY = '"WenQuanYi Zen Hei", "Noto Sans CJK SC", "DejaVu Sans", sans-seri
 
 def context(review: Review) -> dict[str, Any]:
     sections = [
-        {"section": s, "charts": [(c.title, chart_svg(c)) for c in s.charts]} for s in review.sections
+        {"section": s, "charts": [(c.title, chart_svg(c)) for c in s.charts]}
+        for s in review.sections
     ]
     return {"review": review, "sections": sections, "font_family": FONT_FAMILY}
 
@@ -40,7 +41,7 @@ def render_pdf(review: Review) -> bytes:
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
-    title = "".join(ch for ch in text if ch not in '[]:*?/\\')[:28] or "Sheet"
+    title = "".join(ch for ch in text if ch not in "[]:*?/\\")[:28] or "Sheet"
     base, k = title, 2
     while title in used:
         title = f"{base[:25]} {k}"

@@ -35,7 +35,7 @@ def _r(x: float | None, digits: int = 3) -> float | None:
 def objectives(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
     qs = Objective.objects.restrict(user).select_related("kpi", "site", "region")
     if scope.level == "site":
-        qs = qs.filter(level=Level.SITE, site_id=scope.site_id)
+        qs = qs.filter(level=Level.SITE, site_id__in=scope.site_ids)
     elif scope.level == "region":
         qs = qs.filter(
             Q(level=Level.REGION, region_id=scope.region_id)
@@ -47,14 +47,30 @@ def objectives(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
         j = status_of(obj, today=p.end)
         behind += j.status in (OFF_TRACK, MISSED)
         rows.append(
-            [obj.title, obj.unit_label, obj.kpi.code, obj.target, _r(j.latest),
-             obj.deadline.isoformat(), j.status, j.reason]
+            [
+                obj.title,
+                obj.unit_label,
+                obj.kpi.code,
+                obj.target,
+                _r(j.latest),
+                obj.deadline.isoformat(),
+                j.status,
+                j.reason,
+            ]
         )
     return Section(
         "objectives",
         _("Quality objectives"),
-        [_("Objective"), _("Unit"), _("KPI"), _("Target"), _("Latest value"), _("Deadline"),
-         _("Status"), _("Reason")],
+        [
+            _("Objective"),
+            _("Unit"),
+            _("KPI"),
+            _("Target"),
+            _("Latest value"),
+            _("Deadline"),
+            _("Status"),
+            _("Reason"),
+        ],
         rows,
         [Metric("objectives:behind", _("Objectives off track or missed"), behind, None, False)],
     )
@@ -84,9 +100,17 @@ def kpis(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
         meets = kpi.meets_target(cur_v)
         signals = sum(1 for r in now if r["rules"])
         rows.append(
-            [kpi.code, kpi.name, kpi.unit, kpi.target, cur_v, prev_v,
-             "" if meets is None else (_("yes") if meets else _("no")), signals,
-             alert_count.get(kpi.pk, 0)]
+            [
+                kpi.code,
+                kpi.name,
+                kpi.unit,
+                kpi.target,
+                cur_v,
+                prev_v,
+                "" if meets is None else (_("yes") if meets else _("no")),
+                signals,
+                alert_count.get(kpi.pk, 0),
+            ]
         )
         higher = kpi.direction == Direction.HIGHER
         metrics.append(Metric(f"kpi:{kpi.code}", kpi.name, cur_v, prev_v, higher))
@@ -106,8 +130,17 @@ def kpis(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
     return Section(
         "kpis",
         _("KPIs and their control-chart signals"),
-        [_("Code"), _("KPI"), _("Unit"), _("Target"), p.label, prev.label, _("Meets target"),
-         _("Signals in the period"), _("Alerts in the period")],
+        [
+            _("Code"),
+            _("KPI"),
+            _("Unit"),
+            _("Target"),
+            p.label,
+            prev.label,
+            _("Meets target"),
+            _("Signals in the period"),
+            _("Alerts in the period"),
+        ],
         rows,
         metrics,
         charts,

@@ -52,11 +52,20 @@ def inspections(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
 
     metrics = [
         Metric("inspections:n", _("Inspections and audits done"), cur.total.n, prev.total.n, None),
-        Metric("inspections:score", _("Mean inspection score"), _r(cur.total.score.mean, 1),
-               _r(prev.total.score.mean, 1)),
+        Metric(
+            "inspections:score",
+            _("Mean inspection score"),
+            _r(cur.total.score.mean, 1),
+            _r(prev.total.score.mean, 1),
+        ),
         Metric("inspections:pass", _("Inspection pass rate"), rate(cur), rate(prev), True, True),
-        Metric("inspections:critical", _("Critical-item failures"), cur.total.critical,
-               prev.total.critical, False),
+        Metric(
+            "inspections:critical",
+            _("Critical-item failures"),
+            cur.total.critical,
+            prev.total.critical,
+            False,
+        ),
     ]
     charts = []
     if cur.kinds:
@@ -70,8 +79,14 @@ def inspections(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
     return Section(
         "inspections",
         _("Inspections and audits"),
-        [_("Kind"), _("Done"), _("Mean score"), _("Mean score, previous period"),
-         _("Pass rate"), _("Critical failures")],
+        [
+            _("Kind"),
+            _("Done"),
+            _("Mean score"),
+            _("Mean score, previous period"),
+            _("Pass rate"),
+            _("Critical failures"),
+        ],
         rows,
         metrics,
         charts,
@@ -88,18 +103,54 @@ def capa(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
     cur, prev = report(p), report(p.previous())
     figures = [
         ("capa:open", _("Open nonconformities"), cur.open_total, prev.open_total, False, False),
-        ("capa:overdue", _("Overdue actions"), cur.overdue_actions, prev.overdue_actions,
-         False, False),
-        ("capa:closure", _("Closed on time"), _r(cur.on_time_closure.share, 3),
-         _r(prev.on_time_closure.share, 3), True, True),
-        ("capa:actions", _("Actions done on time"), _r(cur.on_time_actions.share, 3),
-         _r(prev.on_time_actions.share, 3), True, True),
-        ("capa:effective", _("Verified effective"), _r(cur.effectiveness.share, 3),
-         _r(prev.effectiveness.share, 3), True, True),
-        ("capa:first", _("Effective at the first cycle"), _r(cur.first_time_effective.share, 3),
-         _r(prev.first_time_effective.share, 3), True, True),
-        ("capa:recurrence", _("Recurrence rate"), _r(cur.recurrence_rate.share, 3),
-         _r(prev.recurrence_rate.share, 3), False, True),
+        (
+            "capa:overdue",
+            _("Overdue actions"),
+            cur.overdue_actions,
+            prev.overdue_actions,
+            False,
+            False,
+        ),
+        (
+            "capa:closure",
+            _("Closed on time"),
+            _r(cur.on_time_closure.share, 3),
+            _r(prev.on_time_closure.share, 3),
+            True,
+            True,
+        ),
+        (
+            "capa:actions",
+            _("Actions done on time"),
+            _r(cur.on_time_actions.share, 3),
+            _r(prev.on_time_actions.share, 3),
+            True,
+            True,
+        ),
+        (
+            "capa:effective",
+            _("Verified effective"),
+            _r(cur.effectiveness.share, 3),
+            _r(prev.effectiveness.share, 3),
+            True,
+            True,
+        ),
+        (
+            "capa:first",
+            _("Effective at the first cycle"),
+            _r(cur.first_time_effective.share, 3),
+            _r(prev.first_time_effective.share, 3),
+            True,
+            True,
+        ),
+        (
+            "capa:recurrence",
+            _("Recurrence rate"),
+            _r(cur.recurrence_rate.share, 3),
+            _r(prev.recurrence_rate.share, 3),
+            False,
+            True,
+        ),
     ]
     rows: list[list[Any]] = [[label, a, b] for _k, label, a, b, _h, _p in figures]
     for _v, label, n in cur.by_severity:
@@ -109,8 +160,11 @@ def capa(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
     if cur.months and cur.sources:
         total = [float(sum(v[i] for v in cur.sources.values())) for i in range(len(cur.months))]
         charts.append(
-            Chart(_("Nonconformities raised per month"), cur.months,
-                  [Series(_("Raised"), list(total), "bar")])
+            Chart(
+                _("Nonconformities raised per month"),
+                cur.months,
+                [Series(_("Raised"), list(total), "bar")],
+            )
         )
     return Section(
         "capa",
@@ -145,8 +199,15 @@ def capacity(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
     return Section(
         "capacity",
         _("Capacity (Erlang C plan of a typical week)"),
-        [_("Site"), _("Arrivals per week"), _("Staff hours needed"), _("Staff hours rostered"),
-         _("Hours under-staffed"), _("Hours over-staffed"), _("Peak hour")],
+        [
+            _("Site"),
+            _("Arrivals per week"),
+            _("Staff hours needed"),
+            _("Staff hours rostered"),
+            _("Hours under-staffed"),
+            _("Hours over-staffed"),
+            _("Peak hour"),
+        ],
         rows,
         metrics,
         note=_("The current arrival profile and roster of each site; not tied to the period."),

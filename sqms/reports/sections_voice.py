@@ -44,24 +44,37 @@ def satisfaction(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
         [_("CSAT (mean rating)"), _r(c.csat.mean), _r(q.csat.mean), c.csat.n],
         [_("Top-2-box share"), _r(c.top2.share, 3), _r(q.top2.share, 3), c.top2.n],
         [_("NPS"), nps(c), nps(q), c.nps_n],
-        [_("SERVQUAL overall gap (P − E)"), _r(sq.overall.mean), _r(sq_prev.overall.mean),
-         sq.overall.n],
+        [
+            _("SERVQUAL overall gap (P − E)"),
+            _r(sq.overall.mean),
+            _r(sq_prev.overall.mean),
+            sq.overall.n,
+        ],
     ]
     for d in sq.dimensions:
         rows.append(
-            [_("SERVQUAL gap: %(dimension)s") % {"dimension": d.label}, _r(d.gap.mean),
-             _r(prev_gaps.get(d.code)), d.gap.n]
+            [
+                _("SERVQUAL gap: %(dimension)s") % {"dimension": d.label},
+                _r(d.gap.mean),
+                _r(prev_gaps.get(d.code)),
+                d.gap.n,
+            ]
         )
     metrics = [
         Metric("csat", _("CSAT"), _r(c.csat.mean), _r(q.csat.mean)),
         Metric("nps", _("NPS"), nps(c), nps(q)),
-        Metric("servqual", _("SERVQUAL overall gap"), _r(sq.overall.mean),
-               _r(sq_prev.overall.mean)),
+        Metric(
+            "servqual", _("SERVQUAL overall gap"), _r(sq.overall.mean), _r(sq_prev.overall.mean)
+        ),
     ]
     for d in sq.dimensions:
         metrics.append(
-            Metric(f"gap:{d.code}", _("SERVQUAL gap: %(dimension)s") % {"dimension": d.label},
-                   _r(d.gap.mean), _r(prev_gaps.get(d.code)))
+            Metric(
+                f"gap:{d.code}",
+                _("SERVQUAL gap: %(dimension)s") % {"dimension": d.label},
+                _r(d.gap.mean),
+                _r(prev_gaps.get(d.code)),
+            )
         )
     charts = []
     if sq.dimensions:

@@ -38,8 +38,7 @@ def chart_svg(chart: Chart) -> SafeString:
         f'<line x1="{LEFT}" y1="{y(0):.1f}" x2="{W - 8}" y2="{y(0):.1f}" stroke="#999"/>',
         f'<text x="{LEFT - 4}" y="{y(hi) + 4:.1f}" text-anchor="end" font-size="10">'
         f"{_num(hi)}</text>",
-        f'<text x="{LEFT - 4}" y="{y(lo):.1f}" text-anchor="end" font-size="10">'
-        f"{_num(lo)}</text>",
+        f'<text x="{LEFT - 4}" y="{y(lo):.1f}" text-anchor="end" font-size="10">{_num(lo)}</text>',
     ]
     bars = [s for s in chart.series if s.style == "bar"]
     for k, s in enumerate(bars):
@@ -61,9 +60,7 @@ def chart_svg(chart: Chart) -> SafeString:
         ]
         dash = ' stroke-dasharray="4 3"' if s.style == "dash" else ""
         colour = COLOURS[k % len(COLOURS)]
-        out.append(
-            f'<polyline points="{" ".join(pts)}" fill="none" stroke="{colour}"{dash}/>'
-        )
+        out.append(f'<polyline points="{" ".join(pts)}" fill="none" stroke="{colour}"{dash}/>')
     line = next((s for s in chart.series if s.style == "line"), None)
     if line is not None:
         for i in chart.flagged:

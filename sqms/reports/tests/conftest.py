@@ -21,8 +21,15 @@ PERIOD = "2026-04"
 def review_world(world: Any) -> Any:
     report_data.build(world)
     kpi = kpi_actions.do_create_kpi(
-        {"code": "WAIT", "name": "等候时间", "source": "entered", "period": "month",
-         "direction": "lower", "target": 5.0, "unit": "min"},
+        {
+            "code": "WAIT",
+            "name": "等候时间",
+            "source": "entered",
+            "period": "month",
+            "direction": "lower",
+            "target": 5.0,
+            "unit": "min",
+        },
         acting_user=None,
         channel=CLI,
     )
@@ -32,8 +39,15 @@ def review_world(world: Any) -> Any:
     ]
     kpi_actions.do_enter_values(kpi, rows, acting_user=None, channel=CLI)
     kpi_actions.do_create_objective(
-        {"title": "缩短等候 Alpha", "kpi": kpi, "level": Level.SITE, "site": world.site_a,
-         "target": 4.0, "deadline": dt.date(2026, 12, 31), "parent": None},
+        {
+            "title": "缩短等候 Alpha",
+            "kpi": kpi,
+            "level": Level.SITE,
+            "site": world.site_a,
+            "target": 4.0,
+            "deadline": dt.date(2026, 12, 31),
+            "parent": None,
+        },
         acting_user=None,
         channel=CLI,
     )

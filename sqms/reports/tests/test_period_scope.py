@@ -30,11 +30,14 @@ from sqms.test import PASSWORD
 def test_periods(text: str, first: dt.date, last: dt.date, previous: str) -> None:
     p = parse_period(text)
     assert (p.first, p.last, p.previous().label) == (first, last, previous)
-    assert p.end == (dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
-                     - dt.timedelta(days=1))
+    assert p.end == (
+        dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1) - dt.timedelta(days=1)
+    )
 
 
-@pytest.mark.parametrize("text", ["", "26Q3", "2026Q5", "2026-13", "2026-00", "Q3 2026", "2026-07-01"])
+@pytest.mark.parametrize(
+    "text", ["", "26Q3", "2026Q5", "2026-13", "2026-00", "Q3 2026", "2026-07-01"]
+)
 def test_bad_periods(text: str) -> None:
     with pytest.raises(ReviewInputError) as exc:
         parse_period(text)
@@ -85,13 +88,27 @@ def test_cli_errors(world: Any, tmp_path: Any) -> None:
         call_command("report", "management-review", "--period", "2026Q9", "--output", str(out))
     with pytest.raises(CommandError, match="scope:"):
         call_command(
-            "report", "management-review", "--period", "2026Q1", "--scope", "ZZZ",
-            "--output", str(out),
+            "report",
+            "management-review",
+            "--period",
+            "2026Q1",
+            "--scope",
+            "ZZZ",
+            "--output",
+            str(out),
         )
     with pytest.raises(CommandError, match="scope:"):
         call_command(
-            "report", "management-review", "--period", "2026Q1", "--scope", "ALPHA",
-            "--user", "bravo_manager", "--output", str(out),
+            "report",
+            "management-review",
+            "--period",
+            "2026Q1",
+            "--scope",
+            "ALPHA",
+            "--user",
+            "bravo_manager",
+            "--output",
+            str(out),
         )
     assert not out.exists()
 
