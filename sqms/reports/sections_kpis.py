@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from sqms.kpis.actions.common import Unit
-from sqms.kpis.choices import Direction, Level
+from sqms.kpis.choices import Direction, Level, ObjectiveStatus
 from sqms.kpis.models import Alert, Kpi, Objective
 from sqms.kpis.objective_status import MISSED, OFF_TRACK
 from sqms.kpis.objectives import status_of
@@ -43,6 +43,7 @@ def objectives(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
         )
     rows: list[list[Any]] = []
     behind = 0
+    labels = dict(ObjectiveStatus.choices)
     for obj in qs.order_by("deadline", "title", "pk"):
         j = status_of(obj, today=p.end)
         behind += j.status in (OFF_TRACK, MISSED)
@@ -54,7 +55,7 @@ def objectives(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
                 obj.target,
                 _r(j.latest),
                 obj.deadline.isoformat(),
-                j.status,
+                str(labels.get(j.status, j.status)),
                 j.reason,
             ]
         )
@@ -119,6 +120,8 @@ def kpis(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
         if any(r["center"] is not None for r in tail):
             for key, name in (("center", _("Centre line")), ("ucl", _("UCL")), ("lcl", _("LCL"))):
                 series.append(Series(name, [r[key] for r in tail], "dash"))
+        if kpi.target is not None:
+            series.append(Series(_("Target"), [kpi.target] * len(tail), "dash"))
         charts.append(
             Chart(
                 f"{kpi.code} {kpi.name}",

@@ -41,7 +41,7 @@ def test_gathered_values(review_world: Any) -> None:
     assert kpi[0] == "WAIT" and kpi[4:8] == [3.75, 4.25, "yes", 0]
     objective = by_key["objectives"].rows[0]
     assert objective[0] == "缩短等候 Alpha" and objective[4] == 3.75
-    assert objective[6] == "on_track"
+    assert objective[6] == "On track"
     assert "等候时间 improved from 4.25 to 3.75." in r.summary
     # the previous period's complaints are the March ones: no movement in the count
     assert not any(line.startswith("Complaints received") for line in r.summary)
