@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from sqms.core.exports import XLSX_TYPE
 from sqms.core.http import AuthenticatedHttpRequest
+from sqms.core.models import Site
 from sqms.core.scoping import role_of, site_ids_in_scope
 from sqms.reports.period import ReviewInputError, ScopeRefused, parse_period
 from sqms.reports.render import context, render_pdf, render_xlsx
@@ -25,6 +26,15 @@ def _default_period() -> str:
     return f"{today.year}Q{(today.month - 1) // 3 + 1}"
 
 
+def _default_scope(user: object) -> str:
+    """The organization for users of every site, else the first of the user's sites."""
+    ids = site_ids_in_scope(user)
+    if ids is None:
+        return "ORG"
+    site = Site.objects.filter(pk__in=ids).order_by("code").first()
+    return site.code if site is not None else ""
+
+
 @require_safe
 @login_required
 def management_review(request: AuthenticatedHttpRequest) -> HttpResponseBase:
@@ -33,7 +43,7 @@ def management_review(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     period = request.GET.get("period") or _default_period()
     scope = request.GET.get("scope") or ""
     if not scope:
-        scope = "ORG" if site_ids_in_scope(request.user) is None else ""
+        scope = _default_scope(request.user)
     error = ""
     review = None
     if scope:

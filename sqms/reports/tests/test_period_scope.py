@@ -116,3 +116,12 @@ def test_cli_errors(world: Any, tmp_path: Any) -> None:
 def test_gather_refuses_other_site(world: Any) -> None:
     with pytest.raises(ScopeRefused):
         gather("2026Q1", "ALPHA", world.bravo_manager)
+
+
+def test_page_defaults_to_the_users_site(world: Any) -> None:
+    web = Client()
+    web.login(username="bravo_manager", password=PASSWORD)
+    page = web.get("/reports/management-review/", {"period": "2026Q1"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "BRAVO-SECRET" in body and "ALPHA-SECRET" not in body
