@@ -26,6 +26,7 @@ COMMANDS = {
     "capa-install-causes": "create the default CAPA cause taxonomy (three causes per 6M category)",
     "review-standards": "supersede standards whose effective date has come; send review reminders and overdue notices now",
     "compute-kpis": "recompute the recent periods of the computed KPIs and judge them (--kpi CODE, --periods-back N)",
+    "report": "write a report: management-review --period 2026Q3 --scope ORG --format pdf|xlsx -o FILE",
     "worker": "the background worker: periodic jobs and notification delivery (huey)",
     "tick": "run the periodic jobs that are due, once (cron, without a worker); --list shows them",
 }

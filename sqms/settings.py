@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sqms.improvement",
     "sqms.standards",
     "sqms.kpis",
+    "sqms.reports",
     "sqms.demo",
 ]
 

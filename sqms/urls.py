@@ -24,6 +24,7 @@ urlpatterns = [
     path("capa/", include("sqms.capa.urls")),
     path("standards/", include("sqms.standards.urls")),
     path("kpis/", include("sqms.kpis.urls")),
+    path("reports/", include("sqms.reports.urls")),
     path("s/", include("sqms.surveys.public_urls")),
     path("c/", include("sqms.complaints.public_urls")),
     path("api/v1/", api.urls),

@@ -42,6 +42,7 @@ class CapaFilters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     months: int = 12  # recurrence window
+    region: int | None = None  # the management-review report's region scope
 
     @classmethod
     def from_query(cls, q: Any) -> CapaFilters:
@@ -166,6 +167,8 @@ def _ncs(user: Any, f: CapaFilters) -> QuerySet[Nonconformity]:
     qs = Nonconformity.objects.restrict(user, "view")
     if f.site:
         qs = qs.filter(site_id=f.site)
+    if f.region:
+        qs = qs.filter(site__region_id=f.region)
     if f.severity:
         qs = qs.filter(severity=f.severity)
     if f.origin:
