@@ -14,7 +14,13 @@ from sqms.core.models import Region, Service, Site
 from sqms.demo import org
 
 # Each module has ``generate(ctx: DemoContext) -> str`` returning a one-line summary.
-GENERATORS = ["sqms.demo.surveys", "sqms.demo.complaints"]
+GENERATORS = [
+    "sqms.demo.surveys",
+    "sqms.demo.complaints",
+    "sqms.demo.inspections",
+    "sqms.demo.capa",
+    "sqms.demo.capacity",
+]
 CLI = Channel.CLI
 
 
