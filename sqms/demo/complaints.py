@@ -47,6 +47,9 @@ OPEN_DAYS = 14  # complaints of the last two weeks are still being worked on
 PER_STORE_MONTH = 14
 HIGH_SITE, HIGH_FACTOR = "NO003", 3.0
 LOW_SITE, LOW_FACTOR = "EA006", 0.5
+#: a store whose complaints shift up in the last SHIFT_MONTHS months (the current one included):
+#: its control chart signals and the KPI demo raises a nonconformity from the alert
+SHIFT_SITE, SHIFT_FACTOR, SHIFT_MONTHS = "SO005", 2.5, 3
 SLOW_REGION = "SOUTH"
 TRANSACTIONS_PER_STORE_MONTH = 9000
 
@@ -158,6 +161,12 @@ def _pick(rng: random.Random, mix: dict[str, float]) -> str:
     return rng.choices(list(mix), weights=list(mix.values()))[0]
 
 
+def _month_back(day: dt.date, back: int) -> dt.date:
+    """The first day of the month ``back`` months before ``day``'s."""
+    k = day.year * 12 + day.month - 1 - back
+    return dt.date(k // 12, k % 12 + 1, 1)
+
+
 def _season(day: dt.date) -> float:
     """More complaints around the Spring Festival (Feb) and National Day (Oct)."""
     return 1.0 + 0.5 * (day.month == 2) + 0.4 * (day.month == 10) + 0.15 * (day.month == 12)
@@ -222,6 +231,7 @@ def generate(ctx: Any) -> str:
     rows: list[HistoricalComplaint] = []
     recent: list[dict[str, Any]] = []
     volumes: list[TransactionVolume] = []
+    shift_from = _month_back(today, SHIFT_MONTHS - 1)
     for site in ctx.sites:
         factor = (
             HIGH_FACTOR if site.code == HIGH_SITE else LOW_FACTOR if site.code == LOW_SITE else 1.0
@@ -245,6 +255,8 @@ def generate(ctx: Any) -> str:
         for offset in range(DAYS):
             day = start + dt.timedelta(days=offset + 1)
             rate = expected / 365 * _season(day)
+            if site.code == SHIFT_SITE and day >= shift_from:
+                rate *= SHIFT_FACTOR
             for _ in range(_poisson(rng, rate)):
                 code, _w, causes, texts_zh, texts_en = rng.choices(CATEGORY_MIX, weights=weights)[0]
                 received = timezone.make_aware(

@@ -297,14 +297,14 @@ def _checklist(
             acting_user=None,
             channel=CLI,
         )
-        for icode, text_zh, text_en, scoring, weight, critical, target, tol, unit in items:
+        for icode, text_zh, text_en, method, weight, critical, target, tol, unit in items:
             actions.do_add_item(
                 section,
                 {
                     "code": icode,
                     "text": text_zh if zh else text_en,
                     "text_en": text_en,
-                    "scoring": scoring,
+                    "scoring": method,
                     "weight": Decimal(weight),
                     "is_critical": critical,
                     "target": None if target is None else Decimal(target),

@@ -20,6 +20,8 @@ GENERATORS = [
     "sqms.demo.inspections",
     "sqms.demo.capa",
     "sqms.demo.capacity",
+    "sqms.demo.standards",
+    "sqms.demo.kpis",
 ]
 CLI = Channel.CLI
 
