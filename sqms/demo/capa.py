@@ -72,12 +72,12 @@ DEFAULT_WHY = (
     "P-TRAINING",
     ["ME-SOP-UNCLEAR"],
 )
-ACTIONS_ZH = {
+ACTIONS_ZH: dict[str, str] = {
     ActionKind.CORRECTION: "立即整改并复查",
     ActionKind.CORRECTIVE: "修订检查表并培训全体员工",
     ActionKind.PREVENTIVE: "纳入区域督导月度抽查",
 }
-ACTIONS_EN = {
+ACTIONS_EN: dict[str, str] = {
     ActionKind.CORRECTION: "Fix it at once and re-check",
     ActionKind.CORRECTIVE: "Revise the checklist and train all staff",
     ActionKind.PREVENTIVE: "Add it to the region's monthly spot checks",

@@ -4,6 +4,9 @@
   Pareto (about 70 % together); method and people dominate the root causes.
 * Store NO003 gets three times the chain's complaint rate per 1,000 transactions, so it lies
   outside the funnel plot's limits; EA006 half of it.
+* Store SO005's complaints shift up in the last three months (``SHIFT_SITE``): its control
+  chart in the KPI demo signals. Transaction volumes of the first and the current month cover
+  only their days in the year, so partial months keep their rate.
 * Region SOUTH answers slowly: its median first response is about 3 business hours against
   the 4-hour target (about a third breached), the other regions about 1 hour.
 * Volume peaks around the Spring Festival (February) and National Day (October).
@@ -19,9 +22,11 @@ complaints of the last days go through the actions, as staff would have logged t
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import random
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -157,8 +162,17 @@ RECOVERY_MIX = {
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 
 
-def _pick(rng: random.Random, mix: dict[str, float]) -> str:
-    return rng.choices(list(mix), weights=list(mix.values()))[0]
+def _pick(rng: random.Random, mix: Mapping[Any, float]) -> str:
+    return str(rng.choices(list(mix), weights=list(mix.values()))[0])
+
+
+def _month_share(month: dt.date, start: dt.date, today: dt.date) -> float:
+    """The part of ``month`` the demo's year covers (the first and the current month are
+    partial: their transactions so far, so a month's rate is not diluted)."""
+    days = calendar.monthrange(month.year, month.month)[1]
+    first = max(1, start.day + 1) if (month.year, month.month) == (start.year, start.month) else 1
+    last = today.day if (month.year, month.month) == (today.year, today.month) else days
+    return max(1, last - first + 1) / days
 
 
 def _month_back(day: dt.date, back: int) -> dt.date:
@@ -247,7 +261,10 @@ def generate(ctx: Any) -> str:
                     site=site,
                     period=month,
                     transactions=int(
-                        TRANSACTIONS_PER_STORE_MONTH * traffic * rng.uniform(0.9, 1.1)
+                        TRANSACTIONS_PER_STORE_MONTH
+                        * traffic
+                        * rng.uniform(0.9, 1.1)
+                        * _month_share(month, start, today)
                     ),
                 )
             )
@@ -430,7 +447,7 @@ def _recent(ctx: Any, rng: random.Random, recent: list[dict[str, Any]], now: dt.
                     (
                         "resolve",
                         {
-                            "resolution": _resolution(ctx.locale != "en", c.category.code),
+                            "resolution": _resolution(ctx.locale != "en", c.category.code if c.category else "OTHER"),
                             "root_cause": rng.choice(list(RootCause.values)),
                         },
                     )

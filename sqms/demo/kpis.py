@@ -8,7 +8,7 @@
 * The computed ones are computed for the demo's year (``do_compute_kpis``, what
   ``sqms compute-kpis`` runs), the entered ones entered per store and month.
 * Phase-I limits are frozen on the baseline (the first ``BASELINE_MONTHS`` whole months) for
-  the complaint rate of every store and region, the chain's CSAT and inspection score and
+  the complaint rate of every store, the chain's CSAT and inspection score and
   EA001's waiting time. Later points are judged: ``complaints.SHIFT_SITE``'s complaints shift
   up in the last months, its alert is turned into a nonconformity; EA001's favourable wait
   signal is acknowledged with its reason.
@@ -141,8 +141,6 @@ def _freeze(ctx: Any, kpis: dict[str, Kpi], baseline: list[dt.date], now: dt.dat
     units: list[tuple[str, actions.Unit, dt.date]] = []
     for site in ctx.sites:
         units.append(("COMPLAINT-RATE", actions.Unit(Level.SITE, site_id=site.pk), last))
-    for region in Region.objects.order_by("code"):
-        units.append(("COMPLAINT-RATE", actions.Unit(Level.REGION, region_id=region.pk), last))
     units.append(("CSAT", actions.ORG, last))
     units.append(("INSP-SCORE", actions.ORG, last))
     ea = Site.objects.get(code=surveys.CHANGE_SITE)
@@ -198,6 +196,17 @@ def _events(ctx: Any, kpis: dict[str, Kpi], today: dt.date) -> int:
             "site": ea,
         }
     ]
+    national_day = dt.date(today.year, 10, 1)
+    if national_day > today:
+        national_day = dt.date(today.year - 1, 10, 1)
+    rows.append(
+        {
+            "date": national_day,
+            "text": "国庆黄金周（投诉季节性高峰）"
+            if zh
+            else "National Day holiday week (seasonal complaint peak)",
+        }
+    )
     for training in Training.objects.order_by("held_on", "pk"):
         rows.append(
             {

@@ -6,12 +6,20 @@ import importlib
 import random
 import sys
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from sqms.core import actions
 from sqms.core.choices import Channel, Role
 from sqms.core.models import Region, Service, Site
 from sqms.demo import org
+
+class Writer(Protocol):
+    """Where progress lines go: a text stream or a management command's output wrapper."""
+
+    def write(self, text: str, /) -> Any: ...
+
+    def flush(self) -> Any: ...
+
 
 # Each module has ``generate(ctx: DemoContext) -> str`` returning a one-line summary.
 GENERATORS = [
@@ -31,7 +39,7 @@ class DemoContext:
     locale: str
     scale: int
     seed: int
-    out: TextIO
+    out: Writer
     rng: random.Random
     sites: list[Site] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
@@ -45,7 +53,7 @@ def already_loaded() -> bool:
     return Region.objects.exists()
 
 
-def reset_database(out: TextIO) -> None:
+def reset_database(out: Writer) -> None:
     """Delete every record (the schema stays), so the demo can be loaded afresh."""
     from django.core.management import call_command
     from django.db import connection
@@ -58,7 +66,7 @@ def reset_database(out: TextIO) -> None:
 
 
 def load_demo(
-    *, locale: str = "zh-hans", scale: int = 1, seed: int = 2026, out: TextIO | None = None
+    *, locale: str = "zh-hans", scale: int = 1, seed: int = 2026, out: Writer | None = None
 ) -> DemoContext:
     out = out or sys.stdout
     ctx = DemoContext(locale=locale, scale=scale, seed=seed, out=out, rng=random.Random(seed))

@@ -276,12 +276,15 @@ def generate(ctx: Any) -> str:
     acked, audience = acked + a, audience + n
     _fresh_v2(ctx, standards["FRESH"], today, author)
     trainings = _trainings(ctx, standards, today, categories)
+    # what the hourly job does: v2 supersedes v1, review reminders and overdue notices go out
+    review = actions.do_review_standards(acting_user=None, channel=CLI)
     due = StandardVersion.objects.filter(
         status="approved", review_due__lte=today + dt.timedelta(days=30)
     ).count()
     return (
         f"Standards: {len(DOCS)} standards and SOPs ({due} due for review), {links} links, "
-        f"{acked} of {audience} acknowledgements, {trainings} trainings."
+        f"{acked} of {audience} acknowledgements, {trainings} trainings; "
+        f"{review.superseded} superseded, {len(review.sent)} review notices."
     )
 
 
@@ -329,7 +332,7 @@ def _trainings(
     zh = ctx.locale != "en"
     author = ctx.users["quality"]
     made = 0
-    plans = [
+    plans: list[tuple[str, str, tuple[str, str], dt.date, dict[str, Any]]] = [
         (
             "CHECKOUT",
             "NORTH",
