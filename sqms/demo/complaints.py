@@ -447,7 +447,9 @@ def _recent(ctx: Any, rng: random.Random, recent: list[dict[str, Any]], now: dt.
                     (
                         "resolve",
                         {
-                            "resolution": _resolution(ctx.locale != "en", c.category.code if c.category else "OTHER"),
+                            "resolution": _resolution(
+                                ctx.locale != "en", c.category.code if c.category else "OTHER"
+                            ),
                             "root_cause": rng.choice(list(RootCause.values)),
                         },
                     )

@@ -13,6 +13,7 @@ from sqms.core.choices import Channel, Role
 from sqms.core.models import Region, Service, Site
 from sqms.demo import org
 
+
 class Writer(Protocol):
     """Where progress lines go: a text stream or a management command's output wrapper."""
 
@@ -46,7 +47,9 @@ class DemoContext:
     users: dict[str, Any] = field(default_factory=dict)  # username -> user
 
     def say(self, line: str) -> None:
-        print(line, file=self.out, flush=True)
+        # one write ending in a newline: a command's output wrapper adds none of its own
+        self.out.write(line + "\n")
+        self.out.flush()
 
 
 def already_loaded() -> bool:
