@@ -4,6 +4,9 @@
   Pareto (about 70 % together); method and people dominate the root causes.
 * Store NO003 gets three times the chain's complaint rate per 1,000 transactions, so it lies
   outside the funnel plot's limits; EA006 half of it.
+* Store SO005's complaints shift up in the last three months (``SHIFT_SITE``): its control
+  chart in the KPI demo signals. Transaction volumes of the first and the current month cover
+  only their days in the year, so partial months keep their rate.
 * Region SOUTH answers slowly: its median first response is about 3 business hours against
   the 4-hour target (about a third breached), the other regions about 1 hour.
 * Volume peaks around the Spring Festival (February) and National Day (October).
@@ -19,9 +22,11 @@ complaints of the last days go through the actions, as staff would have logged t
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import random
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -47,6 +52,9 @@ OPEN_DAYS = 14  # complaints of the last two weeks are still being worked on
 PER_STORE_MONTH = 14
 HIGH_SITE, HIGH_FACTOR = "NO003", 3.0
 LOW_SITE, LOW_FACTOR = "EA006", 0.5
+#: a store whose complaints shift up in the last SHIFT_MONTHS months (the current one included):
+#: its control chart signals and the KPI demo raises a nonconformity from the alert
+SHIFT_SITE, SHIFT_FACTOR, SHIFT_MONTHS = "SO005", 2.5, 3
 SLOW_REGION = "SOUTH"
 TRANSACTIONS_PER_STORE_MONTH = 9000
 
@@ -154,8 +162,23 @@ RECOVERY_MIX = {
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 
 
-def _pick(rng: random.Random, mix: dict[str, float]) -> str:
-    return rng.choices(list(mix), weights=list(mix.values()))[0]
+def _pick(rng: random.Random, mix: Mapping[Any, float]) -> str:
+    return str(rng.choices(list(mix), weights=list(mix.values()))[0])
+
+
+def _month_share(month: dt.date, start: dt.date, today: dt.date) -> float:
+    """The part of ``month`` the demo's year covers (the first and the current month are
+    partial: their transactions so far, so a month's rate is not diluted)."""
+    days = calendar.monthrange(month.year, month.month)[1]
+    first = max(1, start.day + 1) if (month.year, month.month) == (start.year, start.month) else 1
+    last = today.day if (month.year, month.month) == (today.year, today.month) else days
+    return max(1, last - first + 1) / days
+
+
+def _month_back(day: dt.date, back: int) -> dt.date:
+    """The first day of the month ``back`` months before ``day``'s."""
+    k = day.year * 12 + day.month - 1 - back
+    return dt.date(k // 12, k % 12 + 1, 1)
 
 
 def _season(day: dt.date) -> float:
@@ -222,6 +245,7 @@ def generate(ctx: Any) -> str:
     rows: list[HistoricalComplaint] = []
     recent: list[dict[str, Any]] = []
     volumes: list[TransactionVolume] = []
+    shift_from = _month_back(today, SHIFT_MONTHS - 1)
     for site in ctx.sites:
         factor = (
             HIGH_FACTOR if site.code == HIGH_SITE else LOW_FACTOR if site.code == LOW_SITE else 1.0
@@ -237,7 +261,10 @@ def generate(ctx: Any) -> str:
                     site=site,
                     period=month,
                     transactions=int(
-                        TRANSACTIONS_PER_STORE_MONTH * traffic * rng.uniform(0.9, 1.1)
+                        TRANSACTIONS_PER_STORE_MONTH
+                        * traffic
+                        * rng.uniform(0.9, 1.1)
+                        * _month_share(month, start, today)
                     ),
                 )
             )
@@ -245,6 +272,8 @@ def generate(ctx: Any) -> str:
         for offset in range(DAYS):
             day = start + dt.timedelta(days=offset + 1)
             rate = expected / 365 * _season(day)
+            if site.code == SHIFT_SITE and day >= shift_from:
+                rate *= SHIFT_FACTOR
             for _ in range(_poisson(rng, rate)):
                 code, _w, causes, texts_zh, texts_en = rng.choices(CATEGORY_MIX, weights=weights)[0]
                 received = timezone.make_aware(
@@ -418,7 +447,9 @@ def _recent(ctx: Any, rng: random.Random, recent: list[dict[str, Any]], now: dt.
                     (
                         "resolve",
                         {
-                            "resolution": _resolution(ctx.locale != "en", c.category.code),
+                            "resolution": _resolution(
+                                ctx.locale != "en", c.category.code if c.category else "OTHER"
+                            ),
                             "root_cause": rng.choice(list(RootCause.values)),
                         },
                     )

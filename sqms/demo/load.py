@@ -6,15 +6,32 @@ import importlib
 import random
 import sys
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from sqms.core import actions
 from sqms.core.choices import Channel, Role
 from sqms.core.models import Region, Service, Site
 from sqms.demo import org
 
+
+class Writer(Protocol):
+    """Where progress lines go: a text stream or a management command's output wrapper."""
+
+    def write(self, text: str, /) -> Any: ...
+
+    def flush(self) -> Any: ...
+
+
 # Each module has ``generate(ctx: DemoContext) -> str`` returning a one-line summary.
-GENERATORS = ["sqms.demo.surveys", "sqms.demo.complaints"]
+GENERATORS = [
+    "sqms.demo.surveys",
+    "sqms.demo.complaints",
+    "sqms.demo.inspections",
+    "sqms.demo.capa",
+    "sqms.demo.capacity",
+    "sqms.demo.standards",
+    "sqms.demo.kpis",
+]
 CLI = Channel.CLI
 
 
@@ -23,21 +40,23 @@ class DemoContext:
     locale: str
     scale: int
     seed: int
-    out: TextIO
+    out: Writer
     rng: random.Random
     sites: list[Site] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
     users: dict[str, Any] = field(default_factory=dict)  # username -> user
 
     def say(self, line: str) -> None:
-        print(line, file=self.out, flush=True)
+        # one write ending in a newline: a command's output wrapper adds none of its own
+        self.out.write(line + "\n")
+        self.out.flush()
 
 
 def already_loaded() -> bool:
     return Region.objects.exists()
 
 
-def reset_database(out: TextIO) -> None:
+def reset_database(out: Writer) -> None:
     """Delete every record (the schema stays), so the demo can be loaded afresh."""
     from django.core.management import call_command
     from django.db import connection
@@ -50,7 +69,7 @@ def reset_database(out: TextIO) -> None:
 
 
 def load_demo(
-    *, locale: str = "zh-hans", scale: int = 1, seed: int = 2026, out: TextIO | None = None
+    *, locale: str = "zh-hans", scale: int = 1, seed: int = 2026, out: Writer | None = None
 ) -> DemoContext:
     out = out or sys.stdout
     ctx = DemoContext(locale=locale, scale=scale, seed=seed, out=out, rng=random.Random(seed))

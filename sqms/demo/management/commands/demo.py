@@ -16,7 +16,9 @@ from sqms.demo import load
 class Command(BaseCommand):
     help = (
         "Create the database if needed, load a deterministic demo organization (a retail chain "
-        "with regions, stores, users for every role and a year of survey data), print one login "
+        "with regions, stores, users for every role and a year of surveys, complaints, "
+        "inspections, CAPA, capacity plans, service standards, KPIs and quality objectives), "
+        "print one login "
         "per role and start the web server on http://127.0.0.1:8000."
     )
 
