@@ -301,7 +301,7 @@ class PdcaProject(UnitScoped):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return f"/improvement/pdca/{self.pk}/"
+        return reverse("improvement:pdca_detail", args=[self.pk])
 
     @property
     def reference(self) -> str:

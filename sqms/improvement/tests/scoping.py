@@ -77,12 +77,19 @@ def _pdca(w: World, r: dict[str, Any]) -> dict[str, Any]:
     return {"project_id": r["alpha_pdca"].pk}
 
 
+def _pk(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": r["alpha_pdca"].pk}
+
+
 def _pdca_task(w: World, r: dict[str, Any]) -> dict[str, Any]:
     return {"task_id": r["alpha_pdca_task"].pk}
 
 
 URL_KWARGS.update(
     {
+        "improvement:pdca_detail": _pk,
+        "improvement:pdca_transition": _pk,
+        "improvement:pdca_check": _pk,
         "api:get_pdca_project": _pdca,
         "api:update_pdca_project": _pdca,
         "api:transition_pdca_project": _pdca,
