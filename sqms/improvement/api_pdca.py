@@ -183,8 +183,13 @@ def create_pdca_project(request: AuthenticatedHttpRequest, payload: PdcaProjectI
             raise ValidationError({"region_id": _("unknown id %(id)s") % {"id": region_id}})
     data.setdefault("title", "")
     p = actions.do_create_project(
-        _resolve(request, data), code=code, level=level, site=site, region=region,
-        acting_user=request.user, channel=API,
+        _resolve(request, data),
+        code=code,
+        level=level,
+        site=site,
+        region=region,
+        acting_user=request.user,
+        channel=API,
     )
     return Status(201, p)
 
@@ -218,7 +223,10 @@ def update_pdca_project(
     version = data.pop("version")
     try:
         return actions.do_update_project(
-            p, _resolve(request, data), expected_version=version, acting_user=request.user,
+            p,
+            _resolve(request, data),
+            expected_version=version,
+            acting_user=request.user,
             channel=API,
         )
     except ConflictError as exc:
@@ -234,8 +242,12 @@ def transition_pdca_project(
     p = _project(request, project_id, "change")
     try:
         return actions.do_transition_project(
-            p, payload.transition, expected_version=payload.version, reason=payload.reason,
-            acting_user=request.user, channel=API,
+            p,
+            payload.transition,
+            expected_version=payload.version,
+            reason=payload.reason,
+            acting_user=request.user,
+            channel=API,
         )
     except ConflictError as exc:
         return Status(409, {"detail": exc.messages[0]})
@@ -271,9 +283,14 @@ def act_pdca_project(
     data = _resolve(request, {"standard_version_id": payload.standard_version_id})
     try:
         return actions.do_decide_act(
-            p, payload.decision, standard_version=data["standard_version"], note=payload.note,
-            new_code=payload.new_code, expected_version=payload.version,
-            acting_user=request.user, channel=API,
+            p,
+            payload.decision,
+            standard_version=data["standard_version"],
+            note=payload.note,
+            new_code=payload.new_code,
+            expected_version=payload.version,
+            acting_user=request.user,
+            channel=API,
         )
     except ConflictError as exc:
         return Status(409, {"detail": exc.messages[0]})

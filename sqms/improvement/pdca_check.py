@@ -159,22 +159,41 @@ def before_after_chart(result: dict[str, Any], kpi_name: str) -> dict[str, Any]:
     for key, label in (("before", _("Before")), ("after", _("After"))):
         w = result[key]
         traces.append(
-            {"type": "scatter", "mode": "lines+markers", "name": label, "x": w["dates"],
-             "y": w["values"]}
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": label,
+                "x": w["dates"],
+                "y": w["values"],
+            }
         )
         if w["value"] is not None and w["dates"]:
             traces.append(
-                {"type": "scatter", "mode": "lines", "name": _("%(w)s (pooled)") % {"w": label},
-                 "x": [w["dates"][0], w["dates"][-1]], "y": [w["value"], w["value"]],
-                 "line": {"dash": "dash", "width": 1}}
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": _("%(w)s (pooled)") % {"w": label},
+                    "x": [w["dates"][0], w["dates"][-1]],
+                    "y": [w["value"], w["value"]],
+                    "line": {"dash": "dash", "width": 1},
+                }
             )
     dates = result["before"]["dates"] + result["after"]["dates"]
     if result.get("target") is not None and dates:
         traces.append(
-            {"type": "scatter", "mode": "lines", "name": _("Target"), "x": [dates[0], dates[-1]],
-             "y": [result["target"]] * 2, "line": {"dash": "dot", "color": "#27ae60"}}
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("Target"),
+                "x": [dates[0], dates[-1]],
+                "y": [result["target"]] * 2,
+                "line": {"dash": "dot", "color": "#27ae60"},
+            }
         )
-    return {"data": traces, "layout": base_layout(yaxis={"title": kpi_name}, xaxis={"type": "date"})}
+    return {
+        "data": traces,
+        "layout": base_layout(yaxis={"title": kpi_name}, xaxis={"type": "date"}),
+    }
 
 
 def summary_lines(result: dict[str, Any]) -> list[str]:

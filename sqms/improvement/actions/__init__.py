@@ -11,6 +11,7 @@ from sqms.improvement.actions.capacity import (
     do_save_profile,
     do_save_roster,
 )
+
 # PDCA improvement projects (branch pdca)
 from sqms.improvement.actions.pdca import (
     do_add_task,

@@ -175,8 +175,16 @@ def _save(p: PdcaProject, before: audit.Snapshot, acting_user: User | None, chan
 
 
 def _create(
-    data: Mapping[str, Any], *, code: str, level: str, site: Any, region: Any, now: datetime,
-    acting_user: User | None, channel: str, **extra: Any,
+    data: Mapping[str, Any],
+    *,
+    code: str,
+    level: str,
+    site: Any,
+    region: Any,
+    now: datetime,
+    acting_user: User | None,
+    channel: str,
+    **extra: Any,
 ) -> PdcaProject:
     code = (code or "").strip()
     if not code:
@@ -184,8 +192,12 @@ def _create(
     if PdcaProject.objects.filter(code=code).exists():
         raise ValidationError({"code": _("The code %(code)s is taken.") % {"code": code}})
     p = PdcaProject(
-        code=code, level=level, site=site if level == Level.SITE else None,
-        region=region if level == Level.REGION else None, created_at=now, **extra,
+        code=code,
+        level=level,
+        site=site if level == Level.SITE else None,
+        region=region if level == Level.REGION else None,
+        created_at=now,
+        **extra,
     )
     _apply(p, data)
     p.save()
@@ -209,8 +221,14 @@ def do_create_project(
     ensure_allowed(acting_user, "add", PdcaProject)
     _check_unit(acting_user, level, site, region)
     return _create(
-        data, code=code, level=level, site=site, region=region, now=now or timezone.now(),
-        acting_user=acting_user, channel=channel,
+        data,
+        code=code,
+        level=level,
+        site=site,
+        region=region,
+        now=now or timezone.now(),
+        acting_user=acting_user,
+        channel=channel,
     )
 
 
@@ -293,8 +311,10 @@ def _open_project_for_tasks(project: PdcaProject, acting_user: User | None) -> P
     ensure_allowed(acting_user, "change", current)
     if current.stage not in (S.PLAN, S.DO):
         raise ValidationError(
-            {"task": _("Tasks change in the Plan and Do stages only (now “%(stage)s”).")
-             % {"stage": current.get_stage_display()}}
+            {
+                "task": _("Tasks change in the Plan and Do stages only (now “%(stage)s”).")
+                % {"stage": current.get_stage_display()}
+            }
         )
     return current
 
@@ -344,7 +364,11 @@ def do_update_task(
 
 @transaction.atomic(durable=True)
 def do_complete_task(
-    task: PdcaTask, *, done_on: date | None = None, acting_user: User | None, channel: str,
+    task: PdcaTask,
+    *,
+    done_on: date | None = None,
+    acting_user: User | None,
+    channel: str,
     now: datetime | None = None,
 ) -> PdcaTask:
     _open_project_for_tasks(task.project, acting_user)
@@ -382,8 +406,10 @@ def do_run_check(
     ensure_allowed(acting_user, "change", current)
     if current.stage != S.CHECK:
         raise ValidationError(
-            {"stage": _("The Check is run in the Check stage (now “%(stage)s”).")
-             % {"stage": current.get_stage_display()}}
+            {
+                "stage": _("The Check is run in the Check stage (now “%(stage)s”).")
+                % {"stage": current.get_stage_display()}
+            }
         )
     if current.after_from is None or current.after_to is None:
         raise ValidationError({"after_from": _("Give the after period (from and to) first.")})
@@ -399,8 +425,14 @@ def do_run_check(
     current.checked_at = now or timezone.now()
     current.version += 1
     current.save()
-    audit.record(current, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before,
-                 after=audit.snapshot(current, ("check_result",)))
+    audit.record(
+        current,
+        AuditAction.UPDATE,
+        actor=acting_user,
+        channel=channel,
+        before=before,
+        after=audit.snapshot(current, ("check_result",)),
+    )
     return current
 
 
@@ -424,8 +456,10 @@ def do_decide_act(
     ensure_allowed(acting_user, "change", current)
     if current.stage != S.ACT:
         raise ValidationError(
-            {"decision": _("The Act decision is taken in the Act stage (now “%(stage)s”).")
-             % {"stage": current.get_stage_display()}}
+            {
+                "decision": _("The Act decision is taken in the Act stage (now “%(stage)s”).")
+                % {"stage": current.get_stage_display()}
+            }
         )
     if decision not in PdcaDecision.values:
         raise ValidationError({"decision": _("Choose standardize or another cycle.")})

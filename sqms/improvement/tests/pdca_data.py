@@ -59,7 +59,9 @@ def to_check(p: Any) -> Any:
     """Plan → Do with one task done → Check, then run the Check."""
     p = actions.do_transition_project(p, "do", expected_version=None, acting_user=None, channel=CLI)
     task = actions.do_add_task(
-        p, {"title": "Print the cards", "due_date": dt.date(2025, 3, 10)}, acting_user=None,
+        p,
+        {"title": "Print the cards", "due_date": dt.date(2025, 3, 10)},
+        acting_user=None,
         channel=CLI,
     )
     actions.do_complete_task(task, done_on=dt.date(2025, 3, 8), acting_user=None, channel=CLI)

@@ -56,7 +56,10 @@ URL_KWARGS = {
 # PDCA projects (branch pdca) ---------------------------------------------------------------
 def pdca_records(world: World) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, site, mark in (("alpha", world.site_a, ALPHA_MARK), ("bravo", world.site_b, BRAVO_MARK)):
+    for name, site, mark in (
+        ("alpha", world.site_a, ALPHA_MARK),
+        ("bravo", world.site_b, BRAVO_MARK),
+    ):
         p = actions.do_create_project(
             {"title": f"Project {mark}", "problem": mark},
             code=f"PDCA-{name.upper()}",
@@ -67,7 +70,9 @@ def pdca_records(world: World) -> dict[str, Any]:
         )
         out[f"{name}_pdca"] = p
         out[f"{name}_pdca_task"] = actions.do_add_task(
-            p, {"title": f"Task {mark}", "due_date": dt.date(2026, 1, 5)}, acting_user=None,
+            p,
+            {"title": f"Task {mark}", "due_date": dt.date(2026, 1, 5)},
+            acting_user=None,
             channel=Channel.CLI,
         )
     return out

@@ -30,15 +30,27 @@ def send(c: Client, h: dict[str, str], method: str, url: str, data: Any) -> Any:
 def test_api_cycle(world: Any) -> None:
     kpi = error_kpi(world)
     c, h = api(world.alpha_manager)
-    r = send(c, h, "post", BASE, {"code": "API-1", "level": "site", "site_id": world.site_a.pk,
-                                  "title": "Errors"})
+    r = send(
+        c,
+        h,
+        "post",
+        BASE,
+        {"code": "API-1", "level": "site", "site_id": world.site_a.pk, "title": "Errors"},
+    )
     assert r.status_code == 201, r.content
     pid = r.json()["id"]
     r = send(c, h, "post", f"{BASE}{pid}/transition", {"transition": "do", "version": 1})
     assert r.status_code == 422
     assert "problem statement" in r.json()["detail"][0]["msg"]
-    body = {**PLAN, "kpi_id": kpi.pk, "baseline_from": "2025-01-01", "baseline_to": "2025-02-01",
-            "after_from": "2025-04-01", "after_to": "2025-05-01", "version": 1}
+    body = {
+        **PLAN,
+        "kpi_id": kpi.pk,
+        "baseline_from": "2025-01-01",
+        "baseline_to": "2025-02-01",
+        "after_from": "2025-04-01",
+        "after_to": "2025-05-01",
+        "version": 1,
+    }
     r = send(c, h, "patch", f"{BASE}{pid}", body)
     assert r.status_code == 200, r.content
     assert r.json()["version"] == 2
@@ -50,8 +62,13 @@ def test_api_cycle(world: Any) -> None:
     tid = r.json()["id"]
     r = send(c, h, "post", f"{BASE}{pid}/transition", {"transition": "check", "version": 3})
     assert r.status_code == 422 and "still open" in r.json()["detail"][0]["msg"]
-    r = send(c, h, "patch", f"{BASE}tasks/{tid}", {"title": "Cards", "due_date": "2025-03-01",
-                                                  "status": "done", "done_on": "2025-03-02"})
+    r = send(
+        c,
+        h,
+        "patch",
+        f"{BASE}tasks/{tid}",
+        {"title": "Cards", "due_date": "2025-03-01", "status": "done", "done_on": "2025-03-02"},
+    )
     assert r.status_code == 200 and r.json()["status"] == "done"
     r = send(c, h, "post", f"{BASE}{pid}/transition", {"transition": "check", "version": 3})
     assert r.status_code == 200
@@ -66,7 +83,11 @@ def test_api_cycle(world: Any) -> None:
     co, ho = api(world.bravo_manager)
     assert co.get(f"{BASE}{pid}", **ho).status_code == 404
     assert co.get(BASE, **ho).json()["count"] == 0
-    assert send(co, ho, "patch", f"{BASE}tasks/{tid}", {"title": "x", "due_date": "2025-03-01"}
-                ).status_code == 404
+    assert (
+        send(
+            co, ho, "patch", f"{BASE}tasks/{tid}", {"title": "x", "due_date": "2025-03-01"}
+        ).status_code
+        == 404
+    )
     p = PdcaProject.objects.get(pk=pid)
     assert p.stage == "check" and p.tasks.get().title == "Cards"

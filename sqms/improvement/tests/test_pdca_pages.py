@@ -34,13 +34,15 @@ def test_pages(world: Any) -> None:
     page = c.get(f"/improvement/pdca/{checked.pk}/").content.decode()
     assert "two-proportion z-test: statistic -2.80056" in page
     assert "chart-pdca-data" in page
-    r = c.post(f"/improvement/pdca/{fresh.pk}/transition/", {"transition": "do", "version": 1},
-               follow=True)
+    r = c.post(
+        f"/improvement/pdca/{fresh.pk}/transition/", {"transition": "do", "version": 1}, follow=True
+    )
     assert "problem statement" in r.content.decode()
     assert PdcaProject.objects.get(pk=fresh.pk).stage == "plan"
     outsider = client(world.bravo_manager)
     assert outsider.get(f"/improvement/pdca/{checked.pk}/").status_code == 404
     assert "PDCA-1" not in outsider.get("/improvement/pdca/board/").content.decode()
-    r = outsider.post(f"/improvement/pdca/{fresh.pk}/transition/", {"transition": "cancel",
-                                                                   "reason": "x"})
+    r = outsider.post(
+        f"/improvement/pdca/{fresh.pk}/transition/", {"transition": "cancel", "reason": "x"}
+    )
     assert r.status_code == 404

@@ -37,8 +37,16 @@ def test_plan_guard_names_what_is_missing(world: Any) -> None:
     with pytest.raises(ValidationError) as exc:
         actions.do_transition_project(p, "do", expected_version=1, acting_user=None, channel=CLI)
     text = message(exc)
-    for part in ("problem statement", "baseline KPI", "baseline period", "target value",
-                 "root cause", "5W1H", "why", "how"):
+    for part in (
+        "problem statement",
+        "baseline KPI",
+        "baseline period",
+        "target value",
+        "root cause",
+        "5W1H",
+        "why",
+        "how",
+    ):
         assert part in text
     assert "what," not in text  # "what" is filled in
     p.refresh_from_db()
@@ -50,50 +58,60 @@ def test_full_cycle_standardize_and_close(world: Any) -> None:
     p = project(world, kpi, user=world.alpha_manager)
     p = actions.do_transition_project(p, "do", expected_version=1, acting_user=None, channel=CLI)
     with pytest.raises(ValidationError) as exc:
-        actions.do_transition_project(p, "check", expected_version=None, acting_user=None,
-                                      channel=CLI)
+        actions.do_transition_project(
+            p, "check", expected_version=None, acting_user=None, channel=CLI
+        )
     assert "at least one task" in message(exc)
-    task = actions.do_add_task(p, {"title": "Cards", "due_date": dt.date(2025, 3, 1)},
-                               acting_user=None, channel=CLI)
+    task = actions.do_add_task(
+        p, {"title": "Cards", "due_date": dt.date(2025, 3, 1)}, acting_user=None, channel=CLI
+    )
     with pytest.raises(ValidationError) as exc:
-        actions.do_transition_project(p, "check", expected_version=None, acting_user=None,
-                                      channel=CLI)
+        actions.do_transition_project(
+            p, "check", expected_version=None, acting_user=None, channel=CLI
+        )
     assert "1 task(s) are still open" in message(exc)
     actions.do_complete_task(task, done_on=dt.date(2025, 3, 2), acting_user=None, channel=CLI)
-    p = actions.do_transition_project(p, "check", expected_version=None, acting_user=None,
-                                      channel=CLI)
+    p = actions.do_transition_project(
+        p, "check", expected_version=None, acting_user=None, channel=CLI
+    )
     with pytest.raises(ValidationError) as exc:
-        actions.do_transition_project(p, "act", expected_version=None, acting_user=None,
-                                      channel=CLI)
+        actions.do_transition_project(
+            p, "act", expected_version=None, acting_user=None, channel=CLI
+        )
     assert "run the Check first" in message(exc)
     p = actions.do_run_check(p, acting_user=world.alpha_manager, channel=CLI)
     assert p.check_result["verdict"] == "effective"
-    p = actions.do_transition_project(p, "act", expected_version=None, acting_user=None,
-                                      channel=CLI)
+    p = actions.do_transition_project(
+        p, "act", expected_version=None, acting_user=None, channel=CLI
+    )
     with pytest.raises(ValidationError) as exc:
-        actions.do_transition_project(p, "close", expected_version=None, acting_user=None,
-                                      channel=CLI)
+        actions.do_transition_project(
+            p, "close", expected_version=None, acting_user=None, channel=CLI
+        )
     assert "Act decision" in message(exc)
     with pytest.raises(ValidationError) as exc:
-        actions.do_decide_act(p, "standardize", expected_version=None, acting_user=None,
-                              channel=CLI)
+        actions.do_decide_act(
+            p, "standardize", expected_version=None, acting_user=None, channel=CLI
+        )
     assert "standard version" in message(exc)
-    p = actions.do_decide_act(p, "new_cycle", expected_version=None, acting_user=None,
-                              channel=CLI)
+    p = actions.do_decide_act(p, "new_cycle", expected_version=None, acting_user=None, channel=CLI)
     assert p.cycle == 2 and p.code == "PDCA-1-C2" and p.stage == "plan"
     assert p.previous is not None and p.previous.code == "PDCA-1"
     assert p.problem == "Too many transactions are wrong." and p.kpi == kpi
     assert p.after_from is None
     first = PdcaProject.objects.get(code="PDCA-1")
-    first = actions.do_transition_project(first, "close", expected_version=None,
-                                          acting_user=None, channel=CLI)
+    first = actions.do_transition_project(
+        first, "close", expected_version=None, acting_user=None, channel=CLI
+    )
     assert first.stage == "closed" and first.closed_at is not None
     with pytest.raises(PermissionDenied):
-        actions.do_update_project(first, {"title": "x"}, expected_version=None, acting_user=None,
-                                  channel=CLI)
+        actions.do_update_project(
+            first, {"title": "x"}, expected_version=None, acting_user=None, channel=CLI
+        )
     with pytest.raises(PermissionDenied):
-        actions.do_add_task(first, {"title": "x", "due_date": dt.date(2025, 1, 1)},
-                            acting_user=None, channel=CLI)
+        actions.do_add_task(
+            first, {"title": "x", "due_date": dt.date(2025, 1, 1)}, acting_user=None, channel=CLI
+        )
     events = AuditEvent.objects.filter(model="improvement.pdcaproject", object_id=str(first.pk))
     assert events.count() >= 7  # create, 4 transitions, check, decision, close
     assert AuditEvent.objects.filter(model="improvement.pdcatask").count() == 2
@@ -101,11 +119,13 @@ def test_full_cycle_standardize_and_close(world: Any) -> None:
 
 def test_optimistic_lock(world: Any) -> None:
     p = project(world, error_kpi(world))
-    actions.do_update_project(p, {"title": "New"}, expected_version=1, acting_user=None,
-                              channel=CLI)
+    actions.do_update_project(
+        p, {"title": "New"}, expected_version=1, acting_user=None, channel=CLI
+    )
     with pytest.raises(ConflictError):
-        actions.do_update_project(p, {"title": "Stale"}, expected_version=1, acting_user=None,
-                                  channel=CLI)
+        actions.do_update_project(
+            p, {"title": "Stale"}, expected_version=1, acting_user=None, channel=CLI
+        )
     p.refresh_from_db()
     assert (p.title, p.version) == ("New", 2)
 
@@ -118,11 +138,13 @@ def test_bad_periods_and_cancel(world: Any) -> None:
     assert not PdcaProject.objects.exists()
     p = project(world, kpi)
     with pytest.raises(ValidationError) as exc:
-        actions.do_transition_project(p, "cancel", expected_version=None, acting_user=None,
-                                      channel=CLI)
+        actions.do_transition_project(
+            p, "cancel", expected_version=None, acting_user=None, channel=CLI
+        )
     assert "why" in message(exc)
-    p = actions.do_transition_project(p, "cancel", expected_version=None, reason="Merged",
-                                      acting_user=None, channel=CLI)
+    p = actions.do_transition_project(
+        p, "cancel", expected_version=None, reason="Merged", acting_user=None, channel=CLI
+    )
     assert p.is_closed
 
 
@@ -134,12 +156,19 @@ def test_scope(world: Any) -> None:
         project(world, p.kpi, code="P-B", user=world.bravo_manager)
     with pytest.raises(PermissionDenied):
         actions.do_create_project(
-            {"title": "Org"}, code="ORG-1", level="organization",
-            acting_user=world.alpha_manager, channel=CLI,
+            {"title": "Org"},
+            code="ORG-1",
+            level="organization",
+            acting_user=world.alpha_manager,
+            channel=CLI,
         )
     actions.do_create_project(
-        {"title": "Region"}, code="REG-1", level="region", region=world.region_a,
-        acting_user=world.qm, channel=CLI,
+        {"title": "Region"},
+        code="REG-1",
+        level="region",
+        region=world.region_a,
+        acting_user=world.qm,
+        channel=CLI,
     )
     assert PdcaProject.objects.restrict(world.qm).count() == 2
     assert not PdcaProject.objects.restrict(world.bravo_manager).exists()

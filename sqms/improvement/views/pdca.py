@@ -42,8 +42,9 @@ PDCA_LIST = ListSpec(
         ListColumn("unit", gettext_lazy("Scope"), lambda p: p.unit_label),
         ListColumn("stage", gettext_lazy("Stage"), lambda p: p.get_stage_display(), sort="stage"),
         ListColumn("cycle", gettext_lazy("Cycle"), lambda p: p.cycle, sort="cycle"),
-        ListColumn("kpi", gettext_lazy("KPI"), lambda p: p.kpi.code if p.kpi else "",
-                   sort="kpi__code"),
+        ListColumn(
+            "kpi", gettext_lazy("KPI"), lambda p: p.kpi.code if p.kpi else "", sort="kpi__code"
+        ),
         ListColumn("owner", gettext_lazy("Owner"), _owner),
         ListColumn("due", gettext_lazy("Due"), lambda p: p.due_date, sort="due_date"),
         ListColumn(
@@ -141,7 +142,8 @@ def pdca_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         return _back(request, p, exc)
     messages.success(
-        request, _("%(code)s is now “%(stage)s”.") % {"code": p.code, "stage": p.get_stage_display()}
+        request,
+        _("%(code)s is now “%(stage)s”.") % {"code": p.code, "stage": p.get_stage_display()},
     )
     return redirect(p.get_absolute_url())
 

@@ -43,8 +43,11 @@ class Command(BaseCommand):
                 result = p.check_result
             else:
                 result = measure(
-                    p.kpi, p.unit_key, (p.baseline_from, p.baseline_to),
-                    (p.after_from, p.after_to), p.target,
+                    p.kpi,
+                    p.unit_key,
+                    (p.baseline_from, p.baseline_to),
+                    (p.after_from, p.after_to),
+                    p.target,
                 )
             self.stdout.write(f"{p.code} {p.title} — {p.kpi.code} {p.unit_label}")
             for line in summary_lines(result):
