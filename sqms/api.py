@@ -140,6 +140,7 @@ def _add_routers() -> None:
     from sqms.complaints.api_volumes import router as complaints_volumes_router
     from sqms.core.api import router as core_router
     from sqms.improvement.api_capacity import router as capacity_router
+    from sqms.improvement.api_pdca import router as pdca_router
     from sqms.inspections import api_disputes as insp_disputes
     from sqms.inspections.api import router as inspections_router
     from sqms.inspections.api_audits import router as inspection_audits_router
@@ -167,6 +168,7 @@ def _add_routers() -> None:
         ("/inspections/programmes/", inspection_programmes_router),
         ("/inspections/audits/", inspection_audits_router),
         ("/inspections/reports/", insp_reports_router),
+        ("/improvement/pdca/", pdca_router),
         ("/improvement/capacity/", capacity_router),
         ("/inspections/disputes/", insp_disputes.router),
         ("/inspections/consequences/", insp_disputes.consequences_router),

@@ -25,6 +25,7 @@ COMMANDS = {
     "capa-check-actions": "remind and escalate overdue CAPA actions once (--now ISO)",
     "capa-install-causes": "create the default CAPA cause taxonomy (three causes per 6M category)",
     "review-standards": "supersede standards whose effective date has come; send review reminders and overdue notices now",
+    "pdca-check": "print a PDCA project's Check: KPI before vs after, significance test, verdict (--project CODE)",
     "compute-kpis": "recompute the recent periods of the computed KPIs and judge them (--kpi CODE, --periods-back N)",
     "report": "write a report: management-review --period 2026Q3 --scope ORG --format pdf|xlsx -o FILE",
     "worker": "the background worker: periodic jobs and notification delivery (huey)",

@@ -6,11 +6,12 @@ takes site A's id."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqms.core.choices import Channel
 from sqms.improvement import actions
-from sqms.test import World
+from sqms.test import ALPHA_MARK, BRAVO_MARK, World
 
 
 # Capacity planning -------------------------------------------------------------------------
@@ -21,7 +22,7 @@ def make_records(world: World) -> dict[str, Any]:
             site, {"arrivals": [5.0] * 168, "handling_time": 200}, acting_user=None, channel=cli
         )
         actions.do_save_roster(site, [2] * 168, acting_user=None, channel=cli)
-    return {}
+    return pdca_records(world)
 
 
 def _site(w: World, r: dict[str, Any]) -> dict[str, Any]:
@@ -50,4 +51,59 @@ URL_KWARGS = {
     "api:delete_capacity_roster": _api,
     "api:get_capacity_plan": _api,
 }
-# end of capacity planning ------------------------------------------------------------------
+
+
+# PDCA projects (branch pdca) ---------------------------------------------------------------
+def pdca_records(world: World) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, site, mark in (
+        ("alpha", world.site_a, ALPHA_MARK),
+        ("bravo", world.site_b, BRAVO_MARK),
+    ):
+        p = actions.do_create_project(
+            {"title": f"Project {mark}", "problem": mark},
+            code=f"PDCA-{name.upper()}",
+            level="site",
+            site=site,
+            acting_user=None,
+            channel=Channel.CLI,
+        )
+        out[f"{name}_pdca"] = p
+        out[f"{name}_pdca_task"] = actions.do_add_task(
+            p,
+            {"title": f"Task {mark}", "due_date": dt.date(2026, 1, 5)},
+            acting_user=None,
+            channel=Channel.CLI,
+        )
+    return out
+
+
+def _pdca(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"project_id": r["alpha_pdca"].pk}
+
+
+def _pk(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": r["alpha_pdca"].pk}
+
+
+def _pdca_task(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"task_id": r["alpha_pdca_task"].pk}
+
+
+URL_KWARGS.update(
+    {
+        "improvement:pdca_detail": _pk,
+        "improvement:pdca_transition": _pk,
+        "improvement:pdca_check": _pk,
+        "api:get_pdca_project": _pdca,
+        "api:update_pdca_project": _pdca,
+        "api:transition_pdca_project": _pdca,
+        "api:list_pdca_tasks": _pdca,
+        "api:add_pdca_task": _pdca,
+        "api:run_pdca_check": _pdca,
+        "api:act_pdca_project": _pdca,
+        "api:update_pdca_task": _pdca_task,
+        "api:delete_pdca_task": _pdca_task,
+    }
+)
+# end of PDCA projects ------------------------------------------------------------------
