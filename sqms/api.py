@@ -148,6 +148,7 @@ def _add_routers() -> None:
     from sqms.inspections.api_reports import router as insp_reports_router
     from sqms.jobs.api import router as jobs_router
     from sqms.kpis.api import router as kpis_router
+    from sqms.kpis.api_dashboard import router as kpis_dashboard_router
     from sqms.standards.api import router as standards_router
     from sqms.surveys.api import router as surveys_router
 
@@ -156,6 +157,7 @@ def _add_routers() -> None:
         ("/surveys/", surveys_router),
         ("/calendars/", calendars_router),
         ("/jobs/", jobs_router),
+        ("/kpis/dashboard", kpis_dashboard_router),
         ("/kpis/", kpis_router),
         ("/complaints/settings/", complaint_settings_router),
         ("/complaints/recovery/", complaints_recovery_router),
