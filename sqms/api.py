@@ -149,6 +149,7 @@ def _add_routers() -> None:
     from sqms.inspections.api_reports import router as insp_reports_router
     from sqms.jobs.api import router as jobs_router
     from sqms.kpis.api import router as kpis_router
+    from sqms.kpis.api_dashboard import router as kpis_dashboard_router
     from sqms.reports.api_reports import router as reports_router
     from sqms.standards.api import router as standards_router
     from sqms.surveys.api import router as surveys_router
@@ -158,6 +159,7 @@ def _add_routers() -> None:
         ("/surveys/", surveys_router),
         ("/calendars/", calendars_router),
         ("/jobs/", jobs_router),
+        ("/kpis/dashboard", kpis_dashboard_router),
         ("/kpis/", kpis_router),
         ("/reports/", reports_router),
         ("/complaints/settings/", complaint_settings_router),

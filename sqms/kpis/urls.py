@@ -1,8 +1,9 @@
-from sqms.kpis.views import alerts, charts, definitions, objectives, values
+from sqms.kpis.views import alerts, charts, dashboard, definitions, objectives, values
 
 app_name = "kpis"
 
 urlpatterns = [
+    *dashboard.urlpatterns,
     *definitions.urlpatterns,
     *values.urlpatterns,
     *charts.urlpatterns,

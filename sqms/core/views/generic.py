@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from sqms.core import audit
-from sqms.core.choices import Channel
+from sqms.core.choices import Channel, Role
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import AuditEvent, Site
-from sqms.core.scoping import restricted
+from sqms.core.scoping import restricted, role_of
 
 WEB = Channel.WEB
 
@@ -36,6 +36,9 @@ def add_errors(form: BaseForm, exc: ValidationError) -> None:
 @require_safe
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Quality and region managers land on the executive dashboard; others see their sites."""
+    if role_of(request.user) in (Role.QUALITY_MANAGER, Role.REGION_MANAGER):
+        return redirect("kpis:dashboard")
     sites = (
         Site.objects.restrict(request.user, "view")
         .select_related("region", "manager")
