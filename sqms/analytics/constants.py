@@ -53,7 +53,6 @@ __all__ = [
     "Constants",
     "c4",
     "chart_constants",
-    "check_constants",
     "d2",
     "d3",
     "factors",
@@ -274,7 +273,9 @@ _TABLE_VI: dict[int, tuple[float, ...]] = {
 def tabulated_constants(n: int) -> ChartConstants:
     """The printed 3-decimal factors for subgroup size ``n`` (2 <= n <= 25).
 
-    Source: Montgomery (2019), Appendix Table VI (see ``_TABLE_VI``).
+    Source: Montgomery (2019), Appendix Table VI (see ``_TABLE_VI``). The printed limits
+    are then :math:`\bar{\bar x} \\pm A_2\bar R`, :math:`D_3\bar R, D_4\bar R`,
+    :math:`\bar{\bar x} \\pm A_3\bar s`, :math:`B_3\bar s, B_4\bar s` with these factors.
 
     Raises
     ------
@@ -293,9 +294,7 @@ def tabulated_constants(n: int) -> ChartConstants:
             f"subgroup size n = {size}: tabulated constants cover n = 2 to 25 "
             "(Montgomery Table VI); use constants='exact' for larger subgroups"
         )
-    a, a2, a3, cc4, b3, b4, b5, b6, dd2, dd3, d1, d2_, d3_, d4 = (
-        float(v) for v in _TABLE_VI[size]
-    )
+    a, a2, a3, cc4, b3, b4, b5, b6, dd2, dd3, d1, d2_, d3_, d4 = (float(v) for v in _TABLE_VI[size])
     return ChartConstants(
         n=size, A=a, d2=dd2, d3=dd3, c4=cc4, A2=a2, A3=a3, B3=b3, B4=b4, B5=b5, B6=b6,
         D1=d1, D2=d2_, D3=d3_, D4=d4,
@@ -316,7 +315,10 @@ def check_constants(constants: str) -> Constants:
 
 
 def factors(n: int, constants: Constants = "exact") -> ChartConstants:
-    """Control-chart factors for ``n``: computed (``"exact"``) or printed (``"tabulated"``).
+    r"""Control-chart factors for ``n``: computed (``"exact"``) or printed (``"tabulated"``).
+
+    ``"exact"`` is :func:`chart_constants` (e.g. :math:`A_2 = 3/(d_2\sqrt n)` with the
+    integrated :math:`d_2`); ``"tabulated"`` is :func:`tabulated_constants`.
 
     Examples
     --------

@@ -1129,7 +1129,10 @@ def _series_and_sigma(
         mr = np.abs(np.diff(x))
 
         def sigma_individuals(m: int) -> float:
-            return _nonzero_spread(float(mr[: m - 1].mean()), "the mean moving range") / factors(2, constants).d2
+            return (
+                _nonzero_spread(float(mr[: m - 1].mean()), "the mean moving range")
+                / factors(2, constants).d2
+            )
 
         return x, 1, sigma_individuals
     rows = _subgroups(values_or_subgroups, "subgroups")
