@@ -53,7 +53,7 @@ from ._validate import (
     vector,
     whole,
 )
-from .constants import c4, d2, d3
+from .constants import Constants, check_constants, factors
 
 __all__ = [
     "ALL_RULES",
@@ -475,11 +475,15 @@ def _chart(
     width: float = 3.0,
     floor: float | None = None,
     cap: FloatArray | float | None = None,
+    lower: FloatArray | float | None = None,
 ) -> ChartResult:
     n = stat.size
     c = np.broadcast_to(np.asarray(center, dtype=np.float64), (n,)).copy()
     s = np.broadcast_to(np.asarray(sigma, dtype=np.float64), (n,)).copy()
-    lcl = c - width * s
+    if lower is None:
+        lcl = c - width * s
+    else:  # a printed factor (D3, B3, D1, B5) rather than centre - 3 sigma
+        lcl = np.broadcast_to(np.asarray(lower, dtype=np.float64), (n,)).copy()
     ucl = c + width * s
     if floor is not None:
         lcl = np.maximum(lcl, floor)
@@ -580,6 +584,7 @@ def xbar_r(
     exclude: Sequence[int] = (),
     reestimate: bool = False,
     rules: Sequence[int] = (1,),
+    constants: Constants = "exact",
 ) -> XbarR:
     r"""X-bar and R control charts for subgroups of equal size.
 
@@ -598,6 +603,12 @@ def xbar_r(
         Drop baseline subgroups beyond either chart's limits and re-estimate until stable.
     rules : sequence of int
         Run rules to evaluate on both charts (default rule 1 only).
+    constants : {"exact", "tabulated"}
+        ``"exact"`` (default) computes d2, d3 ... from their definitions; ``"tabulated"``
+        uses the printed 3-decimal factors of Montgomery's Appendix Table VI (n <= 25) the
+        way a textbook does (``x̿ ± A2·R̄``, ``D3·R̄``, ``D4·R̄``), to reproduce a printed
+        example or a qcc / Minitab printout; the limits then differ from the exact ones in
+        the 4th significant digit of their distance from the centre line.
 
     Returns
     -------
@@ -638,10 +649,23 @@ def xbar_r(
     mu0, s0 = _known(target, "target"), _known(sigma, "sigma")
     if s0 is not None:
         positive(s0, "sigma")
-    dd2, dd3 = d2(size), d3(size)
+    k = factors(size, check_constants(constants))
+    dd2, dd3 = k.d2, k.d3
+    printed = constants == "tabulated"
 
     def build(use: BoolArray, m: int) -> list[ChartResult]:
         center = float(means[use].mean()) if mu0 is None else mu0
+        if printed:  # the textbook's factors: A2, D3, D4 (or A, D1, D2 with a known sigma)
+            if s0 is None:
+                rbar = _nonzero_spread(float(ranges[use].mean()), "the mean range")
+                x_sig, r_center = k.A2 * rbar / 3.0, rbar
+                r_sig, r_low = (k.D4 - 1.0) * rbar / 3.0, k.D3 * rbar
+            else:
+                x_sig, r_center = k.A * s0 / 3.0, dd2 * s0
+                r_sig, r_low = (k.D2 - dd2) * s0 / 3.0, k.D1 * s0
+            xbar = _chart("xbar", means, center, x_sig, rules, m, use)
+            r = _chart("R", ranges, r_center, r_sig, rules, m, use, floor=0.0, lower=r_low)
+            return [xbar, r]
         if s0 is None:
             rbar = _nonzero_spread(float(ranges[use].mean()), "the mean range")
             sig = rbar / dd2
@@ -666,6 +690,7 @@ def xbar_s(
     exclude: Sequence[int] = (),
     reestimate: bool = False,
     rules: Sequence[int] = (1,),
+    constants: Constants = "exact",
 ) -> XbarS:
     r"""X-bar and s control charts; subgroups may differ in size.
 
@@ -673,8 +698,9 @@ def xbar_s(
     ----------
     subgroups : array_like or sequence of array_like
         One sequence of measurements per subgroup (each at least 2 values).
-    baseline, target, sigma, exclude, reestimate, rules
-        As for :func:`xbar_r`.
+    baseline, target, sigma, exclude, reestimate, rules, constants
+        As for :func:`xbar_r`; ``"tabulated"`` uses the printed A3, B3, B4 (A, B5, B6 and
+        c4 with a known sigma) of each subgroup's size.
 
     Returns
     -------
@@ -702,24 +728,45 @@ def xbar_s(
     sizes = np.array([r.size for r in rows], dtype=np.intp)
     means = np.array([r.mean() for r in rows])
     sds = np.array([r.std(ddof=1) for r in rows])
-    c4s = np.array([c4(int(k)) for k in sizes])
+    ks = [factors(int(k), check_constants(constants)) for k in sizes]
+    c4s = np.array([k.c4 for k in ks])
     mu0, s0 = _known(target, "target"), _known(sigma, "sigma")
     if s0 is not None:
         positive(s0, "sigma")
 
+    def printed(center: float, sbar: float | None, m: int, use: BoolArray) -> list[ChartResult]:
+        def col(name: str) -> FloatArray:
+            return np.array([getattr(k, name) for k in ks])
+
+        if sbar is not None:  # x̿ ± A3 s̄; B3 s̄, s̄, B4 s̄
+            x_sig, s_center = col("A3") * sbar / 3.0, np.full(sizes.size, sbar)
+            s_sig, s_low = (col("B4") - 1.0) * sbar / 3.0, col("B3") * sbar
+        else:  # μ ± A σ; B5 σ, c4 σ, B6 σ
+            assert s0 is not None
+            x_sig, s_center = col("A") * s0 / 3.0, c4s * s0
+            s_sig, s_low = (col("B6") - c4s) * s0 / 3.0, col("B5") * s0
+        xbar = _chart("xbar", means, center, x_sig, rules, m, use)
+        s = _chart("s", sds, s_center, s_sig, rules, m, use, floor=0.0, lower=s_low)
+        return [xbar, s]
+
     def build(use: BoolArray, m: int) -> list[ChartResult]:
         nu = sizes[use]
         center = float(np.sum(nu * means[use]) / nu.sum()) if mu0 is None else mu0
+        sbar: float | None = None
         if s0 is None:
             if np.all(nu == nu[0]):
                 sbar = float(sds[use].mean())
             else:
                 sbar = math.sqrt(float(np.sum((nu - 1) * sds[use] ** 2) / np.sum(nu - 1)))
             _nonzero_spread(sbar, "the mean standard deviation")
+        if constants == "tabulated":
+            return printed(center, sbar, m, use)
+        if sbar is not None:
             x_sigma = sbar / (c4s * np.sqrt(sizes))
             s_center: FloatArray | float = sbar
             s_sigma = sbar * np.sqrt(1.0 - c4s**2) / c4s
         else:
+            assert s0 is not None
             x_sigma = s0 / np.sqrt(sizes)
             s_center = c4s * s0
             s_sigma = s0 * np.sqrt(1.0 - c4s**2)
@@ -740,6 +787,7 @@ def imr(
     exclude: Sequence[int] = (),
     reestimate: bool = False,
     rules: Sequence[int] = (1,),
+    constants: Constants = "exact",
 ) -> IMR:
     r"""Individuals (I) and moving-range (MR) charts.
 
@@ -747,8 +795,9 @@ def imr(
     ----------
     values : array_like
         Individual observations in time order (at least 2).
-    baseline, target, sigma, exclude, reestimate, rules
-        As for :func:`xbar_r`.
+    baseline, target, sigma, exclude, reestimate, rules, constants
+        As for :func:`xbar_r`; ``"tabulated"`` uses d2(2) = 1.128 and D4(2) = 3.267 as
+        printed (NIST e-Handbook 6.3.2.2, Montgomery Table VI).
 
     Returns
     -------
@@ -780,7 +829,10 @@ def imr(
     mu0, s0 = _known(target, "target"), _known(sigma, "sigma")
     if s0 is not None:
         positive(s0, "sigma")
-    dd2, dd3 = d2(2), d3(2)
+    k2 = factors(2, check_constants(constants))
+    dd2, dd3 = k2.d2, k2.d3
+    if constants == "tabulated":  # MR chart UCL = D4(2)·MR̄ with the printed D4
+        dd3 = (k2.D4 - 1.0) * dd2 / 3.0
 
     def build(use: BoolArray, m: int) -> list[ChartResult]:
         center = float(x[use].mean()) if mu0 is None else mu0
@@ -1064,6 +1116,7 @@ def u_chart(
 
 def _series_and_sigma(
     values_or_subgroups: npt.ArrayLike | Sequence[npt.ArrayLike],
+    constants: Constants = "exact",
 ) -> tuple[FloatArray, int, Callable[[int], float]]:
     """Return (points, subgroup size, sigma estimator over the first m points)."""
     arr: npt.NDArray[np.float64] | None
@@ -1076,7 +1129,10 @@ def _series_and_sigma(
         mr = np.abs(np.diff(x))
 
         def sigma_individuals(m: int) -> float:
-            return _nonzero_spread(float(mr[: m - 1].mean()), "the mean moving range") / d2(2)
+            return (
+                _nonzero_spread(float(mr[: m - 1].mean()), "the mean moving range")
+                / factors(2, constants).d2
+            )
 
         return x, 1, sigma_individuals
     rows = _subgroups(values_or_subgroups, "subgroups")
@@ -1085,9 +1141,10 @@ def _series_and_sigma(
         raise ValueError("subgroups must all have the same size for this chart")
     data = np.vstack(rows)
     sds = data.std(axis=1, ddof=1)
+    c4n = factors(size, constants).c4
 
     def sigma_subgroups(m: int) -> float:
-        return _nonzero_spread(float(sds[:m].mean()), "the mean standard deviation") / c4(size)
+        return _nonzero_spread(float(sds[:m].mean()), "the mean standard deviation") / c4n
 
     return data.mean(axis=1), size, sigma_subgroups
 
@@ -1100,6 +1157,7 @@ def ewma(
     sigma: float | None = None,
     *,
     baseline: int | None = None,
+    constants: Constants = "exact",
 ) -> EwmaResult:
     r"""Exponentially weighted moving-average chart with exact time-varying limits.
 
@@ -1118,6 +1176,8 @@ def ewma(
         (:math:`\overline{MR}/d_2` for individuals, :math:`\bar s/c_4` for subgroups).
     baseline : int, optional
         Leading points that estimate the target and sigma; default all.
+    constants : {"exact", "tabulated"}
+        d2 and c4 of the sigma estimate, as for :func:`xbar_r`.
 
     Returns
     -------
@@ -1149,7 +1209,7 @@ def ewma(
     if not 0.0 < lam_f <= 1.0:
         raise ValueError(f"lam must be in (0, 1], got {lam!r}")
     width = positive(L, "L")
-    x, size, estimate_sigma = _series_and_sigma(values_or_subgroups)
+    x, size, estimate_sigma = _series_and_sigma(values_or_subgroups, check_constants(constants))
     m = _baseline_count(x.size, baseline)
     mu0 = _known(target, "target")
     s0 = _known(sigma, "sigma")
@@ -1204,6 +1264,7 @@ def cusum(
     sigma: float | None = None,
     *,
     baseline: int | None = None,
+    constants: Constants = "exact",
 ) -> CusumResult:
     r"""Tabular (two one-sided) CUSUM, with ``k`` and ``h`` in sigma units.
 
@@ -1221,6 +1282,8 @@ def cusum(
         Standard deviation of ``values``; default :math:`\overline{MR}/d_2` of the baseline.
     baseline : int, optional
         Leading points that estimate target and sigma; default all.
+    constants : {"exact", "tabulated"}
+        d2(2) of the sigma estimate, as for :func:`xbar_r`.
 
     Returns
     -------
@@ -1256,12 +1319,13 @@ def cusum(
     if not math.isfinite(k_f) or k_f < 0:
         raise ValueError(f"k must be a non-negative number of sigmas, got {k!r}")
     h_f = positive(h, "h")
+    check_constants(constants)
     m = _baseline_count(x.size, baseline)
     mu0, s0 = _known(target, "target"), _known(sigma, "sigma")
     center = float(x[:m].mean()) if mu0 is None else mu0
     if s0 is None:
         mrbar = float(np.abs(np.diff(x[:m])).mean())
-        sig = _nonzero_spread(mrbar, "the mean moving range") / d2(2)
+        sig = _nonzero_spread(mrbar, "the mean moving range") / factors(2, constants).d2
     else:
         sig = positive(s0, "sigma")
     big_k, big_h = k_f * sig, h_f * sig

@@ -119,3 +119,15 @@ MONTGOMERY_TABLE_9_1 = [
 # 2.002249) prints -3.3654835 to 0.2054835 in the documentation of R's `tTestA`.
 SLEEP_GROUP1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
 SLEEP_GROUP2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+
+# Montgomery, Table 6.3 (25 phase-I subgroups) as printed: identical to qcc's pistonrings
+# except sample 21, printed as 73.982, 74.001, 74.015, 74.005, 73.996 (x-bar 74.000,
+# s 0.0122) where qcc has 73.988, 74.001, 74.009, 74.005, 73.996 (same mean). Two public
+# reproductions of the book's table agree on the printed row (a Q&A reproduction of Table 6.3
+# and of Table 6.4, which repeats it). With the printed row, sum R = 0.581 and s-bar = 0.0094,
+# as M prints in Examples 6.1 and 6.3 (qcc's row gives 0.569 and 0.00924).
+MONTGOMERY_TABLE_6_3 = [
+    *PISTON_RINGS[:20],
+    [73.982, 74.001, 74.015, 74.005, 73.996],
+    *PISTON_RINGS[21:25],
+]
