@@ -16,7 +16,7 @@ from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Site
 from sqms.core.pagination import BoundedPagination, DbId
 from sqms.kpis import actions
-from sqms.kpis.choices import ChartKind, Direction, KpiSource, Level, Nature, Period
+from sqms.kpis.choices import ChartKind, Direction, KpiSource, Level, Nature, Period, SpcConstants
 from sqms.kpis.filters import ALERT_FILTERS, VALUE_FILTERS
 from sqms.kpis.league import latest_period, league
 from sqms.kpis.models import Alert, Kpi, KpiValue
@@ -52,6 +52,7 @@ class KpiOut(Schema):
     source: KpiSource
     chart: ChartKind
     chart_kind: str
+    constants: SpcConstants
     is_active: bool
 
 
@@ -69,6 +70,7 @@ class KpiIn(Schema):
     rate_base: int = Field(1000, ge=1)
     source: KpiSource = KpiSource.ENTERED
     chart: ChartKind = ChartKind.AUTO
+    constants: SpcConstants = SpcConstants.EXACT
     is_active: bool = True
 
 
@@ -86,6 +88,7 @@ class KpiPatch(Schema):
     rate_base: int | None = Field(None, ge=1)
     source: KpiSource | None = None
     chart: ChartKind | None = None
+    constants: SpcConstants | None = None
     is_active: bool | None = None
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sqms.analytics import spc
+from sqms.analytics.constants import Constants
 from sqms.kpis.choices import ChartKind
 
 DEFAULT_RULES = (1, 2, 5, 6)
@@ -67,6 +68,7 @@ def _run(
     center: float | None,
     sigma: float | None,
     rules: Sequence[int],
+    constants: Constants = "exact",
 ) -> spc.ChartResult:
     values = [p.value for p in points]
     try:
@@ -86,20 +88,27 @@ def _run(
         _need(points, "")
         if kind == ChartKind.EWMA:
             return spc.ewma(values, target=center, sigma=sigma)
-        return spc.imr(values, target=center, sigma=sigma, rules=rules).i
+        return spc.imr(values, target=center, sigma=sigma, rules=rules, constants=constants).i
     except ChartError:
         raise
     except ValueError as exc:
         raise ChartError(str(exc)) from None
 
 
-def estimate(kind: str, baseline: Sequence[Point], rate_base: int) -> tuple[float, float | None]:
-    """Phase I: the centre (and, for individuals and EWMA, sigma of an individual value)
-    estimated from the baseline points."""
-    if kind == ChartKind.EWMA:
-        fit = _run(ChartKind.IMR, baseline, rate_base, center=None, sigma=None, rules=(1,))
-    else:
-        fit = _run(kind, baseline, rate_base, center=None, sigma=None, rules=(1,))
+def estimate(
+    kind: str, baseline: Sequence[Point], rate_base: int, constants: Constants = "exact"
+) -> tuple[float, float | None]:
+    """Phase I: the centre (and, for individuals and EWMA, sigma of an individual value, MR̄/d2
+    with d2 exact or tabulated) estimated from the baseline points."""
+    fit = _run(
+        ChartKind.IMR if kind == ChartKind.EWMA else kind,
+        baseline,
+        rate_base,
+        center=None,
+        sigma=None,
+        rules=(1,),
+        constants=constants,
+    )
     center = float(fit.center[0])
     sigma = float(fit.sigma[0]) if kind in (ChartKind.IMR, ChartKind.EWMA) else None
     return center, sigma

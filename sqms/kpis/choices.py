@@ -22,6 +22,15 @@ class Nature(models.TextChoices):
     MEASUREMENT = "measurement", _("Measurement (I-MR chart)")
 
 
+class SpcConstants(models.TextChoices):
+    """Which control-chart constants (d2 …) phase-I limits use: computed exactly, or the
+    3-decimal values printed in Montgomery's Appendix Table VI (to match a textbook, qcc or
+    Minitab printout digit for digit); ``sqms.analytics.constants``."""
+
+    EXACT = "exact", _("Exact (computed)")
+    TABULATED = "tabulated", _("Tabulated (3 decimals, Montgomery Table VI)")
+
+
 class ChartKind(models.TextChoices):
     AUTO = "auto", _("From the nature")
     P = "p", _("p chart")

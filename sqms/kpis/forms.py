@@ -29,6 +29,7 @@ class KpiForm(forms.ModelForm[Kpi]):
             "rate_base",
             "source",
             "chart",
+            "constants",
             "is_active",
         ]
 

@@ -29,6 +29,7 @@ from sqms.kpis.choices import (
     Nature,
     ObjectiveStatus,
     Period,
+    SpcConstants,
     ValueOrigin,
 )
 
@@ -124,6 +125,13 @@ class Kpi(models.Model):
     chart = models.CharField(
         _("chart"), max_length=8, choices=ChartKind.choices, default=ChartKind.AUTO
     )
+    constants = models.CharField(
+        _("chart constants"),
+        max_length=10,
+        choices=SpcConstants.choices,
+        default=SpcConstants.EXACT,
+        help_text=_("Used when limits are frozen; tabulated reproduces printed examples."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = RestrictedManager()
@@ -141,6 +149,7 @@ class Kpi(models.Model):
         "rate_base",
         "source",
         "chart",
+        "constants",
         "is_active",
     )
 
@@ -230,6 +239,12 @@ class ControlLimits(UnitScoped):
         _("sigma"), null=True, blank=True, help_text=_("Of an individual value (I-MR, EWMA).")
     )
     rules = models.JSONField(_("run rules"), default=list)
+    constants = models.CharField(
+        _("chart constants"),
+        max_length=10,
+        choices=SpcConstants.choices,
+        default=SpcConstants.EXACT,
+    )
     frozen_at = models.DateTimeField(_("frozen"))
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -244,6 +259,7 @@ class ControlLimits(UnitScoped):
         "site",
         "region",
         "chart",
+        "constants",
         "baseline_from",
         "baseline_to",
         "center",

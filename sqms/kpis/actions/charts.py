@@ -70,7 +70,7 @@ def do_freeze_limits(
     baseline = [p for p in _points(kpi, unit, baseline_from) if p.period <= baseline_to]
     kind = kpi.chart_kind
     try:
-        center, sigma = estimate(kind, baseline, kpi.rate_base)
+        center, sigma = estimate(kind, baseline, kpi.rate_base, kpi.constants)  # type: ignore[arg-type]
     except ChartError as exc:
         raise ValidationError({"baseline_from": _("No limits: %(why)s.") % {"why": exc}}) from None
     old = list(
@@ -92,6 +92,7 @@ def do_freeze_limits(
         center=center,
         sigma=sigma,
         rules=sorted(set(rules)),
+        constants=kpi.constants,
         frozen_at=now,
         frozen_by=acting_user,
         **unit.fields(),

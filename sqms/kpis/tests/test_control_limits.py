@@ -175,3 +175,18 @@ def test_alert_raises_one_nonconformity_linked_back(world: Any, p_kpi: Any) -> N
         actions.do_alert_to_nonconformity(alert, acting_user=world.qm, channel=CLI)
     assert "already" in exc.value.messages[0]
     assert Nonconformity.objects.filter(origin=Origin.KPI_ALARM).count() == 1
+
+
+@pytest.mark.parametrize(("constants", "d2"), [("tabulated", 1.128), ("exact", 1.1283791671)])
+def test_individuals_limits_use_the_kpis_chart_constants(
+    world: Any, constants: str, d2: float
+) -> None:
+    """σ̂ = MR̄/d2(2): 1.128 as printed in Montgomery's Appendix Table VI, or 2/√π exact."""
+    kpi = make_kpi("WAIT", nature="measurement", direction="lower", constants=constants)
+    values = [10.0, 12.0, 11.0, 14.0, 13.0, 12.0]  # moving ranges 2, 1, 3, 1, 1: MR̄ = 1.6
+    rows = [actions.EnteredValue(world.site_a, month(i + 1), v, None) for i, v in enumerate(values)]
+    actions.do_enter_values(kpi, rows, acting_user=world.qm, channel=CLI)
+    limits = freeze(world, kpi)
+    assert (limits.chart, limits.constants) == ("imr", constants)
+    assert limits.center == pytest.approx(12.0)
+    assert limits.sigma == pytest.approx(1.6 / d2, rel=1e-9)
