@@ -1,7 +1,7 @@
 """The management-review report (ISO 9001 §9.3): one gather function that reads every input
 from the apps' own report functions for a period and a scope, plus the generated summary.
 
-PDCA improvement projects are not read yet (their app is built elsewhere)."""
+PDCA improvement projects come from ``sqms.improvement`` (sections_improvement)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sqms.core.choices import Role
-from sqms.reports import sections_kpis, sections_ops, sections_voice
+from sqms.reports import sections_improvement, sections_kpis, sections_ops, sections_voice
 from sqms.reports.data import Metric, Review, Section
 from sqms.reports.period import ReviewPeriod, ReviewScope, parse_period, parse_scope
 
@@ -27,6 +27,7 @@ SECTIONS: tuple[SectionFn, ...] = (
     sections_ops.capa,
     sections_kpis.kpis,
     sections_ops.capacity,
+    sections_improvement.improvement,
 )
 SUMMARY_LINES = 6
 
@@ -81,6 +82,12 @@ def summarize(sections: list[Section]) -> list[str]:
     for m in metrics:
         if m.key in ("objectives:behind", "capacity:under") and m.current:
             lines.append(_("%(what)s: %(value)s.") % {"what": m.label, "value": f"{m.current:g}"})
+    for m in metrics:
+        if m.key.startswith("improvement:failed:"):
+            lines.append(
+                _("Improvement project %(project)s was judged not effective.")
+                % {"project": m.label}
+            )
     moves = [mv for mv in (_movement(m) for m in metrics if not m.key.startswith("gap:")) if mv]
     moves.sort(key=lambda t: -t[0])
     lines += [text for _size, text in moves[:SUMMARY_LINES]]
