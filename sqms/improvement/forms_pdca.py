@@ -74,6 +74,8 @@ class PdcaProjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         site = project.site if project is not None else None
         owners = owners_for(site, user)
+        if project is not None and project.owner and project.owner not in owners:
+            owners.append(project.owner)  # kept, not silently cleared by an edit
         self.owners = {u.pk: u for u in owners}
         self.fields["owner"] = _owner_field(owners, _("Owner"))
         self.fields["nonconformity"].queryset = Nonconformity.objects.restrict(user)  # type: ignore[attr-defined]
