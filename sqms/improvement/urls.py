@@ -1,7 +1,7 @@
 """Staff pages of improvement work under /improvement/. Each concern keeps its URL list beside
 its views (``views/<concern>.py``); this module joins them in one namespace."""
 
-from sqms.improvement.views import capacity, capacity_survey, pdca
+from sqms.improvement.views import capacity, capacity_survey, pdca, pdca_forms
 
 app_name = "improvement"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *capacity.urlpatterns,
     *capacity_survey.urlpatterns,
     *pdca.urlpatterns,
+    *pdca_forms.urlpatterns,
 ]

@@ -90,11 +90,21 @@ def _pdca_task(w: World, r: dict[str, Any]) -> dict[str, Any]:
     return {"task_id": r["alpha_pdca_task"].pk}
 
 
+def _task_pk(w: World, r: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": r["alpha_pdca_task"].pk}
+
+
 URL_KWARGS.update(
     {
         "improvement:pdca_detail": _pk,
         "improvement:pdca_transition": _pk,
         "improvement:pdca_check": _pk,
+        "improvement:pdca_edit": _pk,
+        "improvement:pdca_after": _pk,
+        "improvement:pdca_act": _pk,
+        "improvement:pdca_task_add": _pk,
+        "improvement:pdca_task_done": _task_pk,
+        "improvement:pdca_task_delete": _task_pk,
         "api:get_pdca_project": _pdca,
         "api:update_pdca_project": _pdca,
         "api:transition_pdca_project": _pdca,

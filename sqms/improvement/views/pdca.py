@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -69,7 +69,10 @@ def visible(request: AuthenticatedHttpRequest, action: str = "view") -> QuerySet
 @require_safe
 @login_required
 def pdca_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    return render_list(request, PDCA_LIST, visible(request))
+    create = (
+        reverse("improvement:pdca_create") if allowed(request.user, "add", PdcaProject) else None
+    )
+    return render_list(request, PDCA_LIST, visible(request), extra={"create_url": create})
 
 
 @require_safe
@@ -88,7 +91,12 @@ def pdca_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "improvement/pdca_board.html",
-        {"columns": columns, "filters": filters, "state": state},
+        {
+            "columns": columns,
+            "filters": filters,
+            "state": state,
+            "can_add": allowed(request.user, "add", PdcaProject),
+        },
     )
 
 
@@ -110,6 +118,16 @@ def pdca_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "chart": before_after_chart(result, p.kpi.name if p.kpi else "") if result else None,
         "next_cycles": list(p.next_cycles.all()),
     }
+    if extra["can_edit"]:
+        from sqms.improvement.forms_pdca import PdcaActForm, PdcaAfterForm, PdcaTaskForm
+
+        version = {"version": p.version}
+        extra["task_form"] = PdcaTaskForm(project=p, user=request.user, auto_id="task_%s")
+        extra["after_form"] = PdcaAfterForm(
+            initial={**version, "after_from": p.after_from, "after_to": p.after_to},
+            auto_id="after_%s",
+        )
+        extra["act_form"] = PdcaActForm(initial=version, auto_id="act_%s")
     return detail_page(request, p, "improvement/pdca_detail.html", **extra)
 
 
