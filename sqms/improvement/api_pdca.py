@@ -196,7 +196,7 @@ def create_pdca_project(request: AuthenticatedHttpRequest, payload: PdcaProjectI
 
 @router.patch("/tasks/{task_id}", response={200: PdcaTaskOut})
 def update_pdca_task(request: AuthenticatedHttpRequest, task_id: DbId, payload: PdcaTaskIn) -> Any:
-    task = get_object_or_404(PdcaTask.objects.restrict(request.user, "change"), pk=task_id)  # type: ignore[arg-type]
+    task = get_object_or_404(PdcaTask.objects.restrict(request.user, "change"), pk=task_id)
     return actions.do_update_task(
         task, _resolve(request, payload.dict()), acting_user=request.user, channel=API
     )
@@ -204,7 +204,7 @@ def update_pdca_task(request: AuthenticatedHttpRequest, task_id: DbId, payload: 
 
 @router.delete("/tasks/{task_id}", response={204: None})
 def delete_pdca_task(request: AuthenticatedHttpRequest, task_id: DbId) -> Any:
-    task = get_object_or_404(PdcaTask.objects.restrict(request.user, "change"), pk=task_id)  # type: ignore[arg-type]
+    task = get_object_or_404(PdcaTask.objects.restrict(request.user, "change"), pk=task_id)
     actions.do_delete_task(task, acting_user=request.user, channel=API)
     return Status(204, None)
 

@@ -82,6 +82,11 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
+def _field_label(name: str) -> str:
+    field = PdcaProject._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
 def _check_unit(acting_user: User | None, level: str, site: Any, region: Any) -> None:
     if level == Level.SITE:
         if site is None:
@@ -138,7 +143,7 @@ def plan_missing(p: PdcaProject) -> list[str]:
         missing.append(_("the target value"))
     if not p.root_cause:
         missing.append(_("the root cause"))
-    empty = [str(p._meta.get_field(f).verbose_name) for f in FIVE_W1H if not getattr(p, f)]
+    empty = [str(_field_label(f)) for f in FIVE_W1H if not getattr(p, f)]
     if empty:
         missing.append(_("the 5W1H plan: %(fields)s") % {"fields": ", ".join(empty)})
     return missing

@@ -113,7 +113,7 @@ def pdca_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             for name, (sources, target) in TRANSITIONS.items()
             if p.stage in sources and name != "cancel"
         ],
-        "can_edit": not p.is_closed and allowed(request.user, "change", p),
+        "can_edit": not p.is_closed and allowed(request.user, "change", PdcaProject),
         "summary": summary_lines(result) if result else [],
         "chart": before_after_chart(result, p.kpi.name if p.kpi else "") if result else None,
         "next_cycles": list(p.next_cycles.all()),

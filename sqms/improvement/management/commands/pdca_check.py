@@ -31,9 +31,10 @@ class Command(BaseCommand):
             p = PdcaProject.objects.select_related("kpi").filter(code=options["project"]).first()
             if p is None:
                 raise CommandError(_("No PDCA project %(code)s.") % {"code": options["project"]})
-            if p.kpi is None or not (p.baseline_from and p.baseline_to):
+            kpi, b0, b1, a0, a1 = p.kpi, p.baseline_from, p.baseline_to, p.after_from, p.after_to
+            if kpi is None or b0 is None or b1 is None:
                 raise CommandError(_("%(code)s has no baseline KPI and period.") % {"code": p.code})
-            if not (p.after_from and p.after_to):
+            if a0 is None or a1 is None:
                 raise CommandError(_("%(code)s has no after period.") % {"code": p.code})
             if options["run"]:
                 try:
@@ -42,13 +43,7 @@ class Command(BaseCommand):
                     raise CommandError(" ".join(exc.messages)) from None
                 result = p.check_result
             else:
-                result = measure(
-                    p.kpi,
-                    p.unit_key,
-                    (p.baseline_from, p.baseline_to),
-                    (p.after_from, p.after_to),
-                    p.target,
-                )
-            self.stdout.write(f"{p.code} {p.title} — {p.kpi.code} {p.unit_label}")
+                result = measure(kpi, p.unit_key, (b0, b1), (a0, a1), p.target)
+            self.stdout.write(f"{p.code} {p.title} — {kpi.code} {p.unit_label}")
             for line in summary_lines(result):
                 self.stdout.write(line)
