@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -155,6 +156,17 @@ def plan_for_site(site: Site) -> Plan | None:
     if profile is None:
         return None
     return build_plan(profile, StaffRoster.objects.filter(site=site).first())
+
+
+def plans_for_sites(site_ids: Iterable[int]) -> list[tuple[Site, Plan]]:
+    """The plan of each of these sites that has an arrival profile, by site code, from one
+    query (profile and roster are one-to-one with the site)."""
+    profiles = (
+        ArrivalProfile.objects.filter(site_id__in=list(site_ids))
+        .select_related("site", "site__staff_roster")
+        .order_by("site__code")
+    )
+    return [(pr.site, build_plan(pr, getattr(pr.site, "staff_roster", None))) for pr in profiles]
 
 
 # Derived profiles ------------------------------------------------------------------------

@@ -8,8 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from sqms.capa.reports.analytics import CapaFilters, capa_analytics
-from sqms.core.models import Site
-from sqms.improvement.capacity import plan_for_site
+from sqms.improvement.capacity import plans_for_sites
 from sqms.inspections.report_filters import ResultFilters
 from sqms.inspections.reports.overview import overview_report
 from sqms.reports.data import Chart, Metric, Section, Series
@@ -101,6 +100,13 @@ def capa(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
         return capa_analytics(user, f, today=per.end)
 
     cur, prev = report(p), report(p.previous())
+    shares = [  # key, label, the analytics' share, higher is better
+        ("capa:closure", _("Closed on time"), "on_time_closure", True),
+        ("capa:actions", _("Actions done on time"), "on_time_actions", True),
+        ("capa:effective", _("Verified effective"), "effectiveness", True),
+        ("capa:first", _("Effective at the first cycle"), "first_time_effective", True),
+        ("capa:recurrence", _("Recurrence rate"), "recurrence_rate", False),
+    ]
     figures = [
         ("capa:open", _("Open nonconformities"), cur.open_total, prev.open_total, False, False),
         (
@@ -111,45 +117,9 @@ def capa(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
             False,
             False,
         ),
-        (
-            "capa:closure",
-            _("Closed on time"),
-            _r(cur.on_time_closure.share, 3),
-            _r(prev.on_time_closure.share, 3),
-            True,
-            True,
-        ),
-        (
-            "capa:actions",
-            _("Actions done on time"),
-            _r(cur.on_time_actions.share, 3),
-            _r(prev.on_time_actions.share, 3),
-            True,
-            True,
-        ),
-        (
-            "capa:effective",
-            _("Verified effective"),
-            _r(cur.effectiveness.share, 3),
-            _r(prev.effectiveness.share, 3),
-            True,
-            True,
-        ),
-        (
-            "capa:first",
-            _("Effective at the first cycle"),
-            _r(cur.first_time_effective.share, 3),
-            _r(prev.first_time_effective.share, 3),
-            True,
-            True,
-        ),
-        (
-            "capa:recurrence",
-            _("Recurrence rate"),
-            _r(cur.recurrence_rate.share, 3),
-            _r(prev.recurrence_rate.share, 3),
-            False,
-            True,
+        *(
+            (key, label, _r(getattr(cur, a).share, 3), _r(getattr(prev, a).share, 3), up, True)
+            for key, label, a, up in shares
         ),
     ]
     rows: list[list[Any]] = [[label, a, b] for _k, label, a, b, _h, _p in figures]
@@ -179,10 +149,7 @@ def capa(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
 def capacity(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
     rows: list[list[Any]] = []
     under = 0
-    for site in Site.objects.filter(pk__in=scope.site_ids).order_by("code"):
-        plan = plan_for_site(site)
-        if plan is None:
-            continue
+    for site, plan in plans_for_sites(scope.site_ids):
         under += plan.hours_under
         rows.append(
             [
