@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from sqms.calendars import actions
 from sqms.calendars.choices import DayKind, HolidaySource
 from sqms.calendars.models import BusinessCalendar, CalendarDay
-from sqms.core.api import _patch_data
+from sqms.core.api_schemas import patch_fields
 from sqms.core.choices import Channel
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.pagination import BoundedPagination, DbId
@@ -136,7 +136,7 @@ def update_calendar(
     request: AuthenticatedHttpRequest, calendar_id: DbId, payload: CalendarPatch
 ) -> Any:
     cal = get_object_or_404(_calendars(request, "change"), pk=calendar_id)
-    actions.do_update_calendar(cal, _patch_data(payload), acting_user=request.user, channel=API)
+    actions.do_update_calendar(cal, patch_fields(payload), acting_user=request.user, channel=API)
     return get_object_or_404(_calendars(request), pk=cal.pk)
 
 

@@ -46,7 +46,7 @@ from sqms.capa.models import Action, Cause, FishboneCause, Nonconformity, Verifi
 from sqms.capa.reports.analytics import CapaFilters, capa_analytics
 from sqms.complaints.choices import CapaStatus
 from sqms.complaints.models import CapaReferral
-from sqms.core.api_schemas import ConflictOut
+from sqms.core.api_schemas import ConflictOut, patch_fields
 from sqms.core.attachments import check_uploads
 from sqms.core.choices import Channel
 from sqms.core.http import AuthenticatedHttpRequest
@@ -223,12 +223,7 @@ def get_nonconformity(request: AuthenticatedHttpRequest, nc_id: DbId) -> Any:
 @router.patch("/{nc_id}", response={200: NcOut, 409: ConflictOut})
 def update_nonconformity(request: AuthenticatedHttpRequest, nc_id: DbId, payload: NcPatch) -> Any:
     nc = _nc(request, nc_id, "change")
-    data = payload.dict(exclude_unset=True)
-    nulls = sorted(k for k, v in data.items() if v is None and k not in ("owner_id", "due_date"))
-    if nulls:
-        raise ValidationError(
-            {k: _("may not be null; leave the field out to keep its value") for k in nulls}
-        )
+    data = patch_fields(payload, nullable=("owner_id", "due_date"))
     version = data.pop("version")
     try:
         actions.do_update_nc(
@@ -298,7 +293,7 @@ def _why(request: AuthenticatedHttpRequest, step_id: int) -> WhyStep:
 @router.patch("/why/{step_id}", response=WhyOut)
 def update_why_step(request: AuthenticatedHttpRequest, step_id: DbId, payload: WhyPatch) -> Any:
     step = _why(request, step_id)
-    data = payload.dict(exclude_unset=True)
+    data = patch_fields(payload, nullable=("cause_id",))
     return actions.do_update_why_step(
         step, _cause_data(data), acting_user=request.user, channel=API
     )
@@ -372,7 +367,7 @@ def update_capa_action(
     request: AuthenticatedHttpRequest, action_id: DbId, payload: ActionPatch
 ) -> Any:
     action = _action(request, action_id)
-    data = _owner(request, payload.dict(exclude_unset=True))
+    data = _owner(request, patch_fields(payload, nullable=("owner_id", "due_date")))
     actions.do_update_action(action, data, acting_user=request.user, channel=API)
     return _action(request, action.pk)
 

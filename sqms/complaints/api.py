@@ -27,8 +27,7 @@ from sqms.complaints.choices import (
 )
 from sqms.complaints.filters import COMPLAINT_FILTERS
 from sqms.complaints.models import Category, Complaint, Entry
-from sqms.core.api import _patch_data
-from sqms.core.api_schemas import ConflictOut
+from sqms.core.api_schemas import ConflictOut, patch_fields
 from sqms.core.choices import Channel, Role
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Service, Site
@@ -233,7 +232,7 @@ def update_complaint(
     request: AuthenticatedHttpRequest, complaint_id: DbId, payload: ComplaintPatch
 ) -> Any:
     complaint = _get(request, complaint_id, "change")
-    data = _patch_data(payload)
+    data = patch_fields(payload)
     version = data.pop("version")
     try:
         actions.do_update_complaint(

@@ -6,9 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -16,6 +14,7 @@ from sqms.complaints.actions import settings as actions
 from sqms.complaints.choices import IntakeChannel, Severity
 from sqms.complaints.models import Category, KeywordRule, SlaPolicy
 from sqms.complaints.settings_filters import CATEGORY_FILTERS, POLICY_FILTERS, RULE_FILTERS
+from sqms.core.api_schemas import patch_fields
 from sqms.core.choices import Channel, SiteKind
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.pagination import BoundedPagination, DbId
@@ -175,12 +174,7 @@ BLANK_TEXT = {"severity", "site_kind", "channel"}
 def _data(request: AuthenticatedHttpRequest, payload: Schema, *, patch: bool) -> dict[str, Any]:
     """The payload as action data: ids become records (seen through ``restrict``), lists of
     words and addresses become lines, a cleared text condition becomes ""."""
-    data = payload.dict(exclude_unset=patch)
-    nulls = sorted(k for k, v in data.items() if v is None and k not in NULLABLE)
-    if nulls:
-        raise ValidationError(
-            {k: _("may not be null; leave the field out to keep its value") for k in nulls}
-        )
+    data = patch_fields(payload, nullable=NULLABLE, partial=patch)
     for name in BLANK_TEXT & set(data):
         data[name] = data[name] or ""
     for name, target in (("category_id", "category"), ("parent_id", "parent")):

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sqms.core import actions
+from sqms.core.api_schemas import patch_fields
 from sqms.core.choices import Channel, SiteKind
 from sqms.core.filters import REGION_FILTERS, SERVICE_FILTERS, SITE_FILTERS
 from sqms.core.http import AuthenticatedHttpRequest
@@ -115,20 +116,8 @@ class ServicePatch(Schema):
     site_ids: list[DbId] | None = None
 
 
-def _patch_data(payload: Schema) -> dict[str, Any]:
-    """The fields a PATCH sent; a field sent as null is refused by name (none may be empty —
-    leave a field out to keep its value)."""
-    data = payload.dict(exclude_unset=True)
-    nulls = sorted(k for k, v in data.items() if v is None)
-    if nulls:
-        raise ValidationError(
-            {k: _("may not be null; leave the field out to keep its value") for k in nulls}
-        )
-    return data
-
-
 def _site_data(request: AuthenticatedHttpRequest, payload: Schema) -> dict[str, Any]:
-    data = _patch_data(payload)
+    data = patch_fields(payload)
     if "region_id" in data:
         data["region"] = get_object_or_404(
             Region.objects.restrict(request.user, "view"), pk=data.pop("region_id")
@@ -137,7 +126,7 @@ def _site_data(request: AuthenticatedHttpRequest, payload: Schema) -> dict[str, 
 
 
 def _service_data(request: AuthenticatedHttpRequest, payload: Schema) -> dict[str, Any]:
-    data = _patch_data(payload)
+    data = patch_fields(payload)
     if "site_ids" in data:
         wanted = set(data.pop("site_ids"))
         sites = list(Site.objects.restrict(request.user, "view").filter(pk__in=wanted))
@@ -170,7 +159,7 @@ def create_region(request: AuthenticatedHttpRequest, payload: RegionIn) -> Any:
 def update_region(request: AuthenticatedHttpRequest, region_id: DbId, payload: RegionPatch) -> Any:
     region = get_object_or_404(Region.objects.restrict(request.user, "change"), pk=region_id)
     return actions.do_update_region(
-        region, payload.dict(exclude_unset=True), acting_user=request.user, channel=API
+        region, patch_fields(payload), acting_user=request.user, channel=API
     )
 
 

@@ -7,6 +7,8 @@ with lives here once (``sqms.core.tests.test_openapi_names`` keeps the names uni
 
 import base64
 import binascii
+from collections.abc import Collection
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -35,3 +37,22 @@ class UploadIn(Schema):
         except (binascii.Error, ValueError):
             raise ValidationError({field: _("This is not base64.")}) from None
         return SimpleUploadedFile(self.name, data)
+
+
+def patch_fields(
+    payload: Schema,
+    *,
+    nullable: Collection[str] = (),
+    exclude: Collection[str] = (),
+    partial: bool = True,
+) -> dict[str, Any]:
+    """The fields a PATCH sent (every field when not ``partial``). ``null`` is refused by name
+    unless the field is ``nullable`` (there it clears the value): to keep a value, leave the
+    field out."""
+    data: dict[str, Any] = payload.dict(exclude_unset=partial, exclude=set(exclude) or None)
+    nulls = sorted(k for k, v in data.items() if v is None and k not in nullable)
+    if nulls:
+        raise ValidationError(
+            {k: _("may not be null; leave the field out to keep its value") for k in nulls}
+        )
+    return data

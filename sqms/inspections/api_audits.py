@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sqms.core.api_schemas import patch_fields
 from sqms.core.choices import Channel
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Site
@@ -128,7 +129,7 @@ class RaisedOut(Schema):
 
 
 def _plan_data(payload: PlanPatch) -> dict[str, Any]:
-    data = payload.dict(exclude_unset=True, exclude={"site_id", "template_id"})
+    data = patch_fields(payload, exclude={"site_id", "template_id"})
     if "auditor_ids" in data:
         ids = data.pop("auditor_ids")
         users = list(inspector_choices().filter(pk__in=ids))
@@ -210,7 +211,17 @@ def close_audit(request: AuthenticatedHttpRequest, audit_id: DbId, payload: Clos
     return _audit(request, audit_id)
 
 
-@router.get("/{audit_id}/report.pdf", response={200: bytes})
+PDF_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "the report",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get("/{audit_id}/report.pdf", response={200: None}, openapi_extra=PDF_RESPONSE)
 def audit_report(request: AuthenticatedHttpRequest, audit_id: DbId) -> Any:
     """The audit report (application/pdf)."""
     inspection = _audit(request, audit_id)
@@ -223,7 +234,7 @@ def audit_report(request: AuthenticatedHttpRequest, audit_id: DbId) -> Any:
 def add_audit_finding(request: AuthenticatedHttpRequest, audit_id: DbId, payload: FindingIn) -> Any:
     inspection = _audit(request, audit_id, "change")
     finding = actions.do_add_finding(
-        inspection, payload.dict(exclude_unset=True), acting_user=request.user, channel=API
+        inspection, patch_fields(payload), acting_user=request.user, channel=API
     )
     return Status(201, finding)
 
@@ -234,7 +245,7 @@ def update_audit_finding(
 ) -> Any:
     finding = _finding(request, finding_id)
     return actions.do_update_finding(
-        finding, payload.dict(exclude_unset=True), acting_user=request.user, channel=API
+        finding, patch_fields(payload), acting_user=request.user, channel=API
     )
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sqms.core.api_schemas import patch_fields
 from sqms.core.choices import Channel
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.pagination import BoundedPagination, DbId
@@ -222,7 +223,10 @@ def update_consequence(
         Consequence.objects.restrict(request.user, "change"), pk=consequence_id
     )
     actions.do_update_consequence(
-        consequence, payload.dict(exclude_unset=True), acting_user=request.user, channel=API
+        consequence,
+        patch_fields(payload, nullable=("amount", "points")),
+        acting_user=request.user,
+        channel=API,
     )
     return get_object_or_404(visible_consequences(request.user), pk=consequence.pk)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sqms.core.api_schemas import patch_fields
 from sqms.core.choices import Channel
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Site
@@ -122,7 +123,7 @@ def _one(request: AuthenticatedHttpRequest, pk: int) -> Programme:
 
 
 def _data(request: AuthenticatedHttpRequest, payload: ProgrammePatch) -> dict[str, Any]:
-    raw = payload.dict(exclude_unset=True)
+    raw = patch_fields(payload)
     data: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "template_id":

@@ -18,7 +18,9 @@ from sqms.inspections.reports.trend import trend_report
 
 router = Router(tags=["inspection reports"])
 
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+Month = Annotated[
+    str, Field(pattern=r"^(19|2\d)\d\d-(0[1-9]|1[0-2])$", description="YYYY-MM, 1900 to 2999")
+]
 
 
 class InspectionReportQuery(Schema):

@@ -56,14 +56,21 @@ def _int(value: Any) -> int | None:
         return None
 
 
+#: the years a report period may name: a league compares with the period before, so a month
+#: near year 1 would reach back past the calendar's start
+YEARS = range(1900, 3000)
+
+
 def _month(value: Any) -> dt.date | None:
+    """The first day of a ``YYYY-MM`` month; None for anything else or a year out of ``YEARS``."""
     if not value:
         return None
     try:
         year, month = str(value)[:7].split("-")
-        return dt.date(int(year), int(month), 1)
+        day = dt.date(int(year), int(month), 1)
     except ValueError:
         return None
+    return day if day.year in YEARS else None
 
 
 def add_months(day: dt.date, k: int) -> dt.date:

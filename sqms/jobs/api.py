@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sqms.core.api import _patch_data
+from sqms.core.api_schemas import patch_fields
 from sqms.core.choices import Channel, Role
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.pagination import BoundedPagination, DbId
@@ -91,7 +91,7 @@ def update_webhook(
         WebhookEndpoint.objects.restrict(request.user, "change"), pk=webhook_id
     )
     return actions.do_update_webhook(
-        endpoint, _patch_data(payload), acting_user=request.user, channel=API
+        endpoint, patch_fields(payload), acting_user=request.user, channel=API
     )
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sqms.core.api import _patch_data
+from sqms.core.api_schemas import patch_fields
 from sqms.core.choices import Channel
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Site
@@ -250,7 +250,7 @@ def get_kpi(request: AuthenticatedHttpRequest, kpi_id: DbId) -> Any:
 @router.patch("/{kpi_id}", response=KpiOut)
 def update_kpi(request: AuthenticatedHttpRequest, kpi_id: DbId, payload: KpiPatch) -> Any:
     kpi = get_object_or_404(_kpis(request, "change"), pk=kpi_id)
-    return actions.do_update_kpi(kpi, _patch_data(payload), acting_user=request.user, channel=API)
+    return actions.do_update_kpi(kpi, patch_fields(payload), acting_user=request.user, channel=API)
 
 
 @router.delete("/{kpi_id}", response={204: None})

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sqms.complaints.models import Category, SlaPolicy
-from sqms.core.api import _patch_data
+from sqms.core.api_schemas import patch_fields
 from sqms.core.choices import Channel, Role
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.models import Service, Site
@@ -346,7 +346,7 @@ def update_standard_training(
     clear_category = "effect_category" in data and data["effect_category"] is None
     if clear_category:
         del data["effect_category"]
-    data = _training_data(request, _patch_data(TrainingPatch(**data)))
+    data = _training_data(request, patch_fields(TrainingPatch(**data)))
     if clear_category:  # null is allowed here: back to no category
         data["effect_category"] = None
     actions.do_update_training(training, data, acting_user=request.user, channel=API)
@@ -379,7 +379,7 @@ def update_standard_version(
 ) -> Any:
     """Change a draft (only drafts change); ``steps`` replaces the steps in order."""
     version = get_object_or_404(_versions(request, "change"), pk=version_id)
-    data = _patch_data(payload)
+    data = patch_fields(payload)
     steps = data.pop("steps", None)
     if steps is not None:
         steps = [{**s, "role": s.get("role") or ""} for s in steps]
@@ -467,7 +467,7 @@ def update_standard(
 ) -> Any:
     standard = get_object_or_404(_standards(request, "change"), pk=standard_id)
     actions.do_update_standard(
-        standard, _patch_data(payload), acting_user=request.user, channel=API
+        standard, patch_fields(payload), acting_user=request.user, channel=API
     )
     return get_object_or_404(_standards(request), pk=standard.pk)
 

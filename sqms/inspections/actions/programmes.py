@@ -113,9 +113,14 @@ def _apply(programme: Programme, data: Mapping[str, Any]) -> tuple[list[Site], l
     template = ChecklistTemplate.objects.get(pk=programme.template_id)
     if not template.is_active:
         raise ValidationError({"template": _("This checklist is no longer active.")})
-    sites = list(data["sites"]) if "sites" in data else list(programme.sites.all())
+    saved = programme.pk is not None
+    sites = list(data["sites"]) if "sites" in data else list(programme.sites.all()) if saved else []
     inspectors = (
-        list(data["inspectors"]) if "inspectors" in data else list(programme.inspectors.all())
+        list(data["inspectors"])
+        if "inspectors" in data
+        else list(programme.inspectors.all())
+        if saved
+        else []
     )
     _check_people(programme, sites, inspectors)
     return sites, inspectors

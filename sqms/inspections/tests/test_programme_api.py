@@ -12,6 +12,7 @@ from django.test import Client
 from sqms.core import actions as core_actions
 from sqms.core.choices import Channel
 from sqms.inspections.models import Finding, Inspection, Programme
+from sqms.inspections.report_filters import ResultFilters
 from sqms.inspections.tests.factories import make_checklist
 from sqms.inspections.tests.programme_data import shoppers
 from sqms.test import World
@@ -142,3 +143,78 @@ def test_audit_api_flow(world: World) -> None:
     oc, oh = api(world.bravo_manager)
     assert oc.get(f"{BASE}/audits/{aid}", **oh).status_code == 404
     assert date.fromisoformat(listed["items"][0]["due_on"]) == date(2026, 11, 20)
+
+
+@pytest.mark.django_db
+def test_nulls_and_missing_lists_are_refused_by_name(world: World) -> None:
+    """Found by ``make fuzz`` (each was a 500): a programme created without ``inspector_ids``,
+    ``null`` for a list or a text field in a PATCH or a new finding. Each is now a 422 naming
+    the field, and nothing is written."""
+    c, h = api(world.qm)
+    version = make_checklist("SUP", kind="supervisor")
+    body = {
+        "name": "Monthly visit",
+        "template_id": version.template.pk,
+        "frequency": "monthly",
+        "site_ids": [world.site_a.pk],
+        "starts_on": "2026-01-01",
+    }
+    created = send(c, h, "post", f"{BASE}/programmes/", body)
+    assert created.status_code == 422
+    assert created.json()["detail"][0]["loc"] == ["body", "inspectors"]
+    assert not Programme.objects.exists()
+    body["inspector_ids"] = [world.alpha_inspector.pk]
+    pid = send(c, h, "post", f"{BASE}/programmes/", body).json()["id"]
+    patched = send(c, h, "patch", f"{BASE}/programmes/{pid}", {"name": "x", "inspector_ids": None})
+    assert patched.status_code == 422
+    assert [e["loc"] for e in patched.json()["detail"]] == [["body", "inspector_ids"]]
+    assert Programme.objects.get(pk=pid).name == "Monthly visit"
+
+    audit = make_checklist("AUD", kind="audit")
+    aid = send(
+        c,
+        h,
+        "post",
+        f"{BASE}/audits/",
+        {
+            "site_id": world.site_a.pk,
+            "template_id": audit.template.pk,
+            "scope": "Cold chain",
+            "auditor_ids": [world.qm.pk],
+            "planned_on": "2026-11-20",
+        },
+    ).json()["id"]
+    plan = send(c, h, "patch", f"{BASE}/audits/{aid}", {"auditor_ids": None, "scope": ""})
+    assert plan.status_code == 422 and plan.json()["detail"][0]["loc"] == ["body", "auditor_ids"]
+    finding = send(
+        c,
+        h,
+        "post",
+        f"{BASE}/audits/{aid}/findings",
+        {"kind": "minor", "clause": "8.5.1", "description": "x", "evidence": None},
+    )
+    assert finding.status_code == 422
+    assert finding.json()["detail"][0]["loc"] == ["body", "evidence"]
+    assert not Finding.objects.exists()
+
+
+@pytest.mark.django_db
+def test_report_months_before_1900_are_refused(world: World) -> None:
+    """Found by ``make fuzz``: ``from=0003-12`` made the league reach back before year 1 (500)."""
+    c, h = api(world.qm)
+    bad = c.get(f"{BASE}/reports/league", {"from": "0003-12"}, **h)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "from"]
+    ok = c.get(f"{BASE}/reports/league", {"from": "1900-01", "to": "1900-03"}, **h)
+    assert ok.status_code == 200
+    assert ok.json()["previous_first_month"] == "1899-10"
+    # the report pages' filter bar drops such a month rather than fail
+    kept = ResultFilters.from_params({"from": "0003-12", "to": "2026-02"})
+    assert kept.date_from is None and kept.date_to == date(2026, 2, 1)
+
+
+def test_the_audit_pdf_is_documented_as_pdf() -> None:
+    from sqms.api import api as root
+
+    spec = root.get_openapi_schema()
+    ok = spec["paths"][f"{BASE}/audits/{{audit_id}}/report.pdf"]["get"]["responses"][200]
+    assert list(ok["content"]) == ["application/pdf"]

@@ -75,6 +75,19 @@ def do_update_kpi(kpi: Kpi, data: dict[str, Any], *, acting_user: User | None, c
 @transaction.atomic(durable=True)
 def do_delete_kpi(kpi: Kpi, *, acting_user: User | None, channel: str) -> None:
     ensure_allowed(acting_user, "delete", kpi)
+    users = [
+        _("objectives: %(list)s") % {"list": ", ".join(o.title for o in kpi.objectives.all())}
+        if kpi.objectives.exists()
+        else "",
+        _("PDCA projects: %(list)s") % {"list": ", ".join(p.code for p in kpi.pdca_projects.all())}
+        if kpi.pdca_projects.exists()
+        else "",
+    ]
+    if any(users):
+        raise ValidationError(
+            _("%(kpi)s is still used (%(users)s); deactivate it instead.")
+            % {"kpi": kpi.code, "users": "; ".join(u for u in users if u)}
+        )
     before = audit.snapshot(kpi)
     audit.record(kpi, AuditAction.DELETE, actor=acting_user, channel=channel, before=before)
     kpi.delete()

@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 
+from sqms.core import actions as core_actions
 from sqms.core.choices import Channel
 from sqms.kpis import actions
 from sqms.kpis.choices import Level
-from sqms.kpis.models import Objective, ObjectiveReview
+from sqms.kpis.models import Kpi, Objective, ObjectiveReview
 from sqms.kpis.objective_status import judge_objective
 from sqms.kpis.objectives import status_of
 from sqms.kpis.tests.conftest import make_kpi, month
@@ -127,3 +129,18 @@ def test_pages(world: Any, wait: Any, client_for: Any) -> None:
     )
     assert r.status_code == 302, r.content.decode()[:2000]
     assert Objective.objects.filter(title="Org", level="organization").exists()
+
+
+def test_a_kpi_with_objectives_is_refused_deletion_by_name(world: Any, wait: Any) -> None:
+    """Found by ``make fuzz``: DELETE /api/v1/kpis/{id} of a KPI an objective tracks was a 500
+    (ProtectedError); now a 422 naming the objective, and nothing is deleted."""
+    objective(wait, Level.ORGANIZATION, user=world.qm)
+    _t, raw = core_actions.do_create_api_token(world.qm, "t", acting_user=world.qm, channel=CLI)
+    r = Client(HTTP_ACCEPT_LANGUAGE="en").delete(
+        f"/api/v1/kpis/{wait.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["msg"] == (
+        "FCR is still used (objectives: organization goal); deactivate it instead."
+    )
+    assert Kpi.objects.filter(pk=wait.pk).exists()
