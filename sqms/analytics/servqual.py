@@ -54,6 +54,7 @@ __all__ = [
     "SERVQUAL_22",
     "ServqualResult",
     "ZoneResult",
+    "respondent_item_means",
     "respondent_scores",
     "score",
     "servperf",
@@ -263,6 +264,37 @@ def respondent_scores(
     with np.errstate(invalid="ignore", divide="ignore"):
         weighted = np.where(ok, (weights * filled).sum(axis=1) / np.where(ok, w_sum, 1.0), np.nan)
     return unweighted, weighted
+
+
+
+def respondent_item_means(
+    item_scores: FloatArray, dimensions: Mapping[str, Sequence[int]]
+) -> FloatArray:
+    r"""Each respondent's overall score in the other convention: the mean over **all** the
+    items he answered, instead of the mean of his dimension scores.
+
+    The two agree when every dimension has as many items; with the 22 items of SERVQUAL
+    (4, 5, 4, 4, 5) the five-item dimensions weigh 5/22 instead of 1/5. Parasuraman,
+    Zeithaml & Berry (1988) average the dimension scores; studies that sum or average the
+    22 item gaps (e.g. Cronin & Taylor 1992 for SERVPERF) use this one. The missing-data rule
+    is the one of :func:`respondent_scores`: a score needs an answered item in **every**
+    dimension, else NaN, so both conventions count the same respondents.
+
+    >>> import numpy as np
+    >>> X = np.array([[-1.0, -1.0, 2.0], [np.nan, -1.0, np.nan]])
+    >>> m = respondent_item_means(X, {"a": (0, 1), "b": (2,)})
+    >>> float(m[0]), bool(np.isnan(m[1]))
+    (0.0, True)
+    """
+    X = np.asarray(item_scores, dtype=float)
+    present = ~np.isnan(X)
+    complete = np.ones(X.shape[0], dtype=bool)
+    for cols in dimensions.values():
+        complete &= present[:, list(cols)].any(axis=1)
+    count = present.sum(axis=1)
+    total = np.where(present, X, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(complete & (count > 0), total / np.maximum(count, 1), np.nan)
 
 
 _BLOCK = 32_768  # rows per block: keeps the temporaries in cache for 1,000,000-row surveys

@@ -12,6 +12,7 @@ Keys (``measure`` in :class:`~sqms.surveys.models.Rollup`):
 ``DIMSUM.d.X``         sum of the items of *d* when all are answered (for Cronbach's α from
                        sums: the item variances come from ``CODE.X``)
 ``SQ.GAP``             unweighted SERVQUAL score of a respondent: mean of the dimension gaps
+``SQ.IGAP``            the other convention: mean over all his item gaps (same respondents)
 ``SQ.WGAP``            weighted by the respondent's importance points (``IMP.d``, sum 100)
 ``SQ.PERF``            SERVPERF score: mean of the dimension perceptions
 ``IMP.d``              importance points given to dimension *d*
@@ -36,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from sqms.analytics.servqual import respondent_scores
+from sqms.analytics.servqual import respondent_item_means, respondent_scores
 
 GAP_PAIRS = {"GAP": ("P", "E"), "MSA": ("P", "A"), "MSS": ("P", "D")}
 
@@ -156,8 +157,22 @@ def _dimension_measures(plan: MeasurePlan, out: dict[str, float]) -> None:
         unweighted, weighted = respondent_scores(gap_matrix, weights)
         _put(out, "SQ.GAP", unweighted)
         _put(out, "SQ.WGAP", weighted)
+        _put(out, "SQ.IGAP", respondent_item_means(*_item_matrix(plan, out, "GAP")))
     if dims and len(dim_perf) == len(dims):
         _put(out, "SQ.PERF", respondent_scores(np.array([[dim_perf[d] for d in dims]]))[0])
+
+
+def _item_matrix(
+    plan: MeasurePlan, out: Mapping[str, float], suffix: str
+) -> tuple[Any, dict[str, tuple[int, ...]]]:
+    """One respondent's item values of ``suffix`` as a one-row matrix (NaN where unanswered),
+    and each dimension's columns in it."""
+    row: list[float] = []
+    columns: dict[str, tuple[int, ...]] = {}
+    for dim, codes in plan.dimensions.items():
+        columns[dim] = tuple(range(len(row), len(row) + len(codes)))
+        row += [out.get(_key(c, suffix), math.nan) for c in codes]
+    return np.array([row]), columns
 
 
 def _put(out: dict[str, float], key: str, column: Any) -> None:

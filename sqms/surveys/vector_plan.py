@@ -12,7 +12,7 @@ import operator
 from json.encoder import encode_basestring_ascii as json_str  # what json.dumps writes
 from typing import Any
 
-from sqms.analytics.servqual import respondent_scores
+from sqms.analytics.servqual import respondent_item_means, respondent_scores
 from sqms.surveys.answers import NUMERIC_KINDS, TEXT_MAX, AnswerPlan
 from sqms.surveys.choices import QuestionKind, QuestionRole
 
@@ -141,6 +141,12 @@ class VectorPlan:
             G = np.column_stack([dim_gap[d] for d in dims])
             W = np.column_stack([out.get(f"IMP.{d}", nan) for d in dims])
             out["SQ.GAP"], out["SQ.WGAP"] = respondent_scores(G, W)
+            columns: dict[str, tuple[int, ...]] = {}
+            gaps: list[Any] = []
+            for dim, codes in plan.dimensions.items():
+                columns[dim] = tuple(range(len(gaps), len(gaps) + len(codes)))
+                gaps += [out.get(f"{c}.GAP", nan) for c in codes]
+            out["SQ.IGAP"] = respondent_item_means(np.column_stack(gaps), columns)
         if dims and len(dim_perf) == len(dims):
             out["SQ.PERF"] = respondent_scores(np.column_stack([dim_perf[d] for d in dims]))[0]
         return out

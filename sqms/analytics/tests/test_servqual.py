@@ -156,3 +156,21 @@ def test_zone_of_tolerance() -> None:
 def test_bad_input(call, message: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_the_two_overall_conventions_differ_with_unequal_dimensions() -> None:
+    """Worked by hand on the 22-item instrument (dimensions of 4, 5, 4, 4 and 5 items): item
+    gaps −1 on tangibles, −2 on reliability, 0 on responsiveness and assurance, +1 on empathy.
+    Mean of the dimension gaps (Parasuraman, Zeithaml & Berry 1988): (−1 − 2 + 0 + 0 + 1)/5 =
+    −0.4. Mean over the 22 items: (4·(−1) + 5·(−2) + 5·1)/22 = −9/22."""
+    gaps = np.array([[-1.0] * 4 + [-2.0] * 5 + [0.0] * 8 + [1.0] * 5])
+    dims = np.array([[-1.0, -2.0, 0.0, 0.0, 1.0]])
+    assert servqual.respondent_scores(dims)[0][0] == pytest.approx(-0.4)
+    assert servqual.respondent_item_means(gaps, SERVQUAL_22)[0] == pytest.approx(-9 / 22)
+    # the same respondents: one with a dimension left blank has no score in either
+    gaps[0, 9:13] = np.nan
+    assert np.isnan(servqual.respondent_item_means(gaps, SERVQUAL_22)[0])
+    # with equal dimensions the conventions agree
+    equal = {"a": (0, 1), "b": (2, 3)}
+    x = np.array([[1.0, 3.0, -2.0, 0.0]])
+    assert servqual.respondent_item_means(x, equal)[0] == pytest.approx((2.0 + -1.0) / 2)

@@ -123,6 +123,7 @@ class ServqualReport:
     items: list[ItemRow]
     dimensions: list[DimensionRow]
     overall: Stat  # unweighted SERVQUAL score (mean of the dimension gaps per respondent)
+    overall_items: Stat  # the other convention: mean over all the item gaps per respondent
     weighted: Stat
     perf: Stat  # SERVPERF
     responses: int
@@ -184,7 +185,7 @@ def servqual_report(
     measures += [f"DIM.{d}.{p}" for d in dims for p in PARTS]
     measures += [f"DIMSUM.{d}.{p}" for d in dims for p in ("P", "E")]
     measures += [f"IMP.{d}" for d in dims]
-    measures += ["SQ.GAP", "SQ.WGAP", "SQ.PERF", "RESP"]
+    measures += ["SQ.GAP", "SQ.IGAP", "SQ.WGAP", "SQ.PERF", "RESP"]
     totals = {row["measure"]: _as_sums(row) for row in _sums_by(qs, measures)}
 
     def st(key: str) -> Stat:
@@ -247,6 +248,7 @@ def servqual_report(
         items=item_rows,
         dimensions=dim_rows,
         overall=st("SQ.GAP"),
+        overall_items=st("SQ.IGAP"),
         weighted=st("SQ.WGAP"),
         perf=st("SQ.PERF"),
         responses=_scale_responses(qs),

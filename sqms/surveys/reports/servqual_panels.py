@@ -48,6 +48,10 @@ def servqual_panels(r: ServqualReport, *, gap_model_only: bool = False) -> list[
                 *stat_cells(r.overall, drill_url(f, measure="SQ.GAP")),
             ],
             [
+                text(_("Unweighted, other convention (mean over all items)")),
+                *stat_cells(r.overall_items, drill_url(f, measure="SQ.IGAP")),
+            ],
+            [
                 text(_("Weighted by importance points")),
                 *stat_cells(r.weighted, drill_url(f, measure="SQ.WGAP")),
             ],

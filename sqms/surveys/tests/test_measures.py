@@ -35,6 +35,7 @@ def test_servqual_gaps_dimensions_and_weighted_score() -> None:
     assert m["DIM.tangibles.P"] == 5.0 and m["DIM.tangibles.E"] == 6.5
     assert m["DIMSUM.tangibles.P"] == 10.0  # both items answered
     assert m["SQ.GAP"] == pytest.approx((-1.5 + 1.0) / 2)
+    assert m["SQ.IGAP"] == pytest.approx((-3 + 0 + 1) / 3)  # mean over the three items
     assert m["SQ.WGAP"] == pytest.approx((-1.5 * 30 + 1.0 * 70) / 100)
     assert m["SQ.PERF"] == pytest.approx((5.0 + 6.0) / 2)
     assert m["IMP.tangibles"] == 30 and m["OVERALL"] == 5 and m["RESP"] == 1
@@ -51,6 +52,7 @@ def test_missing_answers_are_left_out_not_counted_as_zero() -> None:
     assert "DIMSUM.tangibles.E" not in m  # SQ02.E missing: no complete sum
     assert "SQ.WGAP" not in m  # no importance points given
     assert m["SQ.GAP"] == pytest.approx((-3 + 1) / 2)
+    assert m["SQ.IGAP"] == pytest.approx((-3 + 1) / 2)  # SQ01 and SQ03
 
 
 def test_zone_of_tolerance_gives_msa_and_mss() -> None:

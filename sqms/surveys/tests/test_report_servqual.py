@@ -260,3 +260,26 @@ def test_responses_count_leaves_out_csat_and_nps_surveys(world, data):
     write(make_campaign(csat, [world.site_a], "CSAT"), world.site_a, [{}] * 7, at=when(2025, 3))
     r = servqual.servqual_report(world.qm, ReportFilters(site=world.site_a.pk))
     assert r.responses == 5  # the 7 CSAT responses belong to the CSAT page
+
+
+def test_both_overall_conventions_are_shown_and_labelled(world, client_for):
+    """Three tangibles items with gap −2 and one reliability item with gap 0: the mean of the
+    dimension gaps is (−2 + 0)/2 = −1.0, the mean over the four items (3·(−2) + 0)/4 = −1.5."""
+    items = [("T1", "tangibles"), ("T2", "tangibles"), ("T3", "tangibles"), ("R1", "reliability")]
+    inst = make_instrument("UNEQUAL", items=items, extras=False)
+    camp = make_campaign(inst, [world.site_a])
+    answers = [
+        {
+            **{f"{c}.E": 6 for c, _d in items},
+            **{f"{c}.P": 4 if d == "tangibles" else 6 for c, d in items},
+        }
+        for _i in range(5)
+    ]
+    write(camp, world.site_a, answers)
+    r = servqual.servqual_report(world.qm, ReportFilters())
+    assert r.overall.mean == pytest.approx(-1.0) and r.overall.n == 5
+    assert r.overall_items.mean == pytest.approx(-1.5) and r.overall_items.n == 5
+    c = client_for(world.qm)
+    page = c.get(reverse("surveys:report_servqual"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Unweighted (mean of the dimension gaps)" in page
+    assert "Unweighted, other convention (mean over all items)" in page
