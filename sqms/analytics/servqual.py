@@ -271,7 +271,9 @@ def respondent_item_means(
     item_scores: FloatArray, dimensions: Mapping[str, Sequence[int]]
 ) -> FloatArray:
     r"""Each respondent's overall score in the other convention: the mean over **all** the
-    items he answered, instead of the mean of his dimension scores.
+    items he answered, instead of the mean of his dimension scores:
+    :math:`\bar G^{items}_r = \sum_{i \in A_r} G_{ri} / |A_r|` over his answered items
+    :math:`A_r`, where :func:`respondent_scores` takes :math:`\sum_d G_{rd} / D`.
 
     The two agree when every dimension has as many items; with the 22 items of SERVQUAL
     (4, 5, 4, 4, 5) the five-item dimensions weigh 5/22 instead of 1/5. Parasuraman,
