@@ -148,6 +148,7 @@ def _add_routers() -> None:
     from sqms.inspections.api_programmes import router as inspection_programmes_router
     from sqms.inspections.api_reports import router as insp_reports_router
     from sqms.jobs.api import router as jobs_router
+    from sqms.kpis import api_objectives as kpi_objectives
     from sqms.kpis.api import router as kpis_router
     from sqms.kpis.api_dashboard import router as kpis_dashboard_router
     from sqms.reports.api_reports import router as reports_router
@@ -160,6 +161,9 @@ def _add_routers() -> None:
         ("/calendars/", calendars_router),
         ("/jobs/", jobs_router),
         ("/kpis/dashboard", kpis_dashboard_router),
+        ("/kpis/objectives/", kpi_objectives.objectives_router),
+        ("/kpis/events/", kpi_objectives.events_router),
+        ("/kpis/", kpi_objectives.alerts_router),  # before /kpis/{kpi_id}
         ("/kpis/", kpis_router),
         ("/reports/", reports_router),
         ("/complaints/settings/", complaint_settings_router),

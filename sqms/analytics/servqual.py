@@ -266,7 +266,6 @@ def respondent_scores(
     return unweighted, weighted
 
 
-
 def respondent_item_means(
     item_scores: FloatArray, dimensions: Mapping[str, Sequence[int]]
 ) -> FloatArray:

@@ -524,7 +524,7 @@ def standard_kept_report(
     standard_id: DbId,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    site: list[str] | None = None,
+    site: Query[list[str] | None] = None,
 ) -> Any:
     """How well the standard is kept over ``date_from`` … ``date_to`` (default: the last 90
     days) at the caller's sites (narrowed to the ``site`` codes given)."""

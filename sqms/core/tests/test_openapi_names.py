@@ -47,3 +47,17 @@ def test_each_component_describes_its_own_app():
         "submitted",
         "cancelled",
     ]
+
+
+def test_no_read_or_delete_operation_takes_a_body():
+    """Found by ``make fuzz`` on PostgreSQL: Django Ninja reads a ``list[str]`` parameter
+    without ``Query(...)`` from the body, so ``GET /standards/{id}/kept`` took its site codes
+    from a GET body — which the request guard does not check (NUL → server error)."""
+    paths = api.get_openapi_schema()["paths"]
+    with_body = [
+        f"{method.upper()} {path}"
+        for path, operations in paths.items()
+        for method, op in operations.items()
+        if method in ("get", "delete", "head") and "requestBody" in op
+    ]
+    assert with_body == []

@@ -133,3 +133,10 @@ def test_page_and_api_show_the_numbers(world, dataset):
     assert answer["checklist_items"][0]["answers"] == 4
     assert answer["complaint_categories"][0]["rate_per_1000"]["rate"] == pytest.approx(1.5)
     assert answer["sla_policies"][0]["in_time"] == 1
+    # the site codes come from the query string (repeatable), never from a GET body
+    url = f"/api/v1/standards/{dataset.pk}/kept"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    own = c.get(url, {"date_from": "2026-03-01", "date_to": "2026-03-31", "site": "ALPHA"}, **auth)
+    assert own.json()["checklist_items"][0]["answers"] == 4
+    other = c.get(url, {"date_from": "2026-03-01", "site": ["ALPHA", "BRAVO"]}, **auth)
+    assert other.status_code == 422 and "BRAVO" in other.content.decode()
