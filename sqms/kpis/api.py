@@ -250,7 +250,8 @@ def get_kpi(request: AuthenticatedHttpRequest, kpi_id: DbId) -> Any:
 @router.patch("/{kpi_id}", response=KpiOut)
 def update_kpi(request: AuthenticatedHttpRequest, kpi_id: DbId, payload: KpiPatch) -> Any:
     kpi = get_object_or_404(_kpis(request, "change"), pk=kpi_id)
-    return actions.do_update_kpi(kpi, patch_fields(payload), acting_user=request.user, channel=API)
+    data = patch_fields(payload, nullable=("target", "tolerance"))  # null clears them
+    return actions.do_update_kpi(kpi, data, acting_user=request.user, channel=API)
 
 
 @router.delete("/{kpi_id}", response={204: None})

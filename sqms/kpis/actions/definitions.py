@@ -48,6 +48,26 @@ def _check(kpi: Kpi) -> None:
         raise ValidationError(errors)
 
 
+#: what the stored values and the frozen limits mean: changing one would judge old values
+#: against limits computed for something else
+MEANING = ("nature", "period", "rate_base", "source")
+
+
+def _check_meaning_kept(kpi: Kpi, original: dict[str, Any]) -> None:
+    changed = [f for f in MEANING if getattr(kpi, f) != original[f]]
+    if changed and (kpi.values.exists() or kpi.limits.exists()):
+        raise ValidationError(
+            {
+                f: _(
+                    "%(kpi)s has stored values or frozen limits: its %(field)s cannot change. "
+                    "Define a new KPI instead."
+                )
+                % {"kpi": kpi.code, "field": Kpi._meta.get_field(f).verbose_name}
+                for f in changed
+            }
+        )
+
+
 @transaction.atomic(durable=True)
 def do_create_kpi(data: dict[str, Any], *, acting_user: User | None, channel: str) -> Kpi:
     ensure_allowed(acting_user, "add", Kpi, message=_("Only quality managers define KPIs."))
@@ -63,9 +83,11 @@ def do_update_kpi(kpi: Kpi, data: dict[str, Any], *, acting_user: User | None, c
     ensure_allowed(acting_user, "change", kpi)
     kpi = Kpi.objects.select_for_update().get(pk=kpi.pk)
     before = audit.snapshot(kpi)
+    original = {f: getattr(kpi, f) for f in MEANING}
     for k, v in data.items():
         if k in FIELDS:
             setattr(kpi, k, v)
+    _check_meaning_kept(kpi, original)
     _check(kpi)
     kpi.save()
     audit.record(kpi, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)

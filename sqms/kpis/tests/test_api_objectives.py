@@ -183,3 +183,33 @@ def test_import_by_api_all_or_nothing(world: Any, fcr: Any, client: Any) -> None
         client, h, "post", "/api/v1/kpis/import", {"name": "v.csv", "content_base64": "!!!!"}
     )
     assert junk.status_code == 422 and junk.json()["detail"][0]["loc"] == ["body", "content_base64"]
+
+
+def test_patch_clears_target_and_keeps_the_meaning_of_stored_values(
+    world: Any, fcr: Any, client: Any
+) -> None:
+    h = api(world.qm)
+    send(client, h, "patch", f"/api/v1/kpis/{fcr.pk}", {"target": 9.0, "tolerance": 0.5})
+    cleared = send(
+        client, h, "patch", f"/api/v1/kpis/{fcr.pk}", {"target": None, "tolerance": None}
+    )
+    assert cleared.status_code == 200 and (
+        cleared.json()["target"],
+        cleared.json()["tolerance"],
+    ) == (None, None)
+    # FCR has stored values: what they measure cannot change under them
+    changed = send(client, h, "patch", f"/api/v1/kpis/{fcr.pk}", {"period": "week", "name": "x"})
+    assert changed.status_code == 422
+    assert changed.json()["detail"] == [
+        {
+            "loc": ["body", "period"],
+            "msg": "FCR has stored values or frozen limits: its period cannot change. Define a new KPI instead.",
+        }
+    ]
+    fcr.refresh_from_db()
+    assert (fcr.period, fcr.name) == ("month", "KPI FCR")
+    fresh = make_kpi("NEW", nature="measurement")
+    assert (
+        send(client, h, "patch", f"/api/v1/kpis/{fresh.pk}", {"period": "week"}).json()["period"]
+        == "week"
+    )
