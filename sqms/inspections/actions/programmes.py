@@ -113,15 +113,14 @@ def _apply(programme: Programme, data: Mapping[str, Any]) -> tuple[list[Site], l
     template = ChecklistTemplate.objects.get(pk=programme.template_id)
     if not template.is_active:
         raise ValidationError({"template": _("This checklist is no longer active.")})
-    saved = programme.pk is not None
-    sites = list(data["sites"]) if "sites" in data else list(programme.sites.all()) if saved else []
-    inspectors = (
-        list(data["inspectors"])
-        if "inspectors" in data
-        else list(programme.inspectors.all())
-        if saved
-        else []
-    )
+
+    def given_or_current(name: str) -> list[Any]:
+        """The list sent, else the saved one (a new programme has none yet)."""
+        if name in data:
+            return list(data[name])
+        return list(getattr(programme, name).all()) if programme.pk else []
+
+    sites, inspectors = given_or_current("sites"), given_or_current("inspectors")
     _check_people(programme, sites, inspectors)
     return sites, inspectors
 
