@@ -33,7 +33,7 @@ else:
 def remind_days() -> int:
     """How many days before the review date the reminder goes out
     (``SQMS_STANDARD_REVIEW_REMIND_DAYS``, default 30)."""
-    return int(getattr(settings, "SQMS_STANDARD_REVIEW_REMIND_DAYS", 30))
+    return int(settings.SQMS_STANDARD_REVIEW_REMIND_DAYS)
 
 
 @dataclass
