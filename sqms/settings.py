@@ -174,8 +174,9 @@ SQMS_RECOVERY_APPROVAL_LIMIT = env_decimal("SQMS_RECOVERY_APPROVAL_LIMIT", "500"
 # CAPA: remind an action's owner this many days before it is due; escalate an overdue action to
 # the site manager at once and to the quality managers this many days later
 SQMS_CAPA_REMIND_DAYS = env_int("SQMS_CAPA_REMIND_DAYS", 1, minimum=0)
-SQMS_STANDARD_REVIEW_REMIND_DAYS = env_int("SQMS_STANDARD_REVIEW_REMIND_DAYS", 30, minimum=0)
 SQMS_CAPA_ESCALATE_DAYS = env_int("SQMS_CAPA_ESCALATE_DAYS", 3, minimum=1)
+# Service standards: remind the quality managers this many days before a review date
+SQMS_STANDARD_REVIEW_REMIND_DAYS = env_int("SQMS_STANDARD_REVIEW_REMIND_DAYS", 30, minimum=0)
 
 # Background jobs and notifications (sqms.jobs; docs/configuration.md)
 SQMS_HUEY_URL = env_str("SQMS_HUEY_URL", "")
