@@ -76,6 +76,13 @@ class SiteStatus:
         return [p for p in self.people if p.acknowledged_at is None]
 
 
+def audience_emails(version: StandardVersion) -> list[str]:
+    """The addresses of everyone who must acknowledge ``version`` (one query per site)."""
+    roles = audience_roles(version)
+    found = {u.email for site in version_sites(version) for u in people_of(site, *roles)}
+    return sorted(e for e in found if e)
+
+
 def status_by_site(version: StandardVersion, reader: Any) -> list[SiteStatus]:
     """Per site of the version in ``reader``'s scope: its audience with the time each one
     acknowledged (None = not yet). A site manager sees only the staff of their own sites."""

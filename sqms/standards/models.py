@@ -121,6 +121,8 @@ class StandardVersion(models.Model):
     review_due = models.DateField(_("review due"), null=True, blank=True, db_index=True)
     review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     review_overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: when its audience was told the version is in effect (once, by the periodic review)
+    effective_notice_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = RestrictedManager()
     scope_editors = ORG_EDITORS

@@ -2,7 +2,8 @@
 managers ``REMIND_DAYS`` before the review date and an overdue notice once it has passed,
 each sent once (the version records when, and the outbox's event keys make a repeat add
 nothing). The same run lets approved versions whose date has come supersede their
-predecessors."""
+predecessors, and tells each new version's audience (the staff who must acknowledge it) that
+it is in effect — once."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from sqms.core.choices import AuditAction, Role
 from sqms.core.scoping import ensure_allowed
 from sqms.jobs.outbox import notify
 from sqms.standards.actions.documents import activate_due, local_today
+from sqms.standards.audience import audience_emails, effective_versions
 from sqms.standards.choices import VersionStatus
 from sqms.standards.models import StandardVersion
 
@@ -61,6 +63,7 @@ def do_review_standards(
     now = now or timezone.now()
     today = local_today(now)
     report = ReviewReport(superseded=activate_due(now, acting_user=acting_user, channel=channel))
+    _announce_effective(report, now, acting_user=acting_user, channel=channel)
     emails = quality_manager_emails()
     due = (
         StandardVersion.objects.select_for_update(of=("self",))
@@ -109,3 +112,37 @@ def do_review_standards(
         )
         report.sent.append(f"{kind}: {subject} → {len(emails)} recipient(s)")
     return report
+
+
+def _announce_effective(
+    report: ReviewReport, now: datetime, *, acting_user: User | None, channel: str
+) -> None:
+    """Tell the audience of each version now in effect, once, that it is to be read."""
+    pending = effective_versions(local_today(now)).filter(effective_notice_at__isnull=True)
+    for version in pending.select_for_update(of=("self",)).order_by("standard__code"):
+        emails = audience_emails(version)
+        params = {"version": version, "title": version.standard.title}
+        subject = _("In effect: %(version)s %(title)s — please read and acknowledge it") % params
+        body = _(
+            "%(version)s of the standard %(title)s is in effect from %(day)s. Read it on its "
+            "page and acknowledge that you have."
+        ) % {**params, "day": version.effective_from}
+        notify(
+            f"standards:version:{version.pk}:effective",
+            subject=subject,
+            body=body,
+            emails=emails,
+            payload={"version": version.pk, "standard": version.standard.code, "kind": "effective"},
+        )
+        before = audit.snapshot(version, ("effective_notice_at",))
+        version.effective_notice_at = now
+        version.save(update_fields=["effective_notice_at"])
+        audit.record(
+            version,
+            AuditAction.UPDATE,
+            actor=acting_user,
+            channel=channel,
+            before=before,
+            after=audit.snapshot(version, ("effective_notice_at",)),
+        )
+        report.sent.append(f"effective: {subject} → {len(emails)} recipient(s)")

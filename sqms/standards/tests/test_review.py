@@ -23,7 +23,10 @@ def version(world, qm2):
     for user, email in ((world.qm, "qm@example.com"), (qm2, "qm2@example.com")):
         user.email = email
         user.save()
-    return effective_version(world, world.qm, qm2, effective_from=date(2026, 1, 10), now=T0)
+    v = effective_version(world, world.qm, qm2, effective_from=date(2026, 1, 10), now=T0)
+    # its audience was told when it took effect (test_effective_notice covers that notice)
+    StandardVersion.objects.filter(pk=v.pk).update(effective_notice_at=T0)
+    return v
 
 
 def at(day: date) -> datetime:
@@ -63,11 +66,35 @@ def test_superseded_versions_are_not_reminded(version, world, qm2):
         v2, effective_from=date(2026, 6, 1), acting_user=qm2, channel=WEB, now=T0
     )
     report = actions.do_review_standards(at(date(2026, 6, 1)), acting_user=None, channel=WEB)
-    assert report.superseded == 1 and report.sent == []
+    assert report.superseded == 1
+    assert [line.split(":")[0] for line in report.sent] == ["effective"]  # v2's audience
     assert StandardVersion.objects.get(pk=version.pk).status == "superseded"
     report = actions.do_review_standards(at(date(2027, 5, 5)), acting_user=None, channel=WEB)
     assert [line.split(":")[0] for line in report.sent] == ["reminder"]
-    assert str(v2.pk) in OutboxMessage.objects.values_list("event_key", flat=True)[0]
+    reminder = OutboxMessage.objects.filter(event_key__contains="review-reminder")
+    assert str(v2.pk) in reminder.values_list("event_key", flat=True)[0]
+
+
+def test_effective_notice_goes_to_the_audience_once(world, qm2):
+    """A new version in effect is announced to the staff who must acknowledge it (agents of
+    its sites, as its step names that role), once, and not to other sites' staff."""
+    from sqms.test import make_user
+
+    agent = make_user("agent-a", "agent", sites=[world.site_a], email="agent-a@example.com")
+    make_user("agent-b", "agent", sites=[world.site_b], email="agent-b@example.com")
+    v = effective_version(
+        world, world.qm, qm2, effective_from=date(2026, 1, 12), now=T0, ack_sites=[world.site_a]
+    )
+    early = actions.do_review_standards(at(date(2026, 1, 11)), acting_user=None, channel=WEB)
+    assert early.sent == []  # not in effect yet
+    report = actions.do_review_standards(at(date(2026, 1, 12)), acting_user=None, channel=WEB)
+    assert report.sent == [
+        "effective: In effect: GREET v1 迎宾服务标准 — please read and acknowledge it → 1 recipient(s)"
+    ]
+    sent = OutboxMessage.objects.get(event_key=f"standards:version:{v.pk}:effective")
+    assert sent.recipient == agent.email
+    again = actions.do_review_standards(at(date(2026, 1, 13)), acting_user=None, channel=WEB)
+    assert again.sent == [] and OutboxMessage.objects.count() == 1
 
 
 def test_command_prints_what_it_sent(version):
