@@ -87,9 +87,7 @@ def nonconformity_of(user: object, alert: Alert) -> Nonconformity | None:
     ref = alert.nonconformity_ref
     if not ref.startswith("NC-") or not ref[3:].isdigit():
         return None
-    nc: Nonconformity | None = (
-        Nonconformity.objects.restrict(user).filter(pk=int(ref[3:])).first()  # type: ignore[arg-type]
-    )
+    nc: Nonconformity | None = Nonconformity.objects.restrict(user).filter(pk=int(ref[3:])).first()
     return nc
 
 
