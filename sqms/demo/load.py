@@ -31,6 +31,7 @@ GENERATORS = [
     "sqms.demo.capacity",
     "sqms.demo.standards",
     "sqms.demo.kpis",
+    "sqms.demo.pdca",
 ]
 CLI = Channel.CLI
 

@@ -1,24 +1,29 @@
-"""The whole demo at the smallest scale, loaded once: the stories the standards and KPI
-generators tell, and inspection scores that ``sqms.inspections.scoring`` agrees with."""
+"""The whole demo at the smallest scale, loaded once: the stories the standards, KPI and PDCA
+generators tell (the dashboard's signal, the management review's projects), and inspection
+scores that ``sqms.inspections.scoring`` agrees with."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import Counter
 from decimal import Decimal
 
+from django.test import Client
 from django.utils import timezone
 
 from sqms.capa.choices import Origin
 from sqms.capa.models import Nonconformity
-from sqms.core.models import AuditEvent
-from sqms.demo import complaints, kpis, load, standards, surveys
+from sqms.core.models import AuditEvent, Site
+from sqms.demo import complaints, kpis, load, pdca, standards, surveys
+from sqms.improvement.models import PdcaDecision, PdcaProject, PdcaStage, PdcaTaskStatus
 from sqms.inspections import scoring
 from sqms.inspections.choices import InspectionStatus
 from sqms.inspections.models import Answer, Inspection
 from sqms.kpis import periods as P
 from sqms.kpis.choices import AlertStatus, Level
 from sqms.kpis.models import Alert, ChartEvent, ControlLimits, KpiValue, Objective, ObjectiveReview
+from sqms.reports.review_data import gather
 from sqms.standards.audience import status_by_site
 from sqms.standards.choices import LinkKind, VersionStatus
 from sqms.standards.models import Standard, StandardLink, StandardVersion, Training
@@ -37,12 +42,15 @@ def test_demo_story(db):  # type: ignore[no-untyped-def]
         "Capacity",
         "Standards",
         "KPIs",
+        "PDCA",
     ]
     today = timezone.localdate()
     qm = ctx.users["quality"]
     _inspections_scored_by_scoring()
     _standards(qm, today)
     _kpis(today)
+    _pdca(qm, today)
+    _dashboard_and_review(qm, today)
 
 
 def _inspections_scored_by_scoring() -> None:
@@ -159,3 +167,131 @@ def _kpis(today: dt.date) -> None:
     assert latest is not None and latest.reviewed_on == today
     assert latest.next_review is not None and latest.next_review > today
     assert ObjectiveReview.objects.filter(objective=org).count() == 2
+
+
+def _site_values(code: str, site: str, lo: dt.date, hi: dt.date) -> list[KpiValue]:
+    return list(
+        KpiValue.objects.filter(
+            kpi__code=code, level=Level.SITE, site__code=site, period__gte=lo, period__lte=hi
+        ).order_by("period")
+    )
+
+
+def _pdca(qm, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+    projects = {p.code: p for p in PdcaProject.objects.select_related("kpi", "site", "owner")}
+    assert {code: p.stage for code, p in projects.items()} == {
+        pdca.WAIT_CODE: PdcaStage.CLOSED,
+        pdca.CSAT_CODE: PdcaStage.CHECK,
+        pdca.RATE_CODE: PdcaStage.DO,
+    }
+    change = today - dt.timedelta(days=surveys.CHANGE_DAYS_AGO)
+    change_month = change.replace(day=1)
+    baseline_from = P.shift(change_month, "month", -pdca.BASELINE_MONTHS)
+    # the queue project: baseline the four months before the change, after the three after it
+    wait = projects[pdca.WAIT_CODE]
+    assert (wait.kpi.code, wait.site.code, wait.owner) == (
+        "WAIT",
+        surveys.CHANGE_SITE,
+        wait.site.manager,
+    )
+    assert (wait.baseline_from, wait.baseline_to) == (
+        baseline_from,
+        change_month - dt.timedelta(days=1),
+    )
+    assert wait.after_from == P.shift(change_month, "month", 1)
+    assert wait.after_to == P.shift(change_month, "month", 4) - dt.timedelta(days=1)
+    before = _site_values("WAIT", surveys.CHANGE_SITE, wait.baseline_from, wait.baseline_to)
+    after = _site_values("WAIT", surveys.CHANGE_SITE, wait.after_from, wait.after_to)
+    assert (len(before), len(after)) == (4, 3)
+    res = wait.check_result
+    assert res["before"]["values"] == [v.value for v in before]
+    assert res["after"]["values"] == [v.value for v in after]
+    assert res["before"]["value"] == sum(v.value for v in before) / 4
+    assert wait.target == round(0.75 * res["before"]["value"], 1)
+    assert res["after"]["value"] <= wait.target
+    assert res["test"]["test"] == "Welch t-test" and res["test"]["pvalue"] < 0.05
+    assert res["verdict"] == "effective"
+    assert wait.decision == PdcaDecision.STANDARDIZE
+    assert str(wait.standard_version) == "CHECKOUT v2"
+    assert wait.created_at.date() == change - dt.timedelta(days=45)
+    assert timezone.localdate(wait.closed_at) == wait.after_to + dt.timedelta(days=10)
+    assert [t.status for t in wait.tasks.all()] == [PdcaTaskStatus.DONE] * 2
+    # the satisfaction follow-up: in Check, a significant rise of the top-2 box
+    csat = projects[pdca.CSAT_CODE]
+    res = csat.check_result
+    before = _site_values("CSAT-TOP2", surveys.CHANGE_SITE, csat.baseline_from, csat.baseline_to)
+    after = _site_values("CSAT-TOP2", surveys.CHANGE_SITE, csat.after_from, csat.after_to)
+    assert csat.after_to == P.period_start(today, "month") - dt.timedelta(days=1)
+    for key, rows in (("before", before), ("after", after)):
+        events, n = sum(v.numerator for v in rows), sum(v.n for v in rows)
+        assert (res[key]["events"], res[key]["n"]) == (round(events), round(n)), key
+        assert res[key]["value"] == round(events) / round(n)
+    assert res["after"]["value"] - res["before"]["value"] > 0.2
+    assert res["test"]["test"] == "two-proportion z-test" and res["test"]["pvalue"] < 1e-6
+    assert res["verdict"] == "effective" and csat.decision == "" and csat.closed_at is None
+    # the complaint-rate project, started from the KPI alert's nonconformity: in Do
+    rate = projects[pdca.RATE_CODE]
+    nc = Nonconformity.objects.get(origin=Origin.KPI_ALARM)
+    limits = ControlLimits.objects.get(
+        kpi__code="COMPLAINT-RATE", site__code=complaints.SHIFT_SITE, is_current=True
+    )
+    assert (rate.nonconformity, rate.site, rate.kpi) == (nc, nc.site, limits.kpi)
+    assert rate.baseline_from == limits.baseline_from and rate.target == round(limits.center, 2)
+    assert [t.status for t in rate.tasks.all()] == [
+        PdcaTaskStatus.DONE,
+        PdcaTaskStatus.OPEN,
+        PdcaTaskStatus.OPEN,
+    ]
+    assert rate.created_at >= nc.raised_at and rate.check_result == {}
+    # every step through the actions: its audit event
+    events = Counter(
+        AuditEvent.objects.filter(model__startswith="improvement.pdca").values_list(
+            "model", "action"
+        )
+    )
+    assert events == {
+        ("improvement.pdcaproject", "create"): 3,
+        # WAIT: do, after period, check, run, act, decision, close; CSAT: do, after, check,
+        # run; RATE: do
+        ("improvement.pdcaproject", "update"): 12,
+        ("improvement.pdcatask", "create"): 7,
+        ("improvement.pdcatask", "update"): 5,
+    }
+
+
+def _dashboard_and_review(qm, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(qm)
+    page = client.get("/kpis/dashboard/").content.decode()
+    open_alerts = Alert.objects.filter(status=AlertStatus.OPEN).count()
+    assert open_alerts >= 1 and f"{open_alerts} open KPI alert" in page
+    shifted = Site.objects.get(code=complaints.SHIFT_SITE)
+    page = client.get(f"/kpis/dashboard/?unit=site:{shifted.pk}").content.decode()
+    assert "Signal (rules 1" in page
+    # the last complete quarter's review: the two EA001 projects, with their Check figures
+    quarter = (today.month - 1) // 3
+    last = f"{today.year}Q{quarter}" if quarter else f"{today.year - 1}Q4"
+    review = gather(last, "ORG", qm)
+    section = next(s for s in review.sections if s.key == "improvement")
+    rows = {r[0]: r for r in section.rows if str(r[0]).startswith("PDCA-")}
+    assert sorted(rows) == [pdca.CSAT_CODE, pdca.WAIT_CODE]
+    wait = PdcaProject.objects.get(code=pdca.WAIT_CODE)
+    assert rows[pdca.WAIT_CODE][3:] == [
+        "Closed",
+        "WAIT",
+        round(wait.check_result["before"]["value"], 4),
+        round(wait.check_result["after"]["value"], 4),
+        "Welch t-test",
+        round(wait.check_result["test"]["pvalue"], 4),
+        "effective: target met and the change is significant",
+        "Standardize (updated standard)",
+    ]
+    assert rows[pdca.CSAT_CODE][3:5] == ["Check", "CSAT-TOP2"]
+    assert rows[pdca.CSAT_CODE][10] is None  # no Act decision yet
+    page = client.get(f"/reports/management-review/?period={last}&scope=ORG").content.decode()
+    assert pdca.WAIT_CODE in page and pdca.CSAT_CODE in page and pdca.RATE_CODE not in page
+    # this quarter's review: all three
+    now = gather(f"{today.year}Q{quarter + 1}", "ORG", qm)
+    section = next(s for s in now.sections if s.key == "improvement")
+    codes = sorted(str(r[0]) for r in section.rows if str(r[0]).startswith("PDCA-"))
+    assert codes == sorted([pdca.CSAT_CODE, pdca.RATE_CODE, pdca.WAIT_CODE])

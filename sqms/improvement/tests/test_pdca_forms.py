@@ -12,12 +12,16 @@ import pytest
 from django.test import Client
 
 from sqms.capa.tests.capa_data import make_nc
+from sqms.core.choices import Channel
 from sqms.improvement.models import PdcaProject, PdcaTask
 from sqms.improvement.tests.pdca_data import PLAN, error_kpi, project, to_check
+from sqms.kpis import actions as kpi_actions
+from sqms.kpis.models import Alert
 from sqms.kpis.tests.conftest import month
 from sqms.test import BRAVO_MARK
 
 pytestmark = pytest.mark.django_db
+CLI = Channel.CLI
 
 
 def client(user: Any) -> Client:
@@ -68,6 +72,41 @@ def test_prefill_from_query(world: Any) -> None:
     nc = make_nc(world.site_a)
     page = c.get(f"/improvement/pdca/new/?nonconformity={nc.pk}").content.decode()
     assert _selected(page, "nonconformity") == str(nc.pk)
+    assert _selected(page, "kpi") == ""  # not raised from a KPI alert
+
+
+def test_kpi_alarm_nc_brings_its_kpi(world: Any) -> None:
+    """A project started from a KPI-alarm NC (its page or the alert's) has the alert's KPI."""
+    kpi = kpi_actions.do_create_kpi(
+        {"code": "FCR", "name": "FCR", "source": "entered", "period": "month"}
+        | {"nature": "proportion", "direction": "higher"},
+        acting_user=None,
+        channel=CLI,
+    )
+    rows = [kpi_actions.EnteredValue(world.site_a, month(i), 0.9, 100) for i in range(1, 7)]
+    rows.append(kpi_actions.EnteredValue(world.site_a, month(7), 0.5, 100))
+    kpi_actions.do_enter_values(kpi, rows, acting_user=world.qm, channel=CLI)
+    unit = kpi_actions.Unit("site", site_id=world.site_a.pk)
+    kpi_actions.do_freeze_limits(
+        kpi, unit, month(1), month(6), [1], acting_user=world.qm, channel=CLI
+    )
+    alert = Alert.objects.get(kpi=kpi)
+    assert (alert.period, alert.rule) == (month(7), 1)
+    c = client(world.alpha_manager)
+    page = c.get(f"/kpis/alerts/{alert.pk}/").content.decode()
+    assert f'site={world.site_a.pk}"' in page and "nonconformity=" not in page
+    nc = kpi_actions.do_alert_to_nonconformity(alert, acting_user=world.qm, channel=CLI)
+    page = c.get(f"/kpis/alerts/{alert.pk}/").content.decode()
+    assert f'<a href="/capa/{nc.pk}/">{nc.reference}</a>' in page
+    assert f"site={world.site_a.pk}&amp;nonconformity={nc.pk}" in page
+    page = c.get(f"/improvement/pdca/new/?nonconformity={nc.pk}").content.decode()
+    assert (_selected(page, "kpi"), _selected(page, "nonconformity")) == (str(kpi.pk), str(nc.pk))
+    # an explicit KPI wins; the outsider neither sees the NC nor gets its KPI
+    other = error_kpi(world)
+    page = c.get(f"/improvement/pdca/new/?nonconformity={nc.pk}&kpi={other.pk}").content.decode()
+    assert _selected(page, "kpi") == str(other.pk)
+    page = client(world.bravo_manager).get(f"/improvement/pdca/new/?nonconformity={nc.pk}")
+    assert _selected(page.content.decode(), "kpi") == ""
 
 
 def _selected(page: str, name: str) -> str:

@@ -1,4 +1,5 @@
-"""PDCA forms: create a project (prefilled from ``?kpi=&site=&nonconformity=``), edit its
+"""PDCA forms: create a project (prefilled from ``?kpi=&site=&nonconformity=``; a KPI-alarm
+nonconformity brings its alert's KPI), edit its
 Plan, add / complete / delete tasks, the after period of the Check and the Act decision.
 Thin: every write goes through ``actions``."""
 
@@ -15,6 +16,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sqms.capa.choices import Origin
+from sqms.capa.models import Nonconformity
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.scoping import allowed
 from sqms.core.views.generic import WEB, delete_page, form_page
@@ -28,6 +31,7 @@ from sqms.improvement.forms_pdca import (
 from sqms.improvement.models import PdcaProject, PdcaTask
 from sqms.improvement.views.pdca import _back, visible
 from sqms.kpis.choices import Level
+from sqms.kpis.models import Alert
 
 
 def _form_errors(form: Any) -> ValidationError:
@@ -47,7 +51,26 @@ def _prefill(request: AuthenticatedHttpRequest) -> dict[str, Any]:
             out[name] = int(value)
     if "site" in out:
         out["level"] = Level.SITE
+    if "nonconformity" in out and "kpi" not in out:
+        kpi_id = alert_kpi_of(request.user, out["nonconformity"])
+        if kpi_id is not None:
+            out["kpi"] = kpi_id
     return out
+
+
+def alert_kpi_of(user: Any, nonconformity_id: int) -> int | None:
+    """The KPI of the alert a nonconformity was raised from (None for other origins), so a
+    project started from a KPI-alarm NC has its baseline KPI chosen."""
+    nc = (
+        Nonconformity.objects.restrict(user)
+        .filter(pk=nonconformity_id, origin=Origin.KPI_ALARM)
+        .first()
+    )
+    if nc is None:
+        return None
+    alerts = Alert.objects.restrict(user).filter(nonconformity_ref=nc.reference)
+    kpi_id: int | None = alerts.order_by("period").values_list("kpi_id", flat=True).first()
+    return kpi_id
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from sqms.analytics.spc import NELSON_RULES
+from sqms.capa.models import Nonconformity
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.listing import ListColumn, ListSpec, render_list
 from sqms.core.views.generic import WEB, detail_page
@@ -73,11 +74,21 @@ def alert_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         alert,
         "kpis/alert_detail.html",
+        nonconformity=nonconformity_of(request.user, alert),
         rule_text=NELSON_RULES.get(alert.rule, ""),
         chart=chart_url(alert.kpi_id, alert.level, alert.site_id, alert.region_id),
         form=AckForm(),
         period_label=P.label(alert.period, alert.kpi.period),
     )
+
+
+def nonconformity_of(user: object, alert: Alert) -> Nonconformity | None:
+    """The nonconformity raised from the alert, when the reader may see it."""
+    ref = alert.nonconformity_ref
+    if not ref.startswith("NC-") or not ref[3:].isdigit():
+        return None
+    nc: Nonconformity | None = Nonconformity.objects.restrict(user).filter(pk=int(ref[3:])).first()
+    return nc
 
 
 @require_POST
