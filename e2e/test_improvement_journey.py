@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from decimal import Decimal
 
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -266,7 +267,8 @@ def test_improvement_journey(live_server, world: World, page) -> None:  # type: 
             str(round(b_events / b_n, 4)),
             str(round(a_events / a_n, 4)),
             "two-proportion z-test",
-            str(round(math.erfc(abs(z) / math.sqrt(2)), 4)),
+            # two significant digits, written out in full as Django renders a float
+            format(Decimal(f"{math.erfc(abs(z) / math.sqrt(2)):.2g}"), "f"),
             "effective: target met and the change is significant",
             "Standardize (updated standard)",
         ]

@@ -42,6 +42,11 @@ def _r(x: Any, digits: int = 4) -> float | None:
     return None if x is None else round(float(x), digits)
 
 
+def _p(x: Any) -> float | None:
+    """A p-value to two significant digits: 3.1e-28 stays readable where 4 decimals give 0."""
+    return None if x is None else float(f"{float(x):.2g}")
+
+
 def improvement(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
     rows: list[list[Value]] = []
     failed: list[Metric] = []
@@ -68,7 +73,7 @@ def improvement(user: Any, scope: ReviewScope, p: ReviewPeriod) -> Section:
                 _r((res.get("before") or {}).get("value")),
                 _r((res.get("after") or {}).get("value")),
                 test.get("test") or None,
-                _r(test.get("pvalue")),
+                _p(test.get("pvalue")),
                 str(verdict_label(verdict)) if verdict else None,
                 str(pr.get_decision_display()) if pr.decision else None,
             ]

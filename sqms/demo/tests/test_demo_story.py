@@ -282,7 +282,7 @@ def _dashboard_and_review(qm, today: dt.date) -> None:  # type: ignore[no-untype
         round(wait.check_result["before"]["value"], 4),
         round(wait.check_result["after"]["value"], 4),
         "Welch t-test",
-        round(wait.check_result["test"]["pvalue"], 4),
+        float(f"{wait.check_result['test']['pvalue']:.2g}"),
         "effective: target met and the change is significant",
         "Standardize (updated standard)",
     ]
