@@ -40,6 +40,10 @@ class NcOut(Schema):
     cycle: int
     raised_at: dt.datetime
     closed_at: dt.datetime | None
+    cancel_reason: str
+    source_overturned: str = Field(
+        ..., description="set when an upheld inspection dispute overturned the source result"
+    )
     is_overdue: bool = False
     version: int
 

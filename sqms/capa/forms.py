@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sqms.capa import workflow
 from sqms.capa.choices import ActionKind, MetricKind, Origin, SixM, Verdict
-from sqms.capa.models import Action, Cause, Nonconformity
+from sqms.capa.models import Action, Cause, Nonconformity, WhyStep
 from sqms.core.models import Site
 from sqms.core.names import display_name
 from sqms.core.scoping import restricted
@@ -97,6 +98,28 @@ class WhyStepForm(forms.Form):
     cause = forms.ModelChoiceField(
         label=_("Cause (taxonomy)"), queryset=Cause.objects.filter(is_active=True), required=False
     )
+
+
+class WhyStepEditForm(forms.Form):
+    """A step's texts and cause (the root-cause mark is a button on the NC page)."""
+
+    question = forms.CharField(label=_("Why?"), max_length=300, required=False)
+    answer = forms.CharField(
+        label=_("Because"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    cause = forms.ModelChoiceField(
+        label=_("Cause (taxonomy)"), queryset=Cause.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, step: WhyStep, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial", {"question": step.question, "answer": step.answer, "cause": step.cause_id}
+        )
+        super().__init__(*args, **kwargs)
+        field = self.fields["cause"]
+        assert isinstance(field, forms.ModelChoiceField)
+        # the step's own cause stays choosable after it was retired from the taxonomy
+        field.queryset = Cause.objects.filter(Q(is_active=True) | Q(pk=step.cause_id))
 
 
 class FishboneForm(forms.Form):

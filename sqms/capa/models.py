@@ -148,6 +148,14 @@ class Nonconformity(models.Model):
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    source_overturned = models.TextField(
+        _("source result overturned"),
+        blank=True,
+        help_text=_(
+            "Set when the result that raised it was overturned (an upheld inspection dispute) "
+            "after work on it had begun."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -168,6 +176,7 @@ class Nonconformity(models.Model):
         "due_date",
         "cycle",
         "cancel_reason",
+        "source_overturned",
     )
 
     class Meta:

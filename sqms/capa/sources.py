@@ -9,6 +9,7 @@ NCs, yet the failed critical item must raise one): these functions do not check 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -19,11 +20,13 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sqms.capa.actions.nonconformities import create_nc
-from sqms.capa.choices import NcSeverity, Origin
+from sqms.capa.actions.common import lock, save
+from sqms.capa.actions.nonconformities import apply_transition, create_nc
+from sqms.capa.choices import OPEN_STAGES, NcSeverity, Origin, Stage
 from sqms.capa.models import Nonconformity
+from sqms.core import audit
 from sqms.inspections.choices import FindingKind
-from sqms.inspections.models import Answer, Finding, Inspection
+from sqms.inspections.models import Answer, Dispute, Finding, Inspection
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -90,6 +93,76 @@ def raise_for_inspection_answer(
         now=now,
         inspection_answer=answer,
     )
+
+
+#: stages in which an overturned source cancels the NC: no work has been planned on it yet
+CANCEL_WHEN_OVERTURNED = frozenset({Stage.DRAFT, Stage.ANALYSIS})
+
+
+def _dispute_words(dispute: Dispute, now: datetime) -> dict[str, str]:
+    inspection = dispute.inspection
+    return {
+        "id": str(dispute.pk),
+        "ref": inspection.reference,
+        "what": str(dispute.answer.item) if dispute.answer else _("the whole result"),
+        "date": timezone.localtime(dispute.decided_at or now).strftime("%Y-%m-%d"),
+        "note": dispute.decision_note,
+    }
+
+
+@transaction.atomic
+def overturn_inspection_answers(
+    answers: Iterable[Answer],
+    dispute: Dispute,
+    *,
+    acting_user: User | None,
+    channel: str,
+    now: datetime | None = None,
+) -> list[Nonconformity]:
+    """The NCs raised from ``answers``, whose result an upheld ``dispute`` overturned: one
+    still in draft or analysis is cancelled (``apply_transition``, with a reason naming the
+    dispute); one further along keeps its work and gets the ``source_overturned`` note, so
+    its owner sees it and a quality manager decides; a closed or cancelled one is left as it
+    is (read-only). Returns the NCs cancelled or flagged, in order."""
+    now = now or timezone.now()
+    words = _dispute_words(dispute, now)
+    touched = []
+    ids = [a.pk for a in answers]
+    for nc in Nonconformity.objects.filter(inspection_answer__in=ids).order_by("pk"):
+        current = lock(nc, None, open_only=False)
+        if current.stage in CANCEL_WHEN_OVERTURNED:
+            reason = (
+                _(
+                    "Cancelled: dispute #%(id)s of inspection %(ref)s on %(what)s was upheld on "
+                    "%(date)s. Decision: %(note)s"
+                )
+                % words
+            )
+            touched.append(
+                apply_transition(
+                    current,
+                    "cancel",
+                    reason=reason,
+                    acting_user=acting_user,
+                    channel=channel,
+                    now=now,
+                )
+            )
+        elif current.stage in OPEN_STAGES:
+            note = (
+                _(
+                    "Dispute #%(id)s of inspection %(ref)s on %(what)s was upheld on %(date)s "
+                    "(decision: %(note)s). Work on this nonconformity had begun, so it stays open: "
+                    "decide whether it still stands, and cancel it if not."
+                )
+                % words
+            )
+            before = audit.snapshot(current)
+            current.source_overturned = "\n\n".join(
+                t for t in (current.source_overturned, note) if t
+            )
+            touched.append(save(current, before=before, acting_user=acting_user, channel=channel))
+    return touched
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """API endpoints for inspections: the list (the list page's filters), one inspection with its
-answers, opening one, saving an answer (PUT per item), uploading a photo, and the submit (409
-on a stale version or a second submit). Reads through ``restrict``, writes through
-``actions``; a site never learns who its mystery shopper was."""
+answers, opening one, saving an answer (PUT per item), uploading and removing a photo, a
+mystery shopper's narrative (add an entry; PATCH replaces, edits or clears it), and the submit.
+A submitted inspection is read-only: a change is a 409, as is a stale version. Reads through
+``restrict``, writes through ``actions``; a site never learns who its mystery shopper was."""
 
 import datetime as dt
 from decimal import Decimal
@@ -21,7 +22,7 @@ from sqms.core.pagination import BoundedPagination, DbId
 from sqms.inspections import actions
 from sqms.inspections.choices import InspectionKind, InspectionStatus, Result
 from sqms.inspections.filters import INSPECTION_FILTERS
-from sqms.inspections.models import Answer, ChecklistTemplate, Inspection, Item
+from sqms.inspections.models import Answer, ChecklistTemplate, Inspection, Item, Photo
 
 router = Router(tags=["inspections"])
 API = Channel.API
@@ -140,6 +141,25 @@ class PhotoOut(Schema):
     size: int
 
 
+class NarrativeEntry(Schema):
+    at: dt.datetime = Field(..., description="when it happened (without a zone: local time)")
+    text: str = Field(..., min_length=1, max_length=4000)
+
+
+class NarrativeEntryIn(Schema):
+    text: str = Field(..., min_length=1, max_length=4000)
+    at: dt.datetime | None = Field(None, description="when it happened; omitted: now")
+
+
+class NarrativePatch(Schema):
+    version: int | None = Field(
+        None, ge=1, description="The version you read; a stale one is a 409."
+    )
+    entries: list[NarrativeEntry] = Field(
+        ..., max_length=500, description="the whole narrative after the change; [] clears it"
+    )
+
+
 def _visible(request: AuthenticatedHttpRequest, action: str = "view") -> Any:
     return Inspection.objects.restrict(request.user, action).select_related(  # type: ignore[arg-type]
         "site", "checklist"
@@ -246,6 +266,65 @@ def upload_inspection_photo(
             return _conflict(exc)
         raise
     return Status(201, photos)
+
+
+@router.delete("/{inspection_id}/photos/{photo_id}", response={204: None, 409: ConflictOut})
+def delete_inspection_photo(
+    request: AuthenticatedHttpRequest, inspection_id: DbId, photo_id: DbId
+) -> Any:
+    """Remove a photo while the inspection is planned or in progress, by those who perform it
+    (its inspector, a quality manager; site managers on their self-inspections); once
+    submitted it is a 409."""
+    inspection = _get(request, inspection_id, "change")
+    photo = get_object_or_404(
+        Photo.objects.restrict(request.user, "change"), pk=photo_id, inspection_id=inspection.pk
+    )
+    try:
+        actions.do_delete_photo(photo, acting_user=request.user, channel=API)
+    except ValidationError as exc:
+        if _is_conflict(exc):
+            return _conflict(exc)
+        raise
+    return Status(204, None)
+
+
+@router.post("/{inspection_id}/narrative", response={201: InspectionOut, 409: ConflictOut})
+def add_inspection_narrative(
+    request: AuthenticatedHttpRequest, inspection_id: DbId, payload: NarrativeEntryIn
+) -> Any:
+    """Add a timed entry to a mystery shopper's narrative (a 422 for another kind)."""
+    inspection = _get(request, inspection_id, "change")
+    try:
+        actions.do_add_narrative(
+            inspection, payload.text, at=payload.at, acting_user=request.user, channel=API
+        )
+    except ValidationError as exc:
+        if _is_conflict(exc):
+            return _conflict(exc)
+        raise
+    return Status(201, _get(request, inspection_id))
+
+
+@router.patch("/{inspection_id}/narrative", response={200: InspectionOut, 409: ConflictOut})
+def replace_inspection_narrative(
+    request: AuthenticatedHttpRequest, inspection_id: DbId, payload: NarrativePatch
+) -> Any:
+    """Replace the narrative with ``entries`` (edit or remove entries; ``[]`` clears it), while
+    the visit is not submitted; entries are kept in time order."""
+    inspection = _get(request, inspection_id, "change")
+    try:
+        actions.do_replace_narrative(
+            inspection,
+            [{"at": e.at, "text": e.text} for e in payload.entries],
+            expected_version=payload.version,
+            acting_user=request.user,
+            channel=API,
+        )
+    except ValidationError as exc:
+        if _is_conflict(exc):
+            return _conflict(exc)
+        raise
+    return _get(request, inspection_id)
 
 
 @router.post("/{inspection_id}/submit", response={200: InspectionDetailOut, 409: ConflictOut})

@@ -131,6 +131,7 @@ URL_KWARGS: dict[str, Any] = {
     "capa:action_add": _nc,
     "capa:verification_propose": _nc,
     "capa:verification_confirm": _nc,
+    "capa:why_edit": _why,
     "capa:why_root": _why,
     "capa:why_delete": _why,
     "capa:fishbone_root": _bone,

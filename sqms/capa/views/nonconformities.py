@@ -25,6 +25,7 @@ from sqms.capa.forms import (
     FishboneForm,
     NonconformityForm,
     TransitionForm,
+    WhyStepEditForm,
     WhyStepForm,
 )
 from sqms.capa.models import FishboneCause, Nonconformity, WhyStep
@@ -220,6 +221,29 @@ def _why(request: AuthenticatedHttpRequest, pk: int) -> WhyStep:
     return step
 
 
+@login_required
+def why_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Edit a 5-Why step's question, answer and taxonomy cause (the root-cause mark has its own
+    button); a closed or cancelled NC is read-only."""
+    step = _why(request, pk)
+    nc = step.nonconformity
+    if nc.is_closed:
+        messages.error(
+            request, _("%(ref)s is closed and can no longer be changed.") % {"ref": nc.reference}
+        )
+        return redirect(nc.get_absolute_url() + "#why")
+    form = WhyStepEditForm(request.POST or None, step=step)
+
+    def save(data: dict[str, Any]) -> WhyStep:
+        try:
+            return actions.do_update_why_step(step, data, acting_user=request.user, channel=WEB)
+        except PermissionDenied as exc:  # closed meanwhile
+            raise ValidationError(str(exc)) from None
+
+    title = _("Edit why %(n)d of %(ref)s") % {"n": step.position, "ref": nc.reference}
+    return form_page(request, form, save, title, nc.get_absolute_url() + "#why")
+
+
 @require_POST
 @login_required
 def why_root(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -310,6 +334,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/edit/", nc_edit, name="edit"),
     path("<int:pk>/transition/", nc_transition, name="transition"),
     path("<int:pk>/why/", why_add, name="why_add"),
+    path("why/<int:pk>/edit/", why_edit, name="why_edit"),
     path("why/<int:pk>/root/", why_root, name="why_root"),
     path("why/<int:pk>/delete/", why_delete, name="why_delete"),
     path("<int:pk>/fishbone/", fishbone_add, name="fishbone_add"),

@@ -24,7 +24,7 @@ from sqms.core import audit, locking
 from sqms.core.choices import AuditAction, Role
 from sqms.core.names import display_name
 from sqms.core.scoping import ensure_allowed, role_of
-from sqms.inspections import totals
+from sqms.inspections import hooks, totals
 from sqms.inspections.choices import DisputeStatus, InspectionKind, InspectionStatus, Result
 from sqms.inspections.models import Answer, Dispute, Inspection
 from sqms.inspections.scoring import ScoringError
@@ -195,6 +195,18 @@ def _rescore(
     audit.record(inspection, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
 
 
+def overturned_answers(dispute: Dispute, *, corrected: bool) -> list[Answer]:
+    """The answers whose result an upheld ``dispute`` overturns: every answer of the
+    inspection for a dispute on the whole result; the disputed answer otherwise, unless the
+    quality manager's correction still fails it (then its nonconformity stands)."""
+    if dispute.answer_id is None:
+        return list(Answer.objects.filter(inspection_id=dispute.inspection_id).order_by("pk"))
+    answer = Answer.objects.get(pk=dispute.answer_id)
+    if corrected and answer.failed:
+        return []
+    return [answer]
+
+
 @transaction.atomic(durable=True)
 def do_decide_dispute(
     dispute: Dispute,
@@ -208,7 +220,9 @@ def do_decide_dispute(
 ) -> Dispute:
     """Uphold or reject an open dispute, once, with a decision note. An upheld dispute on an
     answer may carry ``correction`` (``result`` and/or ``value``): the answer is re-scored and
-    the inspection's score recomputed."""
+    the inspection's score recomputed. An upheld dispute also overturns the nonconformities
+    raised from the items it names (``overturned_answers``, ``hooks.on_dispute_upheld``): those
+    still in draft or analysis are cancelled, those further along are flagged."""
     now = now or timezone.now()
     current = (
         Dispute.objects.select_for_update(of=("self",))
@@ -242,6 +256,12 @@ def do_decide_dispute(
     audit.record(current, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before)
     if correction:
         _rescore(current, correction, acting_user=acting_user, channel=channel)
+    if upheld:
+        answers = overturned_answers(current, corrected=bool(correction))
+        if answers:
+            hooks.on_dispute_upheld(
+                answers, current, acting_user=acting_user, channel=channel, now=now
+            )
     raiser = current.raised_by
     if raiser is not None and raiser.email:
         inspection = current.inspection

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -435,7 +436,10 @@ def do_add_narrative(
         )
     if len(current.narrative) >= NARRATIVE_ENTRIES:
         raise ValidationError({"text": _("The narrative is full.")})
-    moment = timezone.localtime(at or now or timezone.now())
+    moment = at or now or timezone.now()
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    moment = timezone.localtime(moment)
     current.narrative = sorted(
         [*current.narrative, {"at": moment.isoformat(timespec="seconds"), "text": text}],
         key=lambda e: str(e.get("at", "")),
@@ -449,6 +453,81 @@ def do_add_narrative(
         channel=channel,
         before={"narrative": len(current.narrative) - 1},
         after={"narrative": len(current.narrative)},
+    )
+    return current
+
+
+def _entry(raw: Any, position: int) -> dict[str, str]:
+    """One narrative entry checked: ``at`` (an ISO date-time; without a zone, local time) and
+    ``text`` (trimmed, not empty, under ``NARRATIVE_MAX``)."""
+    where = _("Entry %(n)d") % {"n": position}
+    if not isinstance(raw, dict) or set(raw) - {"at", "text"}:
+        raise ValidationError({"entries": _("%(where)s: give “at” and “text”.") % {"where": where}})
+    moment = raw.get("at")
+    if isinstance(moment, str):
+        moment = parse_datetime(moment.strip())
+    if not isinstance(moment, datetime):
+        raise ValidationError(
+            {"entries": _("%(where)s: “at” is not a date and time.") % {"where": where}}
+        )
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    text = str(raw.get("text") or "").strip()
+    if not text:
+        raise ValidationError({"entries": _("%(where)s: write what happened.") % {"where": where}})
+    if len(text) > NARRATIVE_MAX:
+        raise ValidationError(
+            {
+                "entries": _("%(where)s: keep an entry under %(n)d characters.")
+                % {"where": where, "n": NARRATIVE_MAX}
+            }
+        )
+    return {"at": timezone.localtime(moment).isoformat(timespec="seconds"), "text": text}
+
+
+def _lines(entries: Sequence[dict[str, Any]]) -> list[str]:
+    return [f"{e.get('at', '')} {e.get('text', '')}" for e in entries]
+
+
+@transaction.atomic(durable=True)
+def do_replace_narrative(
+    inspection: Inspection,
+    entries: Sequence[Any],
+    *,
+    expected_version: int | None = None,
+    acting_user: User | None,
+    channel: str,
+) -> Inspection:
+    """Replace a mystery shopper's narrative with ``entries`` (edit, remove or clear: an empty
+    list clears it), while the visit is not submitted, by those who perform it. The audit
+    event keeps the entries removed and those added; an unchanged narrative writes nothing."""
+    current = _lock(inspection, expected_version)
+    _ensure_performer(acting_user, current)
+    _ensure_open(current)
+    if current.kind != InspectionKind.MYSTERY:
+        raise ValidationError({"entries": _("Only mystery-shopper visits keep a narrative.")})
+    if len(entries) > NARRATIVE_ENTRIES:
+        raise ValidationError(
+            {"entries": _("A narrative keeps at most %(n)d entries.") % {"n": NARRATIVE_ENTRIES}}
+        )
+    new = sorted((_entry(raw, n) for n, raw in enumerate(entries, start=1)), key=lambda e: e["at"])
+    old = list(current.narrative)
+    if new == old:
+        return current
+    old_lines, new_lines = _lines(old), _lines(new)
+    before: dict[str, Any] = {"narrative": len(old)}
+    after: dict[str, Any] = {"narrative": len(new)}
+    removed = [line for line in old_lines if line not in new_lines]
+    added = [line for line in new_lines if line not in old_lines]
+    if removed:
+        before["narrative_removed"] = removed
+    if added:
+        after["narrative_added"] = added
+    current.narrative = new
+    _bump(current)
+    current.save()
+    audit.record(
+        current, AuditAction.UPDATE, actor=acting_user, channel=channel, before=before, after=after
     )
     return current
 

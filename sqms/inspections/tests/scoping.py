@@ -109,6 +109,17 @@ PERFORM_URL_KWARGS: dict[str, Any] = {
     "inspections:perform_narrative": _insp,
     "inspections:perform_submit": _insp,
     "inspections:perform_photo_delete": lambda w, r: {"pk": r["alpha_inspection_photo"].pk},
+    "inspections:perform_narrative_entry": lambda w, r: {
+        "pk": r["alpha_inspection"].pk,
+        "index": 1,
+    },
+    "inspections:perform_narrative_clear": _insp,
+    "api:delete_inspection_photo": lambda w, r: {
+        "inspection_id": r["alpha_inspection"].pk,
+        "photo_id": r["alpha_inspection_photo"].pk,
+    },
+    "api:add_inspection_narrative": _api_insp,
+    "api:replace_inspection_narrative": _api_insp,
     "api:get_checklist": lambda w, r: {"template_id": r["checklist_version"].template_id},
     "api:get_checklist_version": lambda w, r: {"version_id": r["checklist_version"].pk},
     "api:get_inspection": _api_insp,

@@ -29,11 +29,11 @@ from sqms.core.listing import ListColumn, ListSpec, apply_query, export_rows
 from sqms.core.models import AuditEvent, Region, Site
 from sqms.core.names import display_name
 from sqms.core.views.generic import WEB, add_errors
-from sqms.inspections import actions
+from sqms.inspections import actions, hooks
 from sqms.inspections.actions.disputes import may_decide, may_raise
 from sqms.inspections.choices import DisputeStatus, InspectionKind
 from sqms.inspections.forms_results import DecisionForm, DisputeForm
-from sqms.inspections.models import Dispute, Inspection
+from sqms.inspections.models import Answer, Dispute, Inspection
 
 
 def inspection_url(inspection: Inspection | int) -> str:
@@ -213,6 +213,12 @@ def _detail(request: HttpRequest, dispute: Dispute, form: DecisionForm) -> HttpR
             "inspection_url": inspection_url(dispute.inspection),
             "item": disputed_item(dispute),
             "answer": dispute.answer,
+            "nonconformities": hooks.nonconformities_of(
+                [dispute.answer]
+                if dispute.answer is not None
+                else Answer.objects.filter(inspection_id=dispute.inspection_id),
+                request.user,
+            ),
             "can_decide": dispute.status == DisputeStatus.OPEN and may_decide(request.user),
             "form": form,
             "history": history,

@@ -1,7 +1,7 @@
 """Performing an inspection on a phone: one card per item, each answer saved as the inspector
 goes (``perform_answer`` answers JSON to the page's script, which queues unsent answers in
 localStorage and retries them; without script each card is a plain form), photos, the mystery
-shopper's narrative, the site representative and the submit."""
+shopper's narrative (add, edit, remove, clear), the site representative and the submit."""
 
 from __future__ import annotations
 
@@ -180,6 +180,7 @@ def perform_photo(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> H
                             "id": p.pk,
                             "name": p.name,
                             "url": reverse("inspections:photo", args=[p.pk]),
+                            "delete_url": reverse("inspections:perform_photo_delete", args=[p.pk]),
                         }
                         for p in photos
                     ]
@@ -213,6 +214,56 @@ def perform_narrative(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     return redirect(reverse("inspections:perform", args=[pk]) + "#narrative")
+
+
+def _version(request: AuthenticatedHttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _narrative_change(
+    request: AuthenticatedHttpRequest, inspection: Inspection, entries: list[Any], done: str
+) -> HttpResponse:
+    try:
+        actions.do_replace_narrative(
+            inspection,
+            entries,
+            expected_version=_version(request),
+            acting_user=request.user,
+            channel=WEB,
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        if getattr(exc, "code", None) == "already_submitted":
+            return redirect(inspection.get_absolute_url())
+    else:
+        messages.success(request, done)
+    return redirect(reverse("inspections:perform", args=[inspection.pk]) + "#narrative")
+
+
+@require_POST
+@login_required
+def perform_narrative_entry(request: AuthenticatedHttpRequest, pk: int, index: int) -> HttpResponse:
+    """Edit the text of the narrative's entry ``index`` (from 1), or remove it (``remove``)."""
+    inspection = _performable(request, pk)
+    entries = [dict(e) for e in inspection.narrative]
+    if not 1 <= index <= len(entries):
+        messages.error(request, _("That narrative entry is gone; reload the page."))
+        return redirect(reverse("inspections:perform", args=[pk]) + "#narrative")
+    if "remove" in request.POST:
+        del entries[index - 1]
+        done = _("Entry removed from the narrative.")
+    else:
+        entries[index - 1]["text"] = request.POST.get("text", "")
+        done = _("Narrative entry saved.")
+    return _narrative_change(request, inspection, entries, done)
+
+
+@require_POST
+@login_required
+def perform_narrative_clear(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    inspection = _performable(request, pk)
+    return _narrative_change(request, inspection, [], _("The narrative is cleared."))
 
 
 @require_POST
@@ -255,6 +306,16 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/perform/items/<int:item_pk>/", perform_answer, name="perform_answer"),
     path("<int:pk>/perform/items/<int:item_pk>/photo/", perform_photo, name="perform_photo"),
     path("<int:pk>/perform/narrative/", perform_narrative, name="perform_narrative"),
+    path(
+        "<int:pk>/perform/narrative/<int:index>/",
+        perform_narrative_entry,
+        name="perform_narrative_entry",
+    ),
+    path(
+        "<int:pk>/perform/narrative/clear/",
+        perform_narrative_clear,
+        name="perform_narrative_clear",
+    ),
     path("<int:pk>/perform/submit/", perform_submit, name="perform_submit"),
     path("photos/<int:pk>/delete/", perform_photo_delete, name="perform_photo_delete"),
 ]

@@ -70,8 +70,9 @@
 
   function showScore(s) {
     state.version = s.version;
-    var v = document.querySelector("#submit-form input[name=version]");
-    if (v) v.value = s.version;
+    var fields = document.querySelectorAll(
+      "#submit-form input[name=version], form.narrative-edit input[name=version]");
+    Array.prototype.forEach.call(fields, function (v) { v.value = s.version; });
     document.getElementById("running-score").textContent = s.score === null ? "—" : s.score + " %";
   }
 
@@ -167,6 +168,18 @@
     card.addEventListener("submit", function (e) { e.preventDefault(); enqueue(card); });
   });
 
+  function removeForm(p) {
+    var f = document.createElement("form");
+    f.method = "post"; f.action = p.delete_url; f.className = "inline";
+    var token = document.createElement("input");
+    token.type = "hidden"; token.name = "csrfmiddlewaretoken"; token.value = csrf;
+    var button = document.createElement("button");
+    button.type = "submit"; button.className = "btn secondary";
+    button.textContent = (root.getAttribute("data-remove") || "Remove") + " " + p.name;
+    f.appendChild(token); f.appendChild(button);
+    return f;
+  }
+
   document.querySelectorAll("form.photo-form").forEach(function (form) {
     var input = form.querySelector("input[type=file]");
     var stateEl = form.querySelector("[data-role=state]");
@@ -185,6 +198,7 @@
               var a = document.createElement("a"); a.href = p.url;
               var img = document.createElement("img"); img.src = p.url; img.alt = p.name;
               a.appendChild(img); thumbs.appendChild(a);
+              if (p.delete_url) form.parentNode.insertBefore(removeForm(p), form.nextSibling);
             });
             setState(stateEl, T.saved, false);
             input.value = "";
