@@ -101,6 +101,13 @@ URL_KWARGS = {
     "api:freeze_limits": _api_kpi,
     "api:get_league": _api_kpi,
     "api:acknowledge_alert": lambda w, r: {"alert_id": r["kpi_alert"].pk},
+    "api:raise_alert_nonconformity": lambda w, r: {"alert_id": r["kpi_alert"].pk},
+    "api:delete_chart_event": lambda w, r: {"event_id": r["kpi_event"].pk},
+    "api:get_objective": lambda w, r: {"objective_id": r["kpi_objective"].pk},
+    "api:update_objective": lambda w, r: {"objective_id": r["kpi_objective"].pk},
+    "api:delete_objective": lambda w, r: {"objective_id": r["kpi_objective"].pk},
+    "api:list_objective_reviews": lambda w, r: {"objective_id": r["kpi_objective"].pk},
+    "api:review_objective": lambda w, r: {"objective_id": r["kpi_objective"].pk},
 }
 
 SHARED_URLS: set[str] = {
