@@ -78,6 +78,13 @@ ACTION_FILTERS = FilterSet(
         RelatedFilter(
             "site", gettext_lazy("Site"), "nonconformity__site_id", Site, api_name="site_id"
         ),
+        RelatedFilter(
+            "region",
+            gettext_lazy("Region"),
+            "nonconformity__site__region_id",
+            Region,
+            api_name="region_id",
+        ),
         BooleanFilter("overdue", gettext_lazy("Overdue"), "is_overdue"),
         ValueFilter("nonconformity_id", gettext_lazy("Nonconformity"), "nonconformity_id", int),
     ),

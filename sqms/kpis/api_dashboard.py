@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.kpis import periods as P
@@ -57,9 +57,25 @@ class DashboardLeagueOut(Schema):
     movement: int | None
 
 
+class DashboardCountsOut(Schema):
+    """Open work in the unit, as the linked lists count it."""
+
+    open_complaints: int
+    overdue_complaints: int = Field(
+        ..., description="open and past a first-response or resolution deadline"
+    )
+    open_nonconformities: int = Field(..., description="not closed or cancelled")
+    major_nonconformities: int = Field(..., description="of the open ones, major")
+    overdue_actions: int = Field(..., description="CAPA actions open past their due date")
+    inspections_due: int = Field(..., description="planned or in progress, due within 7 days")
+    inspections_overdue: int = Field(..., description="planned or in progress, due before today")
+    links: dict[str, str] = Field(..., description="each count's list page, filtered alike")
+
+
 class DashboardOut(Schema):
     unit: str
     month: dt.date
+    counts: DashboardCountsOut
     kpis: list[DashboardKpiOut]
     open_alerts: int
     alerts: list[DashboardAlertOut]
@@ -92,9 +108,20 @@ def dashboard(
             raise Http404
         u = choices[0][2]
     d = build(user, u, P.parse(period, "month") if period else None, kpi)
+    c = d.counts
     return DashboardOut(
         unit=u.key,
         month=d.month,
+        counts=DashboardCountsOut(
+            open_complaints=c.open_complaints,
+            overdue_complaints=c.overdue_complaints,
+            open_nonconformities=c.open_nonconformities,
+            major_nonconformities=c.major_nonconformities,
+            overdue_actions=c.overdue_actions,
+            inspections_due=c.inspections_due,
+            inspections_overdue=c.inspections_overdue,
+            links={card.key: card.url for card in c.cards},
+        ),
         kpis=[
             DashboardKpiOut(
                 kpi_id=t.kpi.pk,

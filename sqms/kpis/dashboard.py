@@ -1,8 +1,8 @@
 """Read side of the executive dashboard: for one unit in the reader's scope and one period,
-each active KPI's value against its target, the last 12 periods (sparkline) judged against
-the frozen control limits, the open alerts, the objectives' statuses and one KPI's league
-table of sites. Query count is bounded: values and limits of every KPI come in one query
-each, whatever the number of KPIs and sites."""
+the operational counts (``dashboard_counts``), each active KPI's value against its target, the
+last 12 periods (sparkline) judged against the frozen control limits, the open alerts, the
+objectives' statuses and one KPI's league table of sites. Query count is bounded: values and
+limits of every KPI come in one query each, whatever the number of KPIs and sites."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqms.kpis import periods as P
 from sqms.kpis.actions.common import Unit
 from sqms.kpis.charting import ChartError, Point, judge
 from sqms.kpis.choices import AlertStatus, Level
+from sqms.kpis.dashboard_counts import OperationalCounts, counts
 from sqms.kpis.league import LeagueRow, league
 from sqms.kpis.models import Alert, ControlLimits, Kpi, KpiValue, Objective
 from sqms.kpis.objective_status import Judgement
@@ -90,6 +91,7 @@ class Dashboard:
     league_kpi: Kpi | None
     league_period: dt.date | None
     league: list[LeagueRow]
+    counts: OperationalCounts
 
 
 def _control(kpi: Kpi, pts: list[Point], lim: ControlLimits | None) -> tuple[str, list[int]]:
@@ -196,4 +198,5 @@ def build(
         league_kpi=league_kpi,
         league_period=league_period,
         league=rows,
+        counts=counts(user, unit, today),
     )

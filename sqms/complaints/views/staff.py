@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
@@ -23,7 +23,7 @@ from sqms.complaints.choices import Source
 from sqms.complaints.clock_display import due_badge
 from sqms.complaints.filters import COMPLAINT_FILTERS
 from sqms.complaints.forms import AssignForm, ComplaintForm, EntryForm, TransitionForm
-from sqms.complaints.models import Complaint
+from sqms.complaints.models import OVERDUE, Complaint
 from sqms.complaints.partials import detail_partials
 from sqms.core.choices import Role
 from sqms.core.http import AuthenticatedHttpRequest
@@ -108,13 +108,7 @@ def _quick_view(
     if view == "open":
         return qs.filter(is_open=True), view
     if view == "overdue":
-        return (
-            qs.filter(is_open=True).filter(
-                Q(response_breached_at__isnull=False, first_response_at__isnull=True)
-                | Q(resolution_breached_at__isnull=False)
-            ),
-            view,
-        )
+        return qs.filter(OVERDUE), view
     return qs, ""
 
 

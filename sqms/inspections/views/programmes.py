@@ -19,14 +19,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from sqms.core.choices import Role
 from sqms.core.filtersets import BooleanFilter, ChoiceFilter, Filter, FilterSet, RelatedFilter
 from sqms.core.http import AuthenticatedHttpRequest
 from sqms.core.listing import ListColumn, ListSpec, render_list
-from sqms.core.models import Site
+from sqms.core.models import Region, Site
 from sqms.core.names import display_name
 from sqms.core.pagination import DbId
 from sqms.core.scoping import allowed, role_of, site_ids_in_scope
@@ -106,16 +106,44 @@ class InspectorFilter(Filter):
         return DbId
 
 
+@dataclass(frozen=True)
+class DueWithinFilter(Filter):
+    """Due from today to N days ahead (the page's ``due_within=7``; not in the API, whose
+    clients filter on the dates they get)."""
+
+    def choices(self, request: HttpRequest) -> list[tuple[str, str]]:
+        return [
+            (str(days), ngettext("within %(n)d day", "within %(n)d days", days) % {"n": days})
+            for days in DUE_WITHIN_DAYS
+        ]
+
+    def page_value(self, raw: str, request: HttpRequest) -> Any:
+        if raw not in {str(days) for days in DUE_WITHIN_DAYS}:
+            return None
+        today = timezone.localdate()
+        return (today, today + timedelta(days=int(raw)))
+
+    def api_type(self) -> Any:
+        return int
+
+
+#: the "due within" choices of the upcoming list, in days (the dashboard links to 7)
+DUE_WITHIN_DAYS = (7, 14, 30)
+
 UPCOMING_FILTERS = FilterSet(
     search=("site__code", "site__name", "programme__name"),
     filters=(
         RelatedFilter("site", gettext_lazy("Site"), "site_id", Site, api_name="site_id"),
+        RelatedFilter(
+            "region", gettext_lazy("Region"), "site__region_id", Region, api_name="region_id"
+        ),
         ChoiceFilter("kind", gettext_lazy("Kind"), "kind", InspectionKind),
         InspectorFilter(
             "inspector", gettext_lazy("Inspector"), "inspector_id", api_name="inspector_id"
         ),
         ChoiceFilter("status", gettext_lazy("Status"), "status", InspectionStatus),
         BooleanFilter("overdue", gettext_lazy("Overdue"), "is_overdue"),
+        DueWithinFilter("due_within", gettext_lazy("Due"), "due_on__range", api_name=""),
     ),
 )
 
