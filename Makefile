@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/complaints_tick.py
 	$(BIN)/python bench/importers.py
 	$(BIN)/python bench/complaints_reports.py
+	$(BIN)/python bench/dashboard.py
 	$(MAKE) bench-load
 
 # The public form under 200 and 1,000 concurrent customers against `sqms serve` (loopback only;
@@ -62,6 +63,7 @@ bench-small: $(STAMP)
 	$(BIN)/python bench/complaints.py --scale small
 	$(BIN)/python bench/importers.py 20000
 	$(BIN)/python bench/complaints_reports.py --scale small
+	$(BIN)/python bench/dashboard.py --scale small
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
