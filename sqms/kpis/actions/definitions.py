@@ -62,7 +62,7 @@ def _check_meaning_kept(kpi: Kpi, original: dict[str, Any]) -> None:
                     "%(kpi)s has stored values or frozen limits: its %(field)s cannot change. "
                     "Define a new KPI instead."
                 )
-                % {"kpi": kpi.code, "field": Kpi._meta.get_field(f).verbose_name}
+                % {"kpi": kpi.code, "field": getattr(Kpi._meta.get_field(f), "verbose_name", f)}
                 for f in changed
             }
         )
