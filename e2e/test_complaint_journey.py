@@ -12,23 +12,14 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
+from e2e.steps import login
 from sqms.complaints import actions
 from sqms.complaints.choices import EscalationLevel, Source, Status
 from sqms.complaints.models import Category, Complaint, RecoveryAction
 from sqms.core.choices import Channel
 from sqms.jobs.models import OutboxMessage
 from sqms.surveys import actions as survey_actions
-from sqms.test import PASSWORD, World
-
-
-def _login(page, base: str, user) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    # managers land on the dashboard, other roles on the home page
-    page.wait_for_url(re.compile(re.escape(base) + r"/(kpis/dashboard/)?$"))
+from sqms.test import World
 
 
 def test_complaint_journey(live_server, world: World, browser, page, settings) -> None:  # type: ignore[no-untyped-def]
@@ -77,7 +68,7 @@ def test_complaint_journey(live_server, world: World, browser, page, settings) -
         phone_ctx.close()
 
     # 2. the agent acknowledges it, records a refund of 800 (above the 500 approval limit)
-    _login(page, base, world.alpha_agent)
+    login(page, base, world.alpha_agent)
     page.goto(f"{base}{complaint.get_absolute_url()}")
     page.locator("#transition-form input[value=acknowledge]").check()
     page.fill("#transition-form textarea[name=body]", "Sorry — we are looking into it.")
@@ -98,7 +89,7 @@ def test_complaint_journey(live_server, world: World, browser, page, settings) -
     page.locator("h1 .badge", has_text="Resolved").wait_for()
 
     # 3. the site manager approves the refund and closes the complaint
-    _login(page, base, world.alpha_manager)
+    login(page, base, world.alpha_manager)
     page.goto(f"{base}{complaint.get_absolute_url()}")
     page.click("#recovery button[value=approve]")
     page.locator("#recovery tbody tr", has_text="Approved").wait_for()
@@ -149,7 +140,7 @@ def test_complaint_journey(live_server, world: World, browser, page, settings) -
     assert complaint.follow_up_response.answers["RECOVERY"] == 5
 
     # 6. the Pareto and the SLA figures show both complaints
-    _login(page, base, world.qm)
+    login(page, base, world.qm)
     page.goto(f"{base}/complaints/reports/pareto/")
     pareto = page.locator("main").inner_text()
     assert "Waiting time" in pareto

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from e2e.steps import login
 from sqms.capa.choices import Origin
 from sqms.capa.models import Nonconformity
 from sqms.core.choices import Channel, Role
@@ -27,7 +28,7 @@ from sqms.kpis.choices import AlertStatus, Level
 from sqms.kpis.models import Alert
 from sqms.kpis.tests.conftest import make_kpi
 from sqms.standards.tests.data import effective_version
-from sqms.test import PASSWORD, World, make_user
+from sqms.test import World, make_user
 
 CLI = Channel.CLI
 N = 100  # contacts a day
@@ -37,15 +38,6 @@ SIGNAL = 60  # the bad day
 #: the ten days after the change
 AFTER = [96, 97, 95, 96, 97, 97, 96, 95, 97, 96]
 TARGET = 0.95
-
-
-def _login(page, base: str, user) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(base) + r"/(kpis/dashboard/)?$"))
 
 
 def _no_error(page) -> None:  # type: ignore[no-untyped-def]
@@ -122,7 +114,7 @@ def test_improvement_journey(live_server, world: World, page) -> None:  # type: 
     checkout = effective_version(world, qm, qm2, effective_from=today, code="CHECKOUT")
 
     # 2. the quality manager lands on the dashboard and sees the open alert
-    _login(page, base, qm)
+    login(page, base, qm)
     page.goto(f"{base}/kpis/dashboard/")
     alerts = page.locator("#dashboard-alerts")
     expect(alerts.locator("h2")).to_have_text("1 open KPI alert")

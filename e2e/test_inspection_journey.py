@@ -17,27 +17,18 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from e2e.steps import login
 from sqms.capa.choices import ActionStatus, NcSeverity, Origin, Stage, Verdict
 from sqms.capa.models import Action, Nonconformity, Verification
 from sqms.inspections.choices import InspectionKind, InspectionStatus, PhotoRule
 from sqms.inspections.models import Answer, Inspection, Item, Photo
 from sqms.inspections.tests.factories import make_checklist, make_inspection
-from sqms.test import PASSWORD, World
+from sqms.test import World
 
 #: the later results: six inspections where the extinguisher (A2) is in date
 AFTER = 6
 #: the earlier results: five inspections in the 90 days before the NC where A2 failed
 BEFORE = 5
-
-
-def _login(page, base: str, user) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    # managers land on the dashboard, other roles on the home page
-    page.wait_for_url(re.compile(re.escape(base) + r"/(kpis/dashboard/)?$"))
 
 
 def _no_error(page) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +94,7 @@ def test_inspection_journey(live_server, world: World, browser, page, tmp_path) 
     try:
         phone = phone_ctx.new_page()
         phone.set_default_timeout(15_000)
-        _login(phone, base, world.alpha_inspector)
+        login(phone, base, world.alpha_inspector)
         phone.goto(f"{base}/inspections/")
         phone.locator("main a.btn", has_text="Add").click()
         phone.wait_for_url("**/inspections/new/")
@@ -204,7 +195,7 @@ def test_inspection_journey(live_server, world: World, browser, page, tmp_path) 
     assert nc.raised_at == inspection.submitted_at
 
     # 3. the site manager finds the NC in the CAPA list and works it through to verification
-    _login(page, base, world.alpha_manager)
+    login(page, base, world.alpha_manager)
     page.locator("nav.mainnav").get_by_role("link", name="CAPA", exact=True).click()
     page.wait_for_url("**/capa/")
     row = page.locator("main table tbody tr", has_text=nc.reference)
@@ -267,7 +258,7 @@ def test_inspection_journey(live_server, world: World, browser, page, tmp_path) 
     assert Nonconformity.objects.count() == BEFORE + 1  # passes raise nothing
 
     # 5. the quality manager measures again, sees before vs after, confirms and closes
-    _login(page, base, world.qm)
+    login(page, base, world.qm)
     page.goto(f"{base}/capa/?view=open")
     page.locator("main table tbody tr", has_text=nc.reference).get_by_role(
         "link", name=nc.reference

@@ -5,6 +5,8 @@ A submitted inspection is read-only: a change is a 409, as is a stale version. R
 ``restrict``, writes through ``actions``; a site never learns who its mystery shopper was."""
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -176,12 +178,24 @@ def _item(inspection: Inspection, item_id: int) -> Item:
     return item
 
 
-def _conflict(exc: ValidationError) -> Any:
-    return Status(409, {"detail": " ".join(exc.messages)})
+#: refusals because the inspection moved on under the caller: a 409, not a 422
+CONFLICT_CODES = ("conflict", "already_submitted", "cancelled")
 
 
-def _is_conflict(exc: ValidationError) -> bool:
-    return getattr(exc, "code", None) in ("conflict", "already_submitted", "cancelled")
+def _conflicts_as_409(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer a refusal with one of ``CONFLICT_CODES`` (a stale version, an inspection already
+    submitted or cancelled) as a 409; other refusals stay 422."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) in CONFLICT_CODES:
+                return Status(409, {"detail": " ".join(exc.messages)})
+            raise
+
+    return wrapper
 
 
 @router.get("/", response=list[InspectionOut])
@@ -220,6 +234,7 @@ def create_inspection(request: AuthenticatedHttpRequest, payload: InspectionIn) 
 
 
 @router.put("/{inspection_id}/answers/{item_id}", response={200: AnswerSaved, 409: ConflictOut})
+@_conflicts_as_409
 def save_inspection_answer(
     request: AuthenticatedHttpRequest, inspection_id: DbId, item_id: DbId, payload: AnswerIn
 ) -> Any:
@@ -227,20 +242,15 @@ def save_inspection_answer(
     back. A score outside the item's range is a 422 naming the item."""
     inspection = _get(request, inspection_id, "change")
     item = _item(inspection, item_id)
-    try:
-        answer = actions.do_save_answer(
-            inspection,
-            item,
-            result=payload.result or "",
-            value=payload.value,
-            note=payload.note,
-            acting_user=request.user,
-            channel=API,
-        )
-    except ValidationError as exc:
-        if _is_conflict(exc):
-            return _conflict(exc)
-        raise
+    answer = actions.do_save_answer(
+        inspection,
+        item,
+        result=payload.result or "",
+        value=payload.value,
+        note=payload.note,
+        acting_user=request.user,
+        channel=API,
+    )
     answer = Answer.objects.select_related("item").get(pk=answer.pk)
     return {"answer": answer, "inspection": _get(request, inspection_id)}
 
@@ -249,6 +259,7 @@ def save_inspection_answer(
     "/{inspection_id}/answers/{item_id}/photos",
     response={201: list[PhotoOut], 409: ConflictOut},
 )
+@_conflicts_as_409
 def upload_inspection_photo(
     request: AuthenticatedHttpRequest, inspection_id: DbId, item_id: DbId, payload: PhotoIn
 ) -> Any:
@@ -257,18 +268,14 @@ def upload_inspection_photo(
     inspection = _get(request, inspection_id, "change")
     item = _item(inspection, item_id)
     files = actions.check_photos(inspection, [payload.as_upload()])
-    try:
-        photos = actions.do_add_photos(
-            inspection, files, item=item, acting_user=request.user, channel=API
-        )
-    except ValidationError as exc:
-        if _is_conflict(exc):
-            return _conflict(exc)
-        raise
+    photos = actions.do_add_photos(
+        inspection, files, item=item, acting_user=request.user, channel=API
+    )
     return Status(201, photos)
 
 
 @router.delete("/{inspection_id}/photos/{photo_id}", response={204: None, 409: ConflictOut})
+@_conflicts_as_409
 def delete_inspection_photo(
     request: AuthenticatedHttpRequest, inspection_id: DbId, photo_id: DbId
 ) -> Any:
@@ -279,73 +286,56 @@ def delete_inspection_photo(
     photo = get_object_or_404(
         Photo.objects.restrict(request.user, "change"), pk=photo_id, inspection_id=inspection.pk
     )
-    try:
-        actions.do_delete_photo(photo, acting_user=request.user, channel=API)
-    except ValidationError as exc:
-        if _is_conflict(exc):
-            return _conflict(exc)
-        raise
+    actions.do_delete_photo(photo, acting_user=request.user, channel=API)
     return Status(204, None)
 
 
 @router.post("/{inspection_id}/narrative", response={201: InspectionOut, 409: ConflictOut})
+@_conflicts_as_409
 def add_inspection_narrative(
     request: AuthenticatedHttpRequest, inspection_id: DbId, payload: NarrativeEntryIn
 ) -> Any:
     """Add a timed entry to a mystery shopper's narrative (a 422 for another kind)."""
     inspection = _get(request, inspection_id, "change")
-    try:
-        actions.do_add_narrative(
-            inspection, payload.text, at=payload.at, acting_user=request.user, channel=API
-        )
-    except ValidationError as exc:
-        if _is_conflict(exc):
-            return _conflict(exc)
-        raise
+    actions.do_add_narrative(
+        inspection, payload.text, at=payload.at, acting_user=request.user, channel=API
+    )
     return Status(201, _get(request, inspection_id))
 
 
 @router.patch("/{inspection_id}/narrative", response={200: InspectionOut, 409: ConflictOut})
+@_conflicts_as_409
 def replace_inspection_narrative(
     request: AuthenticatedHttpRequest, inspection_id: DbId, payload: NarrativePatch
 ) -> Any:
     """Replace the narrative with ``entries`` (edit or remove entries; ``[]`` clears it), while
     the visit is not submitted; entries are kept in time order."""
     inspection = _get(request, inspection_id, "change")
-    try:
-        actions.do_replace_narrative(
-            inspection,
-            [{"at": e.at, "text": e.text} for e in payload.entries],
-            expected_version=payload.version,
-            acting_user=request.user,
-            channel=API,
-        )
-    except ValidationError as exc:
-        if _is_conflict(exc):
-            return _conflict(exc)
-        raise
+    actions.do_replace_narrative(
+        inspection,
+        [{"at": e.at, "text": e.text} for e in payload.entries],
+        expected_version=payload.version,
+        acting_user=request.user,
+        channel=API,
+    )
     return _get(request, inspection_id)
 
 
 @router.post("/{inspection_id}/submit", response={200: InspectionDetailOut, 409: ConflictOut})
+@_conflicts_as_409
 def submit_inspection(
     request: AuthenticatedHttpRequest, inspection_id: DbId, payload: SubmitIn
 ) -> Any:
     """Score and close the inspection. Unanswered items or missing required photos are a 422
     listing the item codes; a stale version or a second submit is a 409."""
     inspection = _get(request, inspection_id, "change")
-    try:
-        actions.do_submit_inspection(
-            inspection,
-            expected_version=payload.version,
-            site_representative=payload.site_representative,
-            acknowledged=payload.acknowledged,
-            notes=payload.notes,
-            acting_user=request.user,
-            channel=API,
-        )
-    except ValidationError as exc:
-        if _is_conflict(exc):
-            return _conflict(exc)
-        raise
+    actions.do_submit_inspection(
+        inspection,
+        expected_version=payload.version,
+        site_representative=payload.site_representative,
+        acknowledged=payload.acknowledged,
+        notes=payload.notes,
+        acting_user=request.user,
+        channel=API,
+    )
     return _get(request, inspection_id)
